@@ -1,0 +1,3 @@
+"""iisession: run informational interviews from the terminal."""
+
+__version__ = "0.1.0"

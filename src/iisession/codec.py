@@ -1,0 +1,429 @@
+"""Session <-> TOML text, with a fixed layout and strict reading.
+
+The layout is written section by section so it never depends on content:
+top-level keys, then ``[person]``, ``[preparation]``, ``[follow_up]``, the
+``[[questions]]``, ``[[timeline]]``, ``[[key_points]]`` and ``[[referrals]]``
+arrays, and the free notes last in ``[notes]``. Empty values are omitted;
+reading treats an absent key as empty. tomli-w formats the values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import tomli_w
+
+from .model import (
+    DEFAULT_LIMIT_MINUTES,
+    EventKind,
+    FollowUp,
+    KeyPoint,
+    MayMention,
+    Outreach,
+    Person,
+    Preparation,
+    Priority,
+    Question,
+    Referral,
+    Session,
+    SessionState,
+    TimelineEvent,
+)
+
+SCHEMA_VERSION = 1
+"""The major version of the file format this code writes and reads."""
+
+Document = dict[str, Any]
+
+# Migrations from an older major schema: MIGRATIONS[n] turns a version-n
+# document into a version n+1 document. Schema 1 is the first, so none yet.
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {}
+
+
+class FormatError(ValueError):
+    """The document is TOML but not a session this version can read."""
+
+
+class NewerSchemaError(FormatError):
+    """The document was written by a newer, incompatible iisession."""
+
+
+@dataclass
+class Decoded:
+    """A session read from a document, with the keys this version did not know."""
+
+    session: Session
+    unknown_keys: list[str]
+
+
+# Field order is the file's key order. Each entry: (key, kind).
+_PERSON = ("name", "title", "organisation", "how_found", "referred_by", "contact")
+_PREPARATION = ("research", "introduction", "goals")
+
+
+def _drop_empty(items: Mapping[str, Any]) -> Document:
+    """Omit empty optional values: TOML has no null and we never write one."""
+    return {
+        k: v for k, v in items.items() if v is not None and v != "" and v is not False and v != 0
+    }
+
+
+def _person(p: Person) -> Document:
+    return _drop_empty({k: getattr(p, k) for k in _PERSON})
+
+
+def _preparation(p: Preparation) -> Document:
+    return _drop_empty({k: getattr(p, k) for k in _PREPARATION})
+
+
+def _follow_up(f: FollowUp) -> Document:
+    return _drop_empty(
+        {
+            "thank_you_draft": f.thank_you_draft,
+            "thank_you_drafted": f.thank_you_drafted,
+            "thank_you_sent": f.thank_you_sent,
+            "last_contact": f.last_contact,
+        }
+    )
+
+
+def _question(q: Question) -> Document:
+    return {
+        "id": q.id,
+        "text": q.text,
+        **_drop_empty({"topic": q.topic, "bank_id": q.bank_id}),
+        "priority": q.priority.value,
+        **_drop_empty(
+            {
+                "closing": q.closing,
+                "starred": q.starred,
+                "asked_at": q.asked_at,
+                "answer": q.answer,
+            }
+        ),
+    }
+
+
+def _event(e: TimelineEvent) -> Document:
+    return {"kind": e.kind.value, "at": e.at, **_drop_empty({"minutes": e.minutes})}
+
+
+def _key_point(k: KeyPoint) -> Document:
+    return {"at": k.at, "call_seconds": k.call_seconds, "text": k.text}
+
+
+def _referral(r: Referral) -> Document:
+    return {
+        "id": r.id,
+        "name": r.name,
+        **_drop_empty(
+            {"role": r.role, "organisation": r.organisation, "contact": r.contact, "why": r.why}
+        ),
+        "may_mention": r.may_mention.value,
+        **_drop_empty({"intro_offered": r.intro_offered}),
+        "outreach": r.outreach.value,
+        **_drop_empty({"outreach_updated": r.outreach_updated, "session_id": r.session_id}),
+    }
+
+
+def to_document(session: Session) -> Document:
+    """The session as a plain dict in file order, empty values omitted."""
+    doc: Document = {
+        "schema_version": SCHEMA_VERSION,
+        "id": session.id,
+        "state": session.state.value,
+        "revision": session.revision,
+        "created": session.created,
+        **_drop_empty({"updated": session.updated}),
+        "limit_minutes": session.limit_minutes,
+        **_drop_empty(
+            {
+                "planned_at": session.planned_at,
+                "practice": session.practice,
+                "source_session": session.source_session,
+                "source_referral": session.source_referral,
+            }
+        ),
+    }
+    tables = {
+        "person": _person(session.person),
+        "preparation": _preparation(session.preparation),
+        "follow_up": _follow_up(session.follow_up),
+    }
+    doc.update({k: v for k, v in tables.items() if v})
+    arrays = {
+        "questions": [_question(q) for q in session.questions],
+        "timeline": [_event(e) for e in session.timeline],
+        "key_points": [_key_point(k) for k in session.key_points],
+        "referrals": [_referral(r) for r in session.referrals],
+    }
+    doc.update({k: v for k, v in arrays.items() if v})
+    if session.notes:
+        doc["notes"] = {"text": session.notes}
+    return doc
+
+
+def render(doc: Document) -> str:
+    """TOML text for a document from ``to_document``, in a layout that never varies."""
+    scalars = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
+    parts = [tomli_w.dumps(scalars, multiline_strings=True)]
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            parts.append(f"\n[{key}]\n" + tomli_w.dumps(value, multiline_strings=True))
+        elif isinstance(value, list):
+            for record in value:
+                parts.append(f"\n[[{key}]]\n" + tomli_w.dumps(record, multiline_strings=True))
+    return "".join(parts)
+
+
+def dumps(session: Session) -> str:
+    """The session as TOML text."""
+    return render(to_document(session))
+
+
+# --- reading -------------------------------------------------------------
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+class _Reader:
+    """Reads one table, checking types and remembering which keys it used."""
+
+    def __init__(self, table: Mapping[str, Any], where: str, unknown: list[str]) -> None:
+        self.table = table
+        self.where = where
+        self.unknown = unknown
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def _get(self, key: str) -> Any:
+        self.used.add(key)
+        return self.table.get(key)
+
+    def _bad(self, key: str, expected: str) -> FormatError:
+        value = self.table.get(key)
+        return FormatError(f"`{self._path(key)}` should be {expected}, not {_describe(value)}")
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self._get(key)
+        if value is None:
+            if required:
+                raise FormatError(f"`{self._path(key)}` is missing")
+            return ""
+        if not isinstance(value, str):
+            raise self._bad(key, "text")
+        return value
+
+    def integer(self, key: str, default: int = 0, minimum: int | None = None) -> int:
+        value = self._get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._bad(key, "a whole number")
+        if minimum is not None and value < minimum:
+            raise self._bad(key, f"a whole number of at least {minimum}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self._bad(key, "true or false")
+        return value
+
+    def time(self, key: str) -> dt.datetime | None:
+        value = self._get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise self._bad(key, "a date and time with a UTC offset")
+        return value
+
+    def required_time(self, key: str) -> dt.datetime:
+        value = self.time(key)
+        if value is None:
+            raise FormatError(f"`{self._path(key)}` is missing")
+        return value
+
+    def choice(self, key: str, kind: type[E], default: E | None = None) -> E:
+        value = self._get(key)
+        if value is None:
+            if default is None:
+                raise FormatError(f"`{self._path(key)}` is missing")
+            return default
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in kind)
+            raise self._bad(key, f"one of {allowed}") from None
+
+    def table_at(self, key: str) -> _Reader:
+        value = self._get(key)
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise self._bad(key, "a table")
+        return _Reader(value, self._path(key), self.unknown)
+
+    def tables_at(self, key: str) -> list[_Reader]:
+        value = self._get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self._bad(key, "an array of tables")
+        return [_Reader(v, f"{self._path(key)}[{i}]", self.unknown) for i, v in enumerate(value)]
+
+    def done(self) -> None:
+        """Record keys present in the table that nothing read."""
+        self.unknown.extend(self._path(k) for k in self.table if k not in self.used)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
+def _read_question(r: _Reader) -> Question:
+    q = Question(
+        id=r.text("id", required=True),
+        text=r.text("text"),
+        topic=r.text("topic"),
+        bank_id=r.text("bank_id"),
+        priority=r.choice("priority", Priority, Priority.IF_TIME),
+        closing=r.flag("closing"),
+        starred=r.flag("starred"),
+        asked_at=r.time("asked_at"),
+        answer=r.text("answer"),
+    )
+    r.done()
+    return q
+
+
+def _read_event(r: _Reader) -> TimelineEvent:
+    e = TimelineEvent(
+        kind=r.choice("kind", EventKind),
+        at=r.required_time("at"),
+        minutes=r.integer("minutes"),
+    )
+    r.done()
+    return e
+
+
+def _read_key_point(r: _Reader) -> KeyPoint:
+    k = KeyPoint(
+        at=r.required_time("at"),
+        call_seconds=r.integer("call_seconds", minimum=0),
+        text=r.text("text"),
+    )
+    r.done()
+    return k
+
+
+def _read_referral(r: _Reader) -> Referral:
+    ref = Referral(
+        id=r.text("id", required=True),
+        name=r.text("name"),
+        role=r.text("role"),
+        organisation=r.text("organisation"),
+        contact=r.text("contact"),
+        why=r.text("why"),
+        may_mention=r.choice("may_mention", MayMention, MayMention.NOT_ASKED),
+        intro_offered=r.flag("intro_offered"),
+        outreach=r.choice("outreach", Outreach, Outreach.TO_CONTACT),
+        outreach_updated=r.time("outreach_updated"),
+        session_id=r.text("session_id"),
+    )
+    r.done()
+    return ref
+
+
+def from_document(doc: Document) -> Decoded:
+    """Build a session from a parsed document of the current schema.
+
+    Raises ``FormatError`` naming the first field that is wrong.
+    """
+    unknown: list[str] = []
+    top = _Reader(doc, "", unknown)
+    top.integer("schema_version")
+    person = top.table_at("person")
+    prep = top.table_at("preparation")
+    follow = top.table_at("follow_up")
+    notes = top.table_at("notes")
+    session = Session(
+        id=top.text("id", required=True),
+        state=top.choice("state", SessionState, SessionState.PLANNED),
+        revision=top.integer("revision", minimum=0),
+        created=top.required_time("created"),
+        updated=top.time("updated"),
+        limit_minutes=top.integer("limit_minutes", DEFAULT_LIMIT_MINUTES, minimum=1),
+        planned_at=top.time("planned_at"),
+        practice=top.flag("practice"),
+        source_session=top.text("source_session"),
+        source_referral=top.text("source_referral"),
+        person=Person(**{k: person.text(k) for k in _PERSON}),
+        preparation=Preparation(**{k: prep.text(k) for k in _PREPARATION}),
+        follow_up=FollowUp(
+            thank_you_draft=follow.text("thank_you_draft"),
+            thank_you_drafted=follow.time("thank_you_drafted"),
+            thank_you_sent=follow.time("thank_you_sent"),
+            last_contact=follow.time("last_contact"),
+        ),
+        questions=[_read_question(r) for r in top.tables_at("questions")],
+        timeline=[_read_event(r) for r in top.tables_at("timeline")],
+        key_points=[_read_key_point(r) for r in top.tables_at("key_points")],
+        referrals=[_read_referral(r) for r in top.tables_at("referrals")],
+        notes=notes.text("text"),
+    )
+    for reader in (person, prep, follow, notes, top):
+        reader.done()
+    return Decoded(session, unknown)
+
+
+def migrate(doc: Document) -> Document:
+    """Bring a document of any readable schema up to ``SCHEMA_VERSION``."""
+    if "schema_version" not in doc:
+        raise FormatError("not an iisession session file (it has no `schema_version`)")
+    version = doc["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise FormatError("`schema_version` should be a whole number")
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"written by a newer iisession (schema {version}; this version reads up to "
+            f"{SCHEMA_VERSION}): update iisession to open it"
+        )
+    if version < 1:
+        raise FormatError(f"unknown `schema_version` {version}")
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise FormatError(f"no migration from schema {version}")
+        doc = step(doc)
+        version += 1
+        doc["schema_version"] = version
+    return doc
+
+
+def loads(text: str) -> Decoded:
+    """Parse, migrate and decode session text. Raises ``FormatError``."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FormatError(f"not valid TOML: {error}") from None
+    return from_document(migrate(doc))

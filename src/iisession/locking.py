@@ -1,0 +1,72 @@
+"""One writer per session: an advisory lock on a separate lock file.
+
+``fcntl.flock`` on a lock file of its own is released by the kernel when the
+holder dies, even on kill -9, and survives the ``os.replace`` of the session
+file (a lock on the data file itself would not). Lock files are never deleted:
+deleting one while another process waits on it would let two writers in.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+from pathlib import Path
+
+LOCK_FOLDER = ".locks"
+
+
+class LockedError(Exception):
+    """Another process holds the session's lock."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(f"{path.name} is open in another iisession ({holder})")
+
+
+def lock_path_for(session_path: Path) -> Path:
+    return session_path.parent / LOCK_FOLDER / f"{session_path.name}.lock"
+
+
+class SessionLock:
+    """An exclusive, non-blocking lock held until ``release`` or process death."""
+
+    def __init__(self, session_path: Path) -> None:
+        self.path = lock_path_for(session_path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        """Take the lock or raise ``LockedError`` naming the holder."""
+        self.path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise LockedError(self.path, holder) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        # Who holds it, for the message the next opener sees.
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "another process"

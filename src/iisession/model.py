@@ -1,0 +1,293 @@
+"""The session model: everything one informational interview holds.
+
+Plain dataclasses with no I/O and no UI. Screens only add views on top of this,
+and the store (``store.py``) turns it into a TOML file and back.
+
+Text entering the model is normalised once, so that what is saved is exactly
+what is read back (see ``clean_text``). Times are timezone-aware UTC with whole
+seconds, for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import secrets
+from dataclasses import dataclass, field
+
+UTC = dt.timezone.utc
+
+# Lone surrogates cannot be encoded in UTF-8 (or any UTF), so no file can hold them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` as the model stores it.
+
+    The only changes: CRLF and lone CR line endings become LF, and lone
+    surrogates (which can come from a broken paste) become U+FFFD. Everything
+    else (NUL, ESC, emoji, right-to-left text, U+2028) is kept as typed.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _LONE_SURROGATE.search(text):
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def clean_time(moment: dt.datetime) -> dt.datetime:
+    """Return ``moment`` as UTC with whole seconds; a naive time is refused."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("times in a session must be timezone-aware")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _clean_optional_time(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else clean_time(moment)
+
+
+def utc_now() -> dt.datetime:
+    """The current time as the model stores it."""
+    return clean_time(dt.datetime.now(UTC))
+
+
+def new_id() -> str:
+    """A short random identifier (64 bits), stable for the life of a record."""
+    return secrets.token_hex(8)
+
+
+class SessionState(enum.StrEnum):
+    """Where a session stands."""
+
+    PLANNED = "planned"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Priority(enum.StrEnum):
+    """How much a prepared question matters."""
+
+    MUST = "must"
+    IF_TIME = "if-time"
+
+
+class MayMention(enum.StrEnum):
+    """May the seeker name the interviewee when contacting a referral?"""
+
+    NOT_ASKED = "not-asked"
+    YES = "yes"
+    NO = "no"
+
+
+class Outreach(enum.StrEnum):
+    """Where the outreach to a referred person stands."""
+
+    TO_CONTACT = "to-contact"
+    CONTACTED = "contacted"
+    MEETING_PLANNED = "meeting-planned"
+    MET = "met"
+    DECLINED = "declined"
+
+
+class EventKind(enum.StrEnum):
+    """Things that happen to the clock of a call."""
+
+    STARTED = "started"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    EXTENDED = "extended"
+    WARNED = "warned"
+    WRAP_UP = "wrap-up"
+    TIME_UP = "time-up"
+    ENDED = "ended"
+    REOPENED = "reopened"
+
+
+@dataclass
+class Person:
+    """The person the seeker talks to."""
+
+    name: str = ""
+    title: str = ""
+    organisation: str = ""
+    how_found: str = ""
+    referred_by: str = ""
+    contact: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = clean_text(self.name)
+        self.title = clean_text(self.title)
+        self.organisation = clean_text(self.organisation)
+        self.how_found = clean_text(self.how_found)
+        self.referred_by = clean_text(self.referred_by)
+        self.contact = clean_text(self.contact)
+
+
+@dataclass
+class Preparation:
+    """What the seeker prepared before the call."""
+
+    research: str = ""
+    introduction: str = ""
+    goals: str = ""
+
+    def __post_init__(self) -> None:
+        self.research = clean_text(self.research)
+        self.introduction = clean_text(self.introduction)
+        self.goals = clean_text(self.goals)
+
+
+@dataclass
+class Question:
+    """A prepared (or live-added) question and what came of it."""
+
+    text: str
+    id: str = field(default_factory=new_id)
+    topic: str = ""
+    bank_id: str = ""
+    priority: Priority = Priority.IF_TIME
+    closing: bool = False
+    """Closing questions (who else should I talk to?) are protected from the clock."""
+    starred: bool = False
+    asked_at: dt.datetime | None = None
+    answer: str = ""
+
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
+        self.topic = clean_text(self.topic)
+        self.bank_id = clean_text(self.bank_id)
+        self.priority = Priority(self.priority)
+        self.asked_at = _clean_optional_time(self.asked_at)
+        self.answer = clean_text(self.answer)
+
+    @property
+    def asked(self) -> bool:
+        return self.asked_at is not None
+
+
+@dataclass
+class KeyPoint:
+    """A point worth remembering, stamped with the wall time and the call time."""
+
+    text: str
+    at: dt.datetime
+    call_seconds: int = 0
+    """Seconds into the call (clock time, pauses excluded) when it was noted."""
+
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
+        self.at = clean_time(self.at)
+
+
+@dataclass
+class Referral:
+    """Someone the interviewee suggested the seeker talk to."""
+
+    name: str
+    id: str = field(default_factory=new_id)
+    role: str = ""
+    organisation: str = ""
+    contact: str = ""
+    why: str = ""
+    may_mention: MayMention = MayMention.NOT_ASKED
+    intro_offered: bool = False
+    outreach: Outreach = Outreach.TO_CONTACT
+    outreach_updated: dt.datetime | None = None
+    session_id: str = ""
+    """The id of the session held with this person, once there is one."""
+
+    def __post_init__(self) -> None:
+        self.name = clean_text(self.name)
+        self.role = clean_text(self.role)
+        self.organisation = clean_text(self.organisation)
+        self.contact = clean_text(self.contact)
+        self.why = clean_text(self.why)
+        self.may_mention = MayMention(self.may_mention)
+        self.outreach = Outreach(self.outreach)
+        self.outreach_updated = _clean_optional_time(self.outreach_updated)
+
+
+@dataclass
+class TimelineEvent:
+    """One entry in the call's timeline."""
+
+    kind: EventKind
+    at: dt.datetime
+    minutes: int = 0
+    """Minutes added (extended) or minutes left (warned); 0 where it does not apply."""
+
+    def __post_init__(self) -> None:
+        self.kind = EventKind(self.kind)
+        self.at = clean_time(self.at)
+
+
+@dataclass
+class FollowUp:
+    """What happened after the call."""
+
+    thank_you_draft: str = ""
+    thank_you_drafted: dt.datetime | None = None
+    thank_you_sent: dt.datetime | None = None
+    last_contact: dt.datetime | None = None
+    """The last time the seeker was in touch, for keep-in-touch reminders."""
+
+    def __post_init__(self) -> None:
+        self.thank_you_draft = clean_text(self.thank_you_draft)
+        self.thank_you_drafted = _clean_optional_time(self.thank_you_drafted)
+        self.thank_you_sent = _clean_optional_time(self.thank_you_sent)
+        self.last_contact = _clean_optional_time(self.last_contact)
+
+
+DEFAULT_LIMIT_MINUTES = 30
+
+
+@dataclass
+class Session:
+    """One informational interview, from preparation to follow-up."""
+
+    person: Person = field(default_factory=Person)
+    id: str = field(default_factory=new_id)
+    state: SessionState = SessionState.PLANNED
+    revision: int = 0
+    """How many times this session has been written; the store bumps it."""
+    created: dt.datetime = field(default_factory=utc_now)
+    updated: dt.datetime | None = None
+    limit_minutes: int = DEFAULT_LIMIT_MINUTES
+    planned_at: dt.datetime | None = None
+    practice: bool = False
+    """A rehearsal: kept out of the history unless the user keeps it."""
+    source_session: str = ""
+    """Id of the session in which this person was suggested (a referral chain)."""
+    source_referral: str = ""
+    """Id of that referral within the source session."""
+    preparation: Preparation = field(default_factory=Preparation)
+    follow_up: FollowUp = field(default_factory=FollowUp)
+    questions: list[Question] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    key_points: list[KeyPoint] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        self.state = SessionState(self.state)
+        self.created = clean_time(self.created)
+        self.updated = _clean_optional_time(self.updated)
+        self.planned_at = _clean_optional_time(self.planned_at)
+        self.notes = clean_text(self.notes)
+
+    @property
+    def started_at(self) -> dt.datetime | None:
+        """When the clock was first started, if it was."""
+        for event in self.timeline:
+            if event.kind is EventKind.STARTED:
+                return event.at
+        return None
+
+    @property
+    def ended_at(self) -> dt.datetime | None:
+        """When the call was last ended, if it was."""
+        for event in reversed(self.timeline):
+            if event.kind is EventKind.ENDED:
+                return event.at
+        return None

@@ -1,0 +1,45 @@
+"""File names for sessions: date first so they sort, and a slug that stays put.
+
+A name is ``YYYY-MM-DD-HHMM-<slug>.toml`` (local time of the planned call, or
+of creation). The slug keeps letters and digits of any script, folds the rest
+to hyphens and is capped in bytes, so no person's name can climb out of the
+sessions folder, hide a file, or exceed a file system's name limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from .model import Session
+
+SLUG_MAX_BYTES = 60
+SUFFIX = ".toml"
+
+
+def slugify(text: str) -> str:
+    """A safe, readable file-name part for ``text``; ``session`` if nothing is left."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    out: list[str] = []
+    size = 0
+    for char in text:
+        piece = char if char.isalnum() else "-"
+        if piece == "-" and (not out or out[-1] == "-"):
+            continue
+        piece_size = len(piece.encode("utf-8", "replace"))
+        if size + piece_size > SLUG_MAX_BYTES:
+            break
+        out.append(piece)
+        size += piece_size
+    slug = "".join(out).strip("-")
+    # isalnum() admits no separator, dot or control character, but be explicit
+    # about what must never reach a path.
+    if not slug or any(c in slug for c in "/\\\x00.") or not slug.isprintable():
+        return "session"
+    return slug
+
+
+def base_name(session: Session, tz: dt.tzinfo | None = None) -> str:
+    """The file name stem a new session gets (before any ``-2`` to make it unique)."""
+    moment = (session.planned_at or session.created).astimezone(tz)
+    return f"{moment:%Y-%m-%d-%H%M}-{slugify(session.person.name)}"
