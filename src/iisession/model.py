@@ -155,6 +155,7 @@ class Question:
 
     def __post_init__(self) -> None:
         self.text = clean_text(self.text)
+        self.id = clean_text(self.id)
         self.topic = clean_text(self.topic)
         self.bank_id = clean_text(self.bank_id)
         self.priority = Priority(self.priority)
@@ -199,6 +200,7 @@ class Referral:
 
     def __post_init__(self) -> None:
         self.name = clean_text(self.name)
+        self.id = clean_text(self.id)
         self.role = clean_text(self.role)
         self.organisation = clean_text(self.organisation)
         self.contact = clean_text(self.contact)
@@ -206,6 +208,7 @@ class Referral:
         self.may_mention = MayMention(self.may_mention)
         self.outreach = Outreach(self.outreach)
         self.outreach_updated = _clean_optional_time(self.outreach_updated)
+        self.session_id = clean_text(self.session_id)
 
 
 @dataclass
@@ -270,7 +273,10 @@ class Session:
     notes: str = ""
 
     def __post_init__(self) -> None:
+        self.id = clean_text(self.id)
         self.state = SessionState(self.state)
+        self.source_session = clean_text(self.source_session)
+        self.source_referral = clean_text(self.source_referral)
         self.created = clean_time(self.created)
         self.updated = _clean_optional_time(self.updated)
         self.planned_at = _clean_optional_time(self.planned_at)

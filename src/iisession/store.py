@@ -8,7 +8,9 @@ silent overwrite of a file another program changed since we read it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import glob
 import hashlib
 import os
 import stat
@@ -297,6 +299,16 @@ def _in_file_order(doc: codec.Document) -> codec.Document:
     return {k: doc[k] for k in order}
 
 
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of this session left by a save that was killed mid-way.
+
+    Only called with the session's lock held, so no live save owns them.
+    """
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
 @dataclass(frozen=True)
 class Problem:
     """A file in the sessions folder that could not be read."""
@@ -317,7 +329,8 @@ class SessionStore:
             entries = list(self.root.iterdir())
         except FileNotFoundError:
             return []
-        return sorted(p for p in entries if p.suffix == SUFFIX and not p.name.startswith("."))
+        found = (p for p in entries if p.suffix == SUFFIX and not p.name.startswith("."))
+        return sorted(found, key=lambda p: p.stem)
 
     def scan(self) -> tuple[list[Loaded], list[Problem]]:
         """Read every session; unreadable files are listed with the reason."""
@@ -387,6 +400,8 @@ class SessionStore:
             if not allow_read_only:
                 raise SaveError(path, describe_os_error(error)) from None
             reason = f"the lock cannot be taken ({describe_os_error(error)}); opened read-only"
+        if lock.held:
+            _remove_stale_temps(path)
         try:
             loaded = read_session(path)
         except BaseException:
