@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -19,9 +20,9 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Sessions folder: {self.store.root}", id="folder")
+        yield Static(f"Sessions folder: {self.store.root}", id="folder", markup=False)
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="problems")
+        yield Static("", id="problems", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -40,11 +41,12 @@ class HomeScreen(Screen[None]):
         table.loading = False
         for loaded in sessions:
             person = loaded.session.person
+            # Text, not str: a name like "[bold]" must show as typed, not as markup.
             table.add_row(
-                loaded.path.name,
-                person.name or "(no name)",
-                person.organisation,
-                loaded.session.state.value,
+                Text(loaded.path.name),
+                Text(person.name or "(no name)"),
+                Text(person.organisation),
+                Text(loaded.session.state.value),
             )
         self.sub_title = f"{len(sessions)} sessions"
         if problems:

@@ -1,0 +1,143 @@
+"""The command line, run as a user runs it: real processes."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iisession.cli import build_parser, terminal_problem
+
+
+def run(*args: str, env: dict[str, str] | None = None, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "iisession", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL if stdin is None else stdin,
+        timeout=60,
+    )
+
+
+def test_version_names_textual() -> None:
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith("iisession 0.1.0 (Textual 8.")
+    assert "Python 3." in done.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("iisession")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("iisession ")
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("command", ["", *_commands()])
+def test_help_everywhere(command: str) -> None:
+    done = run(*([command] if command else []), "-h")
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: iisession")
+    assert "--sessions-dir DIR" in done.stdout
+
+
+def test_where_default_env_flag_and_config(tmp_path: Path) -> None:
+    xdg_data = os.environ["XDG_DATA_HOME"]
+    done = run("where")
+    assert done.returncode == 0
+    assert f"sessions  {xdg_data}/iisession   (from default)" in done.stdout
+    assert f"config    {os.environ['XDG_CONFIG_HOME']}/iisession" in done.stdout
+    assert f"cache     {os.environ['XDG_CACHE_HOME']}/iisession" in done.stdout
+
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "iisession"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(f'sessions_dir = "{tmp_path}/from-config"\n')
+    assert f"{tmp_path}/from-config   (from {config}/config.toml)" in run("where").stdout
+
+    env = {"IISESSION_SESSIONS_DIR": str(tmp_path / "from-env")}
+    assert f"{tmp_path}/from-env   (from IISESSION_SESSIONS_DIR)" in run("where", env=env).stdout
+
+    for args in (["--sessions-dir", str(tmp_path / "flag"), "where"],
+                 ["where", "--sessions-dir", str(tmp_path / "flag")]):
+        out = run(*args, env=env).stdout
+        assert f"{tmp_path}/flag   (from --sessions-dir)" in out
+    assert not (tmp_path / "flag").exists()  # `where` creates nothing
+
+
+def test_broken_config_is_reported_not_fatal() -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "iisession"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_bytes(b"sessions_dir = [unclosed\n")
+    done = run("where")
+    assert done.returncode == 0
+    assert "config.toml: ignored, it cannot be read" in done.stderr
+    assert "(from default)" in done.stdout
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    done = run("frobnicate")
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr
+
+
+def test_app_refuses_without_a_terminal() -> None:
+    done = run()  # stdin is /dev/null, stdout a pipe
+    assert done.returncode == 2
+    assert "needs an interactive terminal" in done.stderr
+    assert "standard input is not a terminal" in done.stderr
+    assert "iisession where" in done.stderr
+    assert done.stdout == ""  # no escape codes into the pipe
+
+
+def test_app_refuses_when_output_is_a_pipe() -> None:
+    primary, secondary = pty.openpty()
+    try:
+        done = run(stdin=secondary)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert done.returncode == 2
+    assert "the output is not a terminal" in done.stderr
+    assert done.stdout == ""
+
+
+def test_app_refuses_dumb_terminal() -> None:
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "dumb"
+        os.execv(sys.executable, [sys.executable, "-m", "iisession"])
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 2
+    assert b"TERM is 'dumb'" in output
+    assert b"\x1b[" not in output
+
+
+def test_terminal_problem_accepts_a_real_terminal() -> None:
+    primary, secondary = pty.openpty()
+    try:
+        with open(secondary, closefd=False) as tty_in, open(secondary, "w", closefd=False) as tty_out:
+            assert terminal_problem(tty_in, tty_out, "xterm-256color") is None
+            assert terminal_problem(tty_in, tty_out, "dumb") is not None
+    finally:
+        os.close(primary)
+        os.close(secondary)
