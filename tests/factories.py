@@ -19,7 +19,7 @@ from iisession.model import (
     TimelineEvent,
 )
 
-START = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
 
 
 def make_session(

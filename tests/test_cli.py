@@ -13,7 +13,9 @@ import pytest
 from iisession.cli import build_parser, terminal_problem
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: int | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "iisession", *args],
         capture_output=True,
@@ -34,7 +36,8 @@ def test_version_names_textual() -> None:
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).with_name("iisession")
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.startswith("iisession ")
+    assert done.returncode == 0
+    assert done.stdout.startswith("iisession ")
 
 
 def _commands() -> list[str]:
@@ -67,8 +70,10 @@ def test_where_default_env_flag_and_config(tmp_path: Path) -> None:
     env = {"IISESSION_SESSIONS_DIR": str(tmp_path / "from-env")}
     assert f"{tmp_path}/from-env   (from IISESSION_SESSIONS_DIR)" in run("where", env=env).stdout
 
-    for args in (["--sessions-dir", str(tmp_path / "flag"), "where"],
-                 ["where", "--sessions-dir", str(tmp_path / "flag")]):
+    for args in (
+        ["--sessions-dir", str(tmp_path / "flag"), "where"],
+        ["where", "--sessions-dir", str(tmp_path / "flag")],
+    ):
         out = run(*args, env=env).stdout
         assert f"{tmp_path}/flag   (from --sessions-dir)" in out
     assert not (tmp_path / "flag").exists()  # `where` creates nothing
@@ -135,7 +140,10 @@ def test_app_refuses_dumb_terminal() -> None:
 def test_terminal_problem_accepts_a_real_terminal() -> None:
     primary, secondary = pty.openpty()
     try:
-        with open(secondary, closefd=False) as tty_in, open(secondary, "w", closefd=False) as tty_out:
+        with (
+            open(secondary, closefd=False) as tty_in,
+            open(secondary, "w", closefd=False) as tty_out,
+        ):
             assert terminal_problem(tty_in, tty_out, "xterm-256color") is None
             assert terminal_problem(tty_in, tty_out, "dumb") is not None
     finally:

@@ -92,7 +92,8 @@ def test_kill_9_at_each_step_leaves_old_or_new_whole(sessions_dir: Path, step: s
             handle.save()
 
     status = wait(fork_child(child))
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert os.WIFSIGNALED(status)
+    assert os.WTERMSIG(status) == signal.SIGKILL
 
     loaded = read_session(path)
     after_rename = step in ("renamed, before folder fsync", "folder fsync'd")

@@ -32,7 +32,7 @@ def mode(path: Path) -> int:
 
 def test_create_writes_a_date_first_file_that_reads_back(sessions_dir: Path) -> None:
     session = make_session()
-    with SessionStore(sessions_dir).create(session, tz=dt.timezone.utc) as handle:
+    with SessionStore(sessions_dir).create(session, tz=dt.UTC) as handle:
         assert handle.path.name == "2026-11-20-1500-maya-lindqvist.toml"
         text = handle.path.read_text(encoding="utf-8")
         assert text.startswith("schema_version = 1\n")
@@ -42,8 +42,8 @@ def test_create_writes_a_date_first_file_that_reads_back(sessions_dir: Path) -> 
 
 def test_same_name_same_minute_gets_a_distinct_file(sessions_dir: Path) -> None:
     store = SessionStore(sessions_dir)
-    first = store.create(make_session(), tz=dt.timezone.utc)
-    second = store.create(make_session(), tz=dt.timezone.utc)
+    first = store.create(make_session(), tz=dt.UTC)
+    second = store.create(make_session(), tz=dt.UTC)
     assert first.path != second.path
     assert second.path.name == "2026-11-20-1500-maya-lindqvist-2.toml"
     assert [p.name for p in store.files()] == [first.path.name, second.path.name]
@@ -57,9 +57,17 @@ def test_keys_in_fixed_order_and_empty_values_omitted(sessions_dir: Path) -> Non
         text = handle.path.read_text(encoding="utf-8")
     keys = [line.split(" = ")[0] for line in text.splitlines() if " = " in line]
     assert keys == [
-        "schema_version", "id", "state", "revision", "created", "updated", "limit_minutes", "name",
+        "schema_version",
+        "id",
+        "state",
+        "revision",
+        "created",
+        "updated",
+        "limit_minutes",
+        "name",
     ]
-    assert "None" not in text and '""' not in text
+    assert "None" not in text
+    assert '""' not in text
 
     full = make_session()
     text = codec.dumps(full)
@@ -68,8 +76,14 @@ def test_keys_in_fixed_order_and_empty_values_omitted(sessions_dir: Path) -> Non
     assert headers[-1] == "[notes]"
     order = [h for i, h in enumerate(headers) if h not in headers[:i]]
     assert order == [
-        "[person]", "[preparation]", "[follow_up]", "[[questions]]", "[[timeline]]",
-        "[[key_points]]", "[[referrals]]", "[notes]",
+        "[person]",
+        "[preparation]",
+        "[follow_up]",
+        "[[questions]]",
+        "[[timeline]]",
+        "[[key_points]]",
+        "[[referrals]]",
+        "[notes]",
     ]
 
 
@@ -92,7 +106,7 @@ def test_opening_and_saving_untouched_file_keeps_its_bytes(sessions_dir: Path) -
     sessions_dir.mkdir(mode=0o700)
     path = sessions_dir / "hand-written.toml"
     original = (
-        '# written by hand; tomli-w would drop this comment\n'
+        "# written by hand; tomli-w would drop this comment\n"
         'schema_version = 1\nid = "abc"\ncreated = 2026-01-01T10:00:00Z\n'
         '[person]\nname = "Kim"\n'
     )
@@ -175,26 +189,39 @@ VALID = codec.dumps(make_session()).encode()
 DAMAGED: dict[str, tuple[bytes | None, str]] = {
     "empty.toml": (b"", "is empty"),
     "blank.toml": (b"\n  \n", "is empty"),
-    "truncated.toml": (VALID[: len(VALID) // 2], "not valid TOML"),
-    "latin1.toml": ('schema_version = 1\nid = "x"\nnotes = "caf\xe9"\n'.encode("latin-1"),
-                    "not UTF-8"),
+    # Cut mid-value, as an interrupted copy does (a cut exactly at a line end
+    # leaves valid TOML that no reader could tell from a shorter file).
+    "truncated.toml": (VALID[: VALID.index(b"Northwind") + 4], "not valid TOML"),
+    "latin1.toml": (
+        'schema_version = 1\nid = "x"\nnotes = "caf\xe9"\n'.encode("latin-1"),
+        "not UTF-8",
+    ),
     "bom.toml": (b"\xef\xbb\xbf" + VALID, "byte-order mark"),
     "binary.toml": (bytes(range(256)) * 4, "not UTF-8"),
     "foreign.toml": (b'[tool.poetry]\nname = "x"\n', "not an iisession session"),
-    "newer.toml": (VALID.replace(b"schema_version = 1", b"schema_version = 9"),
-                   "newer iisession"),
-    "schema-text.toml": (VALID.replace(b"schema_version = 1", b'schema_version = "1"'),
-                         "whole number"),
-    "schema-zero.toml": (VALID.replace(b"schema_version = 1", b"schema_version = 0"),
-                         "unknown `schema_version`"),
-    "bad-state.toml": (VALID.replace(b'state = "ended"', b'state = "paused"'),
-                       "`state` should be one of"),
-    "bad-time.toml": (VALID.replace(b"limit_minutes = 30", b'limit_minutes = "half an hour"'),
-                      "`limit_minutes` should be a whole number"),
-    "naive-time.toml": (VALID.replace(b"+00:00", b""), "UTC offset"),
+    "newer.toml": (VALID.replace(b"schema_version = 1", b"schema_version = 9"), "newer iisession"),
+    "schema-text.toml": (
+        VALID.replace(b"schema_version = 1", b'schema_version = "1"'),
+        "whole number",
+    ),
+    "schema-zero.toml": (
+        VALID.replace(b"schema_version = 1", b"schema_version = 0"),
+        "unknown `schema_version`",
+    ),
+    "bad-state.toml": (
+        VALID.replace(b"state = 'ended'", b"state = 'paused'"),
+        "`state` should be one of",
+    ),
+    "bad-time.toml": (
+        VALID.replace(b"limit_minutes = 30", b'limit_minutes = "half an hour"'),
+        "`limit_minutes` should be a whole number",
+    ),
+    "naive-time.toml": (VALID.replace(b"Z\n", b"\n"), "UTC offset"),
     "no-id.toml": (b"schema_version = 1\ncreated = 2026-01-01T00:00:00Z\n", "`id` is missing"),
-    "questions-table.toml": (b'schema_version = 1\nid = "x"\ncreated = 2026-01-01T00:00:00Z\n'
-                             b'questions = "none"\n', "array of tables"),
+    "questions-table.toml": (
+        b'schema_version = 1\nid = "x"\ncreated = 2026-01-01T00:00:00Z\nquestions = "none"\n',
+        "array of tables",
+    ),
     "huge.toml": (None, "too big"),
     "folder.toml": (None, "is a folder"),
     "fifo.toml": (None, "not a regular file"),
@@ -252,8 +279,11 @@ def test_opening_a_damaged_file_raises_a_readable_error(sessions_dir: Path) -> N
 
 def test_newer_schema_message_says_to_update(sessions_dir: Path) -> None:
     _make_damaged(sessions_dir)
-    with pytest.raises(SessionFileError, match=r"newer iisession \(schema 9; this version reads "
-                                               r"up to 1\): update iisession"):
+    with pytest.raises(
+        SessionFileError,
+        match=r"newer iisession \(schema 9; this version reads "
+        r"up to 1\): update iisession",
+    ):
         read_session(sessions_dir / "newer.toml")
 
 
@@ -290,7 +320,8 @@ def test_unknown_fields_open_read_only_so_they_are_not_lost(sessions_dir: Path) 
     path.write_text(original, encoding="utf-8")
     with SessionStore(sessions_dir).open(path) as handle:
         assert handle.read_only
-        assert "mood" in handle.read_only_reason and "person.pronouns" in handle.read_only_reason
+        assert "mood" in handle.read_only_reason
+        assert "person.pronouns" in handle.read_only_reason
         handle.session.notes = "typed"
         with pytest.raises(ReadOnlyError):
             handle.save()
@@ -301,7 +332,8 @@ def test_second_opener_in_same_process_is_read_only(sessions_dir: Path) -> None:
     store = SessionStore(sessions_dir)
     first = store.create(make_session())
     second = store.open(first.path)
-    assert second.read_only and "open in another iisession" in second.read_only_reason
+    assert second.read_only
+    assert "open in another iisession" in second.read_only_reason
     assert f"pid {os.getpid()}" in second.read_only_reason
     with pytest.raises(LockedError):
         store.open(first.path, allow_read_only=False)
@@ -326,6 +358,7 @@ def test_stale_temp_files_are_cleared_by_the_next_writer(sessions_dir: Path) -> 
 
 # --- another program changes the file ----------------------------------------
 
+
 def test_outside_change_is_kept_as_conflict_copy(sessions_dir: Path) -> None:
     store = SessionStore(sessions_dir)
     handle = store.create(make_session())
@@ -336,7 +369,8 @@ def test_outside_change_is_kept_as_conflict_copy(sessions_dir: Path) -> None:
     handle.session.notes = "Our notes, typed during the call."
     result = handle.save()
 
-    assert result.written and result.conflict_copy is not None
+    assert result.written
+    assert result.conflict_copy is not None
     assert result.conflict_copy.parent == sessions_dir
     assert ".conflict-" in result.conflict_copy.name
     assert result.conflict_copy.read_bytes() == theirs
@@ -356,7 +390,8 @@ def test_touch_with_same_bytes_is_not_a_conflict(sessions_dir: Path) -> None:
         os.utime(handle.path, ns=(5, 5))
         handle.session.notes += "x"
         result = handle.save()
-        assert result.written and result.conflict_copy is None
+        assert result.written
+        assert result.conflict_copy is None
         assert len(list(sessions_dir.glob("*.conflict-*"))) == 0
 
 
@@ -365,11 +400,13 @@ def test_deleted_file_is_written_again_and_said(sessions_dir: Path) -> None:
         handle.path.unlink()
         handle.session.notes += "x"
         result = handle.save()
-        assert result.written and result.recreated
+        assert result.written
+        assert result.recreated
         assert read_session(handle.path).session.notes.endswith("x")
 
 
 # --- failures ---------------------------------------------------------------
+
 
 def test_unwritable_folder_raises_and_keeps_old_file() -> None:
     """Run as an unprivileged user in a child: root ignores permissions."""

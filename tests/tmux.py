@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -29,12 +31,37 @@ class Tmux:
     def start(self, command: Sequence[str], env: Mapping[str, str] | None = None) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         line = f"env {exports} {shlex.join(command)}" if exports else shlex.join(command)
-        self._tmux(
-            "-f", "/dev/null", "new-session", "-d", "-x", str(self.width),
-            "-y", str(self.height), "-s", "t", line,
-        )
-        self._tmux("set-option", "-s", "escape-time", "0")
-        self._tmux("set-option", "-t", "t", "remain-on-exit", "on")
+        # Options come from a config file, so they hold before the command
+        # runs: no Escape delay, and the pane stays to be read after it exits.
+        with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as conf:
+            conf.write("set -s escape-time 0\nset -g remain-on-exit on\nset -g status off\n")
+        try:
+            self._tmux(
+                "-f",
+                conf.name,
+                "new-session",
+                "-d",
+                "-x",
+                str(self.width),
+                "-y",
+                str(self.height),
+                "-s",
+                "t",
+                line,
+            )
+        finally:
+            os.unlink(conf.name)
+
+    def respawn(self, command: Sequence[str]) -> None:
+        """Run ``command`` in the pane again (killing whatever runs there)."""
+        self._tmux("respawn-pane", "-k", "-t", "t", shlex.join(command))
+
+    def wait_dead(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.pane_dead():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the program did not exit:\n{self.screen()}")
+            time.sleep(0.02)
 
     def send(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", "t", *keys)

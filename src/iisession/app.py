@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from .paths import Folders
 from .screens.home import HomeScreen
-from .store import SessionStore
 
 
 class IISessionApp(App[None]):
     """iisession's Textual application."""
 
     TITLE = "iisession"
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses defined elsewhere still find it.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("f1", "show_help_panel", "Help", id="help"),
     ]
@@ -23,7 +25,13 @@ class IISessionApp(App[None]):
     def __init__(self, folders: Folders) -> None:
         super().__init__()
         self.folders = folders
-        self.store = SessionStore(folders.sessions)
 
     def get_default_screen(self) -> Screen[None]:
-        return HomeScreen(self.store)
+        return HomeScreen(self.folders.sessions)
+
+    def on_ready(self) -> None:
+        # Reading the sessions folder waits until the first frame is on screen
+        # and has settled (the footer draws its keys a few refreshes later): a
+        # worker thread busy importing and parsing would hold them up.
+        if isinstance(self.screen, HomeScreen):
+            self.set_timer(0.25, self.screen.scan)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -20,15 +19,14 @@ PLAIN_COMMANDS_HINT = "Plain commands work anywhere: `iisession where`; see `iis
 
 
 def version_text() -> str:
+    import platform
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         textual = version("textual")
     except PackageNotFoundError:
         textual = "not installed"
-    return (
-        f"iisession {__version__} (Textual {textual}, Python {platform.python_version()})"
-    )
+    return f"iisession {__version__} (Textual {textual}, Python {platform.python_version()})"
 
 
 class _VersionAction(argparse.Action):

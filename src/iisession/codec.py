@@ -4,13 +4,14 @@ The layout is written section by section so it never depends on content:
 top-level keys, then ``[person]``, ``[preparation]``, ``[follow_up]``, the
 ``[[questions]]``, ``[[timeline]]``, ``[[key_points]]`` and ``[[referrals]]``
 arrays, and the free notes last in ``[notes]``. Empty values are omitted;
-reading treats an absent key as empty. tomli-w formats the values.
+reading treats an absent key as empty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -168,16 +169,52 @@ def to_document(session: Session) -> Document:
     return doc
 
 
+# Text without control characters goes out as a TOML literal string: it reads
+# as typed (no escapes for quotes or backslashes) and tomllib parses it at C
+# speed. Anything else is a basic string, escaped by tomli-w.
+_NOT_LITERAL_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
+_NOT_LITERAL_BLOCK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|'''|'\Z")
+
+
+def _text(value: str) -> str:
+    if "\n" in value:
+        if not _NOT_LITERAL_BLOCK.search(value):
+            return f"'''\n{value}'''"
+    elif not _NOT_LITERAL_LINE.search(value):
+        return f"'{value}'"
+    # tomli-w writes a lone scalar as exactly `v = <value>\n`.
+    return tomli_w.dumps({"v": value}, multiline_strings=True)[4:-1]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        # The model holds UTC only; write it in RFC 3339's short form.
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"cannot write {type(value).__name__} to a session file")
+
+
+def _lines(table: Mapping[str, Any]) -> str:
+    return "".join(f"{key} = {_value(value)}\n" for key, value in table.items())
+
+
 def render(doc: Document) -> str:
-    """TOML text for a document from ``to_document``, in a layout that never varies."""
-    scalars = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
-    parts = [tomli_w.dumps(scalars, multiline_strings=True)]
+    """TOML text for a document from ``to_document``, in a layout that never varies.
+
+    Keys are our own bare names; every value is a string, integer, boolean or
+    UTC date-time; tables and arrays of tables nest one level only.
+    """
+    parts = [_lines({k: v for k, v in doc.items() if not isinstance(v, dict | list)})]
     for key, value in doc.items():
         if isinstance(value, dict):
-            parts.append(f"\n[{key}]\n" + tomli_w.dumps(value, multiline_strings=True))
+            parts.append(f"\n[{key}]\n{_lines(value)}")
         elif isinstance(value, list):
-            for record in value:
-                parts.append(f"\n[[{key}]]\n" + tomli_w.dumps(record, multiline_strings=True))
+            parts.extend(f"\n[[{key}]]\n{_lines(record)}" for record in value)
     return "".join(parts)
 
 

@@ -16,7 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # Lone surrogates cannot be encoded in UTF-8 (or any UTF), so no file can hold them.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

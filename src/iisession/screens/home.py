@@ -2,52 +2,56 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
-from ..store import Loaded, Problem, SessionStore
+if TYPE_CHECKING:
+    from ..store import Loaded, Problem
 
 
 class HomeScreen(Screen[None]):
     """Lists the sessions found, and the files that could not be read."""
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(self, sessions_dir: Path) -> None:
         super().__init__()
-        self.store = store
+        self.sessions_dir = sessions_dir
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Sessions folder: {self.store.root}", id="folder", markup=False)
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static(f"Sessions folder: {self.sessions_dir}", id="folder", markup=False)
+        yield OptionList("Reading the sessions folder…", id="sessions")
         yield Static("", id="problems", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns("File", "Person", "Organisation", "State")
-        table.loading = True
-        self.scan()
-
     @work(thread=True, exit_on_error=False, group="scan")
     def scan(self) -> None:
-        sessions, problems = self.store.scan()
+        """Read the folder in a thread; the app calls this once the first frame is up."""
+        from ..store import SessionStore  # kept out of start-up
+
+        sessions, problems = SessionStore(self.sessions_dir).scan()
         self.app.call_from_thread(self.show, sessions, problems)
 
     def show(self, sessions: list[Loaded], problems: list[Problem]) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.loading = False
+        listing = self.query_one("#sessions", OptionList)
+        listing.clear_options()
         for loaded in sessions:
-            person = loaded.session.person
+            session = loaded.session
+            person = session.person
+            when = (session.planned_at or session.created).astimezone()
             # Text, not str: a name like "[bold]" must show as typed, not as markup.
-            table.add_row(
-                Text(loaded.path.name),
-                Text(person.name or "(no name)"),
-                Text(person.organisation),
-                Text(loaded.session.state.value),
-            )
+            line = Text(f"{when:%Y-%m-%d}  ")
+            line.append(person.name or "(no name)", style="bold")
+            if person.organisation:
+                line.append(f"  {person.organisation}")
+            line.append(f"  ({session.state.value})", style="dim")
+            listing.add_option(Option(line, id=loaded.path.name))
         self.sub_title = f"{len(sessions)} sessions"
         if problems:
             lines = [f"Unreadable ({len(problems)}):"]
