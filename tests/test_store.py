@@ -383,6 +383,16 @@ def test_outside_change_is_kept_as_conflict_copy(sessions_dir: Path) -> None:
     handle.close()
 
 
+def test_outside_change_with_nothing_of_ours_is_left_alone(sessions_dir: Path) -> None:
+    with SessionStore(sessions_dir).create(make_session()) as handle:
+        theirs = handle.path.read_bytes().replace(b"Team of six", b"Team of eight")
+        handle.path.write_bytes(theirs)
+        result = handle.save()  # an autosave with no new typing
+        assert not result.written
+        assert handle.path.read_bytes() == theirs
+        assert not list(sessions_dir.glob("*.conflict-*"))
+
+
 def test_touch_with_same_bytes_is_not_a_conflict(sessions_dir: Path) -> None:
     with SessionStore(sessions_dir).create(make_session()) as handle:
         data = handle.path.read_bytes()

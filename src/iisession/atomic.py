@@ -81,7 +81,12 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
 
 
 def ensure_private_folder(folder: Path) -> None:
-    """Create ``folder`` (and parents) if needed and make it 0700."""
+    """Create ``folder`` (and parents) if needed; take away group and other access.
+
+    A new folder is 0700. An existing one only loses bits: a folder its owner
+    made read-only stays read-only.
+    """
     folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
-    if folder.stat().st_mode & 0o777 != FOLDER_MODE:
-        os.chmod(folder, FOLDER_MODE)
+    current = folder.stat().st_mode & 0o777
+    if current & ~FOLDER_MODE:
+        os.chmod(folder, current & FOLDER_MODE)

@@ -171,7 +171,8 @@ class SessionFile:
         self._fingerprint = fingerprint
         self._lock = lock
         self.read_only_reason = read_only_reason
-        self._saved_body = _body(codec.to_document(session)) if fingerprint else None
+        # None for a session not yet on disk: its first save always writes.
+        self._saved_body = _body(codec.to_document(session)) if fingerprint is not None else None
 
     @property
     def read_only(self) -> bool:
@@ -190,30 +191,33 @@ class SessionFile:
             raise ReadOnlyError(self.path, self.read_only_reason)
         doc = codec.to_document(self.session)
         body = _body(doc)
-        current = _stat_or_none(self.path)
-        disk_unchanged = (
-            self._fingerprint is not None
-            and current is not None
-            and self._fingerprint.same_stat(current)
-        )
-        if body == self._saved_body and disk_unchanged:
+        if body == self._saved_body:
+            # Nothing of ours to write. If another program changed the file
+            # meanwhile, its version stays as it is.
             return SaveResult(written=False)
 
         conflict_copy: Path | None = None
-        recreated = self._fingerprint is not None and current is None
-        if self._fingerprint is not None and current is not None and not disk_unchanged:
-            conflict_copy = self._keep_outside_version()
-            if conflict_copy is None and body == self._saved_body:
-                return SaveResult(written=False)  # only touched: same bytes
+        recreated = False
+        if self._fingerprint is not None:
+            current = _stat_or_none(self.path)
+            recreated = current is None
+            if current is not None and not self._fingerprint.same_stat(current):
+                conflict_copy = self._keep_outside_version()
 
         revision = self.session.revision + 1
         updated = utc_now()
         doc["revision"] = revision
         doc["updated"] = updated
         doc = _in_file_order(doc)
-        text = codec.render(doc)
-        data = text.encode("utf-8")
-        if tomllib.loads(text) != doc:
+        try:
+            text = codec.render(doc)
+            data = text.encode("utf-8")
+            same = tomllib.loads(text) == doc
+        except (TypeError, ValueError) as error:  # TOMLDecodeError is a ValueError
+            raise SaveError(
+                self.path, f"the session could not be written as TOML: {error}"
+            ) from None
+        if not same:
             raise SaveError(self.path, "the file would not read back as written (a bug)")
         try:
             write_atomic(self.path, data, exclusive=self._fingerprint is None)
@@ -387,6 +391,8 @@ class SessionStore:
         with fields this version does not know opens read-only, so saving can
         never drop them. Raises ``SessionFileError`` for an unreadable file.
         """
+        with contextlib.suppress(OSError):  # a read-only folder can still be read
+            ensure_private_folder(path.parent)
         lock = SessionLock(path)
         reason = ""
         try:
