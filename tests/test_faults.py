@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import random
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -248,3 +250,52 @@ def test_atomic_write_refuses_to_clobber_in_exclusive_mode(tmp_path: Path) -> No
         atomic.write_atomic(target, b"ours", exclusive=True)
     assert target.read_bytes() == b"theirs"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_eio_injected_into_a_real_process_by_strace(sessions_dir: Path) -> None:
+    """The kernel itself answers fsync with EIO (strace's fault injection)."""
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed")
+    with SessionStore(sessions_dir).create(make_session()) as handle:
+        pass
+    old = handle.path.read_bytes()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from iisession.store import SaveError, SessionStore\n"
+        "path = Path(sys.argv[1])\n"
+        "with SessionStore(path.parent).open(path, allow_read_only=False) as h:\n"
+        "    h.session.notes = 'typed while the disk failed'\n"
+        "    try:\n"
+        "        h.save()\n"
+        "    except SaveError as error:\n"
+        "        print(error)\n"
+        "        sys.exit(0 if h.session.revision == 1 else 3)\n"
+        "sys.exit(4)\n"
+    )
+    done = subprocess.run(
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=fsync",
+            "-e",
+            "inject=fsync:error=EIO",
+            sys.executable,
+            "-c",
+            script,
+            str(handle.path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if "ptrace" in done.stderr and done.returncode != 0:
+        pytest.skip(f"ptrace is not allowed here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "the disk reported an input/output error" in done.stdout
+    assert handle.path.read_bytes() == old
+    assert not list(sessions_dir.glob(".*.tmp"))
