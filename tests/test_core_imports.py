@@ -15,6 +15,10 @@ CORE = [
     "iisession.store",
     "iisession.paths",
     "iisession.cli",
+    "iisession.clock",
+    "iisession.countdown",
+    "iisession.live",
+    "iisession.autosave",
 ]
 
 

@@ -1,0 +1,63 @@
+"""Time for the call: a steady clock for durations and a wall clock for records.
+
+Durations come from CLOCK_BOOTTIME where the system has it, which keeps
+counting while a laptop sleeps (CLOCK_MONOTONIC stops), and never from
+counting timer ticks. Tests inject ``ManualClock`` and never sleep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Protocol
+
+from .model import clean_time
+
+
+class Clock(Protocol):
+    def steady(self) -> float:
+        """Seconds from an arbitrary origin; never goes back, counts through suspend."""
+        ...
+
+    def wall(self) -> dt.datetime:
+        """The current time, UTC, for the session's records."""
+        ...
+
+
+def _steady_source() -> int:
+    return getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC)
+
+
+class SystemClock:
+    """The real clocks."""
+
+    def __init__(self) -> None:
+        self._source = _steady_source()
+
+    def steady(self) -> float:
+        return time.clock_gettime(self._source)
+
+    def wall(self) -> dt.datetime:
+        return clean_time(dt.datetime.now(dt.UTC))
+
+
+class ManualClock:
+    """A clock that moves only when told to: for tests."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._steady = 1000.0
+        self._wall = start or dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+
+    def steady(self) -> float:
+        return self._steady
+
+    def wall(self) -> dt.datetime:
+        return clean_time(self._wall)
+
+    def advance(self, seconds: float) -> None:
+        self._steady += seconds
+        self._wall += dt.timedelta(seconds=seconds)
+
+    def jump_wall(self, seconds: float) -> None:
+        """The wall clock is changed (NTP, a time zone trip); steady time is not."""
+        self._wall += dt.timedelta(seconds=seconds)

@@ -1,0 +1,97 @@
+"""The call's countdown: elapsed time against an agreed (and extendable) limit.
+
+Pure arithmetic on a steady clock reading passed in by the caller. It can be
+rebuilt from a session's timeline after a restart, using the wall times
+recorded there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from .model import EventKind, TimelineEvent
+
+
+@dataclass
+class Countdown:
+    """Elapsed call time, excluding pauses, against ``limit_seconds``."""
+
+    limit_seconds: float
+    banked: float = 0.0
+    """Seconds elapsed in runs that have ended (by a pause)."""
+    run_started: float | None = None
+    """Steady-clock reading when the current run began; None while stopped."""
+
+    @property
+    def running(self) -> bool:
+        return self.run_started is not None
+
+    @property
+    def started(self) -> bool:
+        return self.running or self.banked > 0
+
+    def start(self, now: float) -> None:
+        if self.run_started is None:
+            self.run_started = now
+
+    def pause(self, now: float) -> None:
+        if self.run_started is not None:
+            self.banked += max(0.0, now - self.run_started)
+            self.run_started = None
+
+    def extend(self, seconds: float) -> None:
+        self.limit_seconds += seconds
+
+    def elapsed(self, now: float) -> float:
+        if self.run_started is None:
+            return self.banked
+        return self.banked + max(0.0, now - self.run_started)
+
+    def remaining(self, now: float) -> float:
+        """Seconds left; negative once the limit has passed (overtime)."""
+        return self.limit_seconds - self.elapsed(now)
+
+    @classmethod
+    def from_timeline(
+        cls,
+        limit_minutes: int,
+        timeline: list[TimelineEvent],
+        interrupted_at: dt.datetime | None = None,
+    ) -> Countdown:
+        """Rebuild the countdown of a call from its timeline, stopped.
+
+        Runs are measured between the recorded wall times. A call that was
+        still running when the app was closed or crashed is taken to have
+        stopped at ``interrupted_at`` (say, the session's last save) or at its
+        last record, whichever is later; the caller decides whether to resume.
+        """
+        clock = cls(limit_minutes * 60.0)
+        run_from: dt.datetime | None = None
+        last_seen = interrupted_at
+        for event in timeline:
+            if last_seen is None or event.at > last_seen:
+                last_seen = event.at
+            if event.kind in (EventKind.STARTED, EventKind.RESUMED, EventKind.REOPENED):
+                if run_from is None:
+                    run_from = event.at
+            elif event.kind in (EventKind.PAUSED, EventKind.ENDED):
+                if run_from is not None:
+                    clock.banked += max(0.0, (event.at - run_from).total_seconds())
+                    run_from = None
+            elif event.kind is EventKind.EXTENDED:
+                clock.extend(event.minutes * 60.0)
+        if run_from is not None and last_seen is not None:
+            clock.banked += max(0.0, (last_seen - run_from).total_seconds())
+        return clock
+
+
+def format_clock(seconds: float) -> str:
+    """``12:34`` left (rounded up); ``1:02:03`` past an hour; ``+2:15 over`` in overtime."""
+    over = seconds < 0
+    whole = int(-seconds) if over else math.ceil(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return f"+{text} over" if over else text
