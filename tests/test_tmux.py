@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from iisession.store import SessionStore
+from iisession.store import SessionStore, read_session
 from tests.factories import make_session
 from tests.tmux import Tmux
 
@@ -45,3 +45,49 @@ def test_first_screen_at_80x24_and_ctrl_q_quits(term: Tmux, sessions_dir: Path) 
         assert time.monotonic() < deadline, term.screen()
         time.sleep(0.05)
     assert term.exit_status() == 0
+
+
+def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path) -> None:
+    """Start, tick, type, add a referral, then close the terminal (SIGHUP)."""
+    term.start(
+        [
+            sys.executable,
+            "-m",
+            "iisession",
+            "--sessions-dir",
+            str(sessions_dir),
+            "new",
+            "--name",
+            "Maya Lindqvist",
+            "--limit",
+            "30",
+        ],
+        env={"TERM": "xterm-256color"},
+    )
+    screen = term.wait_for("F5 starts the clock")
+    for part in ("Questions (F2)", "Notes (F3)", "Referrals (F4", "30:00"):
+        assert part in screen  # all four parts at 80x24
+    term.send("F5")
+    term.wait_for("left")
+    term.send("F6")
+    term.send("F4")
+    term.wait_for("New referral")
+    term.send("Priya Raman")
+    time.sleep(0.2)
+    term.send("C-s")
+    term.wait_for("Referral added")
+    term.send("F3")
+    time.sleep(0.2)
+    term.send("typed just before the terminal closed")
+    term.wait_for("closed")
+    term.kill()  # the terminal goes away: SIGHUP, well inside the 2 s autosave pause
+    deadline = time.monotonic() + 10
+    [path] = list(sessions_dir.glob("*.toml"))
+    while True:
+        session = read_session(path).session
+        if session.notes or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert session.notes == "typed just before the terminal closed"
+    assert session.questions[0].asked
+    assert [r.name for r in session.referrals] == ["Priya Raman"]

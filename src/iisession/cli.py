@@ -64,7 +64,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the folders iisession uses and where the sessions folder "
         "setting came from.",
     )
+    new = commands.add_parser(
+        "new",
+        parents=[common],
+        help="create a session and open the live screen",
+        description="Create a session from the flags and open the live screen, ready to "
+        "start the clock with F5.",
+    )
+    new.add_argument("--name", required=True, help="who the call is with")
+    new.add_argument("--title", default="", help="their job title")
+    new.add_argument("--org", default="", help="their organisation")
+    new.add_argument("--referred-by", default="", help="who passed on the contact")
+    new.add_argument(
+        "--limit", type=_minutes, default=30, metavar="MINUTES", help="agreed length (30)"
+    )
     return parser
+
+
+def _minutes(text: str) -> int:
+    from .starter import limit_problem
+
+    try:
+        minutes = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
+    problem = limit_problem(minutes)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return minutes
 
 
 def terminal_problem(
@@ -90,7 +117,7 @@ def cmd_where(folders: Folders) -> int:
     return 0
 
 
-def run_app(folders: Folders) -> int:
+def _refuse_without_terminal() -> bool:
     problem = terminal_problem()
     if problem is not None:
         print(
@@ -98,11 +125,50 @@ def run_app(folders: Folders) -> int:
             + PLAIN_COMMANDS_HINT,
             file=sys.stderr,
         )
+    return problem is not None
+
+
+def run_app(folders: Folders) -> int:
+    if _refuse_without_terminal():
         return 2
     from .app import IISessionApp
 
     app = IISessionApp(folders)
     app.run()
+    return app.return_code or 0
+
+
+def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
+    if _refuse_without_terminal():
+        return 2
+    from .app import IISessionApp
+    from .model import Person, Session
+    from .starter import starter_questions
+    from .store import SaveError, SessionStore
+
+    session = Session(
+        person=Person(
+            name=args.name, title=args.title, organisation=args.org, referred_by=args.referred_by
+        ),
+        limit_minutes=args.limit,
+        questions=starter_questions(),
+    )
+    try:
+        handle = SessionStore(folders.sessions).create(session)
+    except SaveError as error:
+        print(f"iisession: {error}", file=sys.stderr)
+        return 1
+    try:
+        app = IISessionApp(folders, handle)
+        app.run()
+    finally:
+        # The model lives outside the widgets: whatever ended the app, save it.
+        try:
+            handle.save()
+        except SaveError as error:
+            print(f"iisession: {error}; your session is in memory only", file=sys.stderr)
+        handle.close()
+    print(f"Saved: {handle.path}")
     return app.return_code or 0
 
 
@@ -113,4 +179,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"iisession: {warning}", file=sys.stderr)
     if args.command == "where":
         return cmd_where(folders)
+    if args.command == "new":
+        return cmd_new(folders, args)
     return run_app(folders)

@@ -34,6 +34,7 @@ from .model import (
     Session,
     SessionState,
     TimelineEvent,
+    clean_text,
 )
 
 SCHEMA_VERSION = 1
@@ -166,7 +167,19 @@ def to_document(session: Session) -> Document:
     doc.update({k: v for k, v in arrays.items() if v})
     if session.notes:
         doc["notes"] = {"text": session.notes}
-    return doc
+    cleaned: Document = _cleaned(doc)
+    return cleaned
+
+
+def _cleaned(value: Any) -> Any:
+    """Text assigned after construction (say, from a form) is normalised here too."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 # Text without control characters goes out as a TOML literal string: it reads

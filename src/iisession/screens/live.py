@@ -1,0 +1,306 @@
+"""The live screen: open during the call. Countdown, questions, notes, referrals.
+
+Keys work from anywhere on the screen, including while typing in the notes
+(they are F-keys and priority bindings). The session model lives in the
+``SessionFile`` outside the widgets, and every change is saved: ticks and
+referrals at once, typing after a short pause.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ..autosave import SaveTracker
+from ..clock import Clock
+from ..countdown import format_clock
+from ..live import LiveCall, Summary
+from ..model import Question, Referral
+from ..store import SaveError, SessionFile
+from ..widgets.checklist import Checklist
+from ..widgets.countdown import CountdownPanel
+from .prompts import MessageModal, MinutesPrompt, TextPrompt
+from .referral_form import ReferralForm
+
+
+def summary_text(summary: Summary) -> str:
+    lines = [
+        f"Asked {summary.asked} of {summary.total} questions.",
+        f"Call time {format_clock(summary.elapsed_seconds)}"
+        + (
+            f", {format_clock(-summary.overtime_seconds)}"
+            if summary.overtime_seconds >= 1
+            else ", within the limit."
+        ),
+        f"Referrals captured: {summary.referrals}.",
+    ]
+    if summary.must_missed:
+        lines.append("Must-ask questions not asked:")
+        lines += [f"  - {text}" for text in summary.must_missed]
+    lines += [
+        "",
+        "Finish your notes now, while the call is fresh.",
+        "Send a thank-you within 24 hours, citing one or two things you learned.",
+    ]
+    return "\n".join(lines)
+
+
+class LiveScreen(Screen[None]):
+    """The screen kept open during the call."""
+
+    BINDINGS = [
+        Binding("f1", "app.show_help_panel", "Help", priority=True, id="live.help"),
+        Binding("f2", "focus_questions", "Questions", priority=True, id="live.questions"),
+        Binding("f3", "focus_notes", "Notes", priority=True, id="live.notes"),
+        Binding("f4", "add_referral", "Referral", priority=True, id="live.referral"),
+        Binding("f5", "toggle_clock", "Start/pause", priority=True, id="live.clock"),
+        Binding("f6", "asked_next", "Asked, next", priority=True, id="live.next"),
+        Binding("f7", "key_point", "Key point", priority=True, id="live.key-point"),
+        Binding("f8", "extend", "Extend", priority=True, id="live.extend"),
+        Binding("f10", "end_call", "End call", priority=True, id="live.end"),
+    ]
+
+    HELP = """
+## During the call
+- **F5** starts the clock when the call begins; again to pause or resume.
+- **F6** marks the current question asked and moves to the next.
+- **F7** adds a key point, stamped with the call time, to the notes.
+- **F8** extends the limit when they offer more time. **F10** ends the call.
+- **F2** questions, **F3** notes, **F4** add a referral.
+
+In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
+**a** a short answer note, **n** a new question, **Shift+Up/Down** reorder.
+"""
+
+    def __init__(self, handle: SessionFile, clock: Clock) -> None:
+        super().__init__()
+        self.handle = handle
+        self.live = LiveCall(handle.session, clock)
+        self.clock = clock
+        self.tracker = SaveTracker()
+
+    # --- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield CountdownPanel(id="countdown")
+        yield Static("", id="status", markup=False)
+        with Horizontal(id="panes"):
+            yield Checklist(id="questions")
+            with Vertical(id="right"):
+                yield TextArea(self.handle.session.notes, id="notes", soft_wrap=True)
+                yield OptionList(id="referrals")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        person = self.handle.session.person
+        self.title = f"iisession: call with {person.name or 'someone'}"
+        self.sub_title = person.organisation
+        self.query_one("#questions").border_title = "Questions (F2)"
+        self.query_one("#notes").border_title = "Notes (F3)"
+        self.query_one("#referrals").border_title = "Referrals (F4 adds)"
+        if self.handle.read_only:
+            self.notify(self.handle.read_only_reason, title="Read-only", severity="warning")
+        self.refresh_all()
+        self.set_interval(1.0, self.tick)
+        self.query_one("#questions", Checklist).focus()
+
+    # --- showing ---------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        self.refresh_questions()
+        self.refresh_referrals()
+        self.refresh_clock()
+
+    def refresh_questions(self) -> None:
+        self.query_one("#questions", Checklist).show(
+            self.handle.session.questions, self.live.current()
+        )
+
+    def refresh_referrals(self) -> None:
+        listing = self.query_one("#referrals", OptionList)
+        listing.clear_options()
+        for r in self.handle.session.referrals:
+            line = Text(r.name, style="bold")
+            if r.role or r.organisation:
+                line.append(" - " + ", ".join(x for x in (r.role, r.organisation) if x))
+            listing.add_option(Option(line, id=r.id))
+        if not self.handle.session.referrals:
+            listing.add_option(Option(Text("none yet: F4 adds one", style="dim"), disabled=True))
+
+    def refresh_clock(self) -> None:
+        panel = self.query_one(CountdownPanel)
+        panel.limit = self.live.countdown.limit_seconds
+        panel.started = self.live.countdown.started
+        panel.running = self.live.countdown.running
+        panel.remaining = self.live.remaining()
+        status = self.tracker.status(self.clock.steady())
+        pace = self.live.pacing() if self.live.countdown.started else ""
+        self.query_one("#status", Static).update(" | ".join(x for x in (pace, status) if x))
+        self.query_one("#status", Static).set_class(bool(self.tracker.error), "-unsaved")
+
+    def tick(self) -> None:
+        for alert in self.live.tick():
+            self.notify(alert.message, title="Time", timeout=8)
+            self.refresh_questions()
+            self.changed_now()
+        if self.tracker.due(self.clock.steady()):
+            self.save()
+        self.refresh_clock()
+
+    # --- saving ----------------------------------------------------------------
+
+    def save(self) -> None:
+        """Save now; a failure is shown and retried, and the data stays in memory."""
+        now = self.clock.steady()
+        try:
+            result = self.handle.save()
+        except SaveError as error:
+            first = not self.tracker.error
+            self.tracker.failed(now, error.reason)
+            if first:
+                self.notify(str(error), title="Not saved", severity="error", timeout=10)
+        else:
+            self.tracker.succeeded(now)
+            if result.conflict_copy is not None:
+                self.notify(
+                    f"Another program changed the file; its version was kept as "
+                    f"{result.conflict_copy.name}",
+                    severity="warning",
+                    timeout=15,
+                )
+        self.refresh_clock()
+
+    def changed_now(self) -> None:
+        """A discrete change (a tick, a referral): saved at once."""
+        self.tracker.changed(self.clock.steady())
+        self.save()
+
+    @on(TextArea.Changed, "#notes")
+    def notes_typed(self, event: TextArea.Changed) -> None:
+        self.handle.session.notes = event.text_area.text
+        self.tracker.changed(self.clock.steady())
+
+    # --- actions --------------------------------------------------------------
+
+    def action_focus_questions(self) -> None:
+        self.query_one("#questions").focus()
+
+    def action_focus_notes(self) -> None:
+        self.query_one("#notes").focus()
+
+    def action_toggle_clock(self) -> None:
+        self.notify(self.live.toggle_clock(), timeout=3)
+        self.changed_now()
+        self.refresh_all()
+
+    def action_asked_next(self) -> None:
+        following = self.live.mark_asked_and_next()
+        self.changed_now()
+        self.refresh_questions()
+        checklist = self.query_one("#questions", Checklist)
+        if following is not None:
+            checklist.highlighted = self.handle.session.questions.index(following)
+
+    def action_key_point(self) -> None:
+        stamp = format_clock(self.live.elapsed())
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            point = self.live.key_point(text)
+            notes = self.query_one("#notes", TextArea)
+            prefix = "" if not notes.text or notes.text.endswith("\n") else "\n"
+            notes.insert(f"{prefix}[{stamp}] {point.text}\n", notes.document.end)
+            self.handle.session.notes = notes.text  # before its Changed message arrives
+            self.changed_now()
+
+        self.app.push_screen(TextPrompt(f"Key point at {stamp} into the call"), done)
+
+    def action_extend(self) -> None:
+        def done(minutes: int | None) -> None:
+            if minutes:
+                self.live.extend(minutes)
+                self.notify(f"Limit extended by {minutes} min", timeout=3)
+                self.changed_now()
+                self.refresh_clock()
+
+        self.app.push_screen(MinutesPrompt("Extend the call by how many minutes?", 10), done)
+
+    def action_add_referral(self) -> None:
+        def done(referral: Referral | None) -> None:
+            if referral is not None:
+                self.live.add_referral(referral)
+                self.changed_now()
+                self.refresh_referrals()
+                self.notify(f"Referral added: {referral.name}", timeout=3)
+
+        self.app.push_screen(ReferralForm(), done)
+
+    def action_end_call(self) -> None:
+        summary = self.live.end()
+        self.changed_now()
+        self.refresh_all()
+        self.app.push_screen(MessageModal("Call ended", summary_text(summary)))
+
+    # --- checklist keys ---------------------------------------------------------
+
+    def _selected_question(self) -> Question | None:
+        index = self.query_one("#questions", Checklist).highlighted
+        questions = self.handle.session.questions
+        return questions[index] if index is not None and index < len(questions) else None
+
+    def _question_changed(self, question: Question) -> None:
+        self.changed_now()
+        self.refresh_questions()
+        checklist = self.query_one("#questions", Checklist)
+        checklist.highlighted = self.handle.session.questions.index(question)
+
+    def action_toggle_asked(self) -> None:
+        question = self._selected_question()
+        if question is not None:
+            self.live.set_asked(question, not question.asked)
+            self._question_changed(question)
+
+    def action_toggle_must(self) -> None:
+        question = self._selected_question()
+        if question is not None:
+            self.live.toggle_must(question)
+            self._question_changed(question)
+
+    def action_toggle_star(self) -> None:
+        question = self._selected_question()
+        if question is not None:
+            self.live.toggle_star(question)
+            self._question_changed(question)
+
+    def action_move_question(self, offset: int) -> None:
+        question = self._selected_question()
+        if question is not None:
+            self.live.move(question, offset)
+            self._question_changed(question)
+
+    def action_answer(self) -> None:
+        question = self._selected_question()
+        if question is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                question.answer = text.strip()
+                self._question_changed(question)
+
+        self.app.push_screen(TextPrompt(f"Answer note: {question.text}", question.answer), done)
+
+    def action_new_question(self) -> None:
+        def done(text: str | None) -> None:
+            if text and text.strip():
+                self._question_changed(self.live.add_question(text.strip()))
+
+        self.app.push_screen(TextPrompt("New question"), done)

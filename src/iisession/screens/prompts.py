@@ -1,0 +1,97 @@
+"""Small typed modals: one line of text, one number, a message to read."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.validation import Integer
+from textual.widgets import Input, Label, Static
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text. Enter accepts, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="text", compact=True)
+            yield Static("Enter to keep, Escape to cancel", classes="hint")
+
+    @on(Input.Submitted)
+    def accept(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MinutesPrompt(ModalScreen[int | None]):
+    """Ask for a whole number of minutes, checked at the field."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: int, low: int = 1, high: int = 120) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.low = low
+        self.high = high
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, markup=False)
+            yield Input(
+                str(self.default),
+                type="integer",
+                validators=[Integer(minimum=self.low, maximum=self.high)],
+                id="minutes",
+                compact=True,
+            )
+            yield Static("", id="error", classes="error")
+            yield Static(
+                f"{self.low} to {self.high} minutes. Enter to keep, Escape to cancel",
+                classes="hint",
+            )
+
+    @on(Input.Submitted)
+    def accept(self, event: Input.Submitted) -> None:
+        result = event.validation_result
+        if result is not None and not result.is_valid:
+            message = f"Type a whole number of minutes from {self.low} to {self.high}."
+            self.query_one("#error", Static).update(message)
+            return
+        self.dismiss(int(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MessageModal(ModalScreen[None]):
+    """A message to read; any of Enter or Escape closes it."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title", markup=False)
+            yield Static(self.body, markup=False)
+            yield Static("Enter or Escape to close", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Reusable widgets, one per module. Widgets never touch the disk."""

@@ -1,0 +1,60 @@
+"""The countdown panel: big digits when there is room, one line when not."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Digits, ProgressBar, Static
+
+from ..countdown import format_clock
+
+
+class CountdownPanel(Vertical):
+    """Shows time left (or over) against the limit. Fed by its screen."""
+
+    remaining: reactive[float] = reactive(0.0)
+    """Seconds left; negative in overtime."""
+    limit: reactive[float] = reactive(1.0)
+    running: reactive[bool] = reactive(False)
+    started: reactive[bool] = reactive(False)
+
+    def compose(self) -> ComposeResult:
+        yield Digits("", id="digits")
+        yield Static("", id="clock-line", markup=False)
+        yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="progress")
+
+    def _refresh_view(self) -> None:
+        over = self.remaining < 0
+        text = format_clock(self.remaining)
+        if over:
+            line = f"TIME IS UP  {text}"
+        elif not self.started:
+            line = f"{text}  not started: F5 starts the clock"
+        elif not self.running:
+            line = f"{text} left  PAUSED (F5 resumes)"
+        else:
+            line = f"{text} left"
+        self.query_one("#digits", Digits).update(
+            text.replace(" over", "") if over else format_clock(self.remaining)
+        )
+        self.query_one("#clock-line", Static).update(line)
+        elapsed = max(0.0, self.limit - self.remaining)
+        self.query_one("#progress", ProgressBar).update(
+            total=max(self.limit, 1.0), progress=min(elapsed, self.limit)
+        )
+        self.set_class(over, "-time-up")
+        self.set_class(not over and self.remaining <= 300 and self.started, "-warning")
+        self.set_class(self.started and not self.running and not over, "-paused")
+
+    def watch_remaining(self) -> None:
+        self._refresh_view()
+
+    def watch_running(self) -> None:
+        self._refresh_view()
+
+    def watch_started(self) -> None:
+        self._refresh_view()
+
+    def watch_limit(self) -> None:
+        self._refresh_view()

@@ -1,0 +1,152 @@
+"""The live screen driven by Pilot, with an injected clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList, Static, TextArea
+
+from iisession.app import IISessionApp
+from iisession.clock import ManualClock
+from iisession.model import EventKind, Person, Session, SessionState
+from iisession.paths import resolve_folders
+from iisession.screens.live import LiveScreen
+from iisession.screens.prompts import MessageModal
+from iisession.starter import starter_questions
+from iisession.store import SessionStore, read_session
+from iisession.widgets.countdown import CountdownPanel
+
+
+def make(sessions_dir: Path, limit: int = 30) -> tuple[IISessionApp, ManualClock, Path]:
+    clock = ManualClock()
+    session = Session(
+        person=Person(name="Maya Lindqvist", organisation="Northwind Health"),
+        limit_minutes=limit,
+        questions=starter_questions(),
+    )
+    handle = SessionStore(sessions_dir).create(session)
+    app = IISessionApp(resolve_folders(str(sessions_dir)), handle, clock)
+    return app, clock, handle.path
+
+
+def screen(app: IISessionApp) -> LiveScreen:
+    assert isinstance(app.screen, LiveScreen)
+    return app.screen
+
+
+async def test_live_call_from_start_to_end(sessions_dir: Path) -> None:
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        assert "Maya Lindqvist" in app.screen.title
+        panel = app.screen.query_one(CountdownPanel)
+        assert not panel.started
+
+        await pilot.press("f5")
+        assert read_session(path).session.state is SessionState.LIVE  # saved at once
+        clock.advance(65)
+        live.tick()
+        assert panel.remaining == 30 * 60 - 65
+
+        await pilot.press("f6")
+        saved = read_session(path).session
+        assert saved.questions[0].asked_at == clock.wall()
+
+        await pilot.press("f3")
+        assert isinstance(app.focused, TextArea)
+        await pilot.press(*"Uses dbt")
+        assert read_session(path).session.notes == ""  # not yet: typing is saved after a pause
+        clock.advance(2)
+        live.tick()
+        assert read_session(path).session.notes == "Uses dbt"
+        assert "saved just now" in str(app.screen.query_one("#status", Static).render())
+
+        await pilot.press("f7")
+        await pilot.press(*"Learn SQL", "enter")
+        saved = read_session(path).session
+        assert saved.key_points[0].text == "Learn SQL"
+        assert saved.key_points[0].call_seconds == 67
+        assert "[1:07] Learn SQL" in saved.notes
+
+        await pilot.press("f8")
+        await pilot.press("backspace", "backspace", "1", "5", "enter")
+        assert live.live.countdown.limit_seconds == 45 * 60
+
+        await pilot.press("f10")
+        saved = read_session(path).session
+        assert saved.state is SessionState.ENDED
+        assert [e.kind for e in saved.timeline] == [
+            EventKind.STARTED,
+            EventKind.EXTENDED,
+            EventKind.ENDED,
+        ]
+        assert isinstance(app.screen, MessageModal)
+        assert "Asked 1 of 6 questions." in app.screen.body
+        assert "thank-you within 24 hours" in app.screen.body
+
+
+async def test_referral_form_checks_fields_and_saves(sessions_dir: Path) -> None:
+    app, _, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.press("ctrl+s")
+        assert "A name is needed" in str(app.screen.query_one("#name-error", Static).render())
+        await pilot.press(*"Priya Raman", "tab", *"Analytics lead", "tab", *"Contoso", "tab")
+        await pilot.press(*"priya@", "ctrl+s")
+        assert "looks incomplete" in str(app.screen.query_one("#contact-error", Static).render())
+        await pilot.press(*"contoso.org", "ctrl+s")
+        assert isinstance(app.screen, LiveScreen)
+        [referral] = read_session(path).session.referrals
+        assert (referral.name, referral.role, referral.organisation, referral.contact) == (
+            "Priya Raman",
+            "Analytics lead",
+            "Contoso",
+            "priya@contoso.org",
+        )
+        listing = app.screen.query_one("#referrals", OptionList)
+        assert "Priya Raman" in str(listing.get_option_at_index(0).prompt)
+
+
+async def test_warnings_wrap_up_and_time_up_on_screen(sessions_dir: Path) -> None:
+    app, clock, path = make(sessions_dir, limit=15)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        live = screen(app)
+        await pilot.press("f5")
+        clock.advance(10 * 60)
+        live.tick()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("time to wrap up" in m and "No referral captured yet" in m for m in messages)
+        first = live.handle.session.questions[0]
+        assert first.closing  # closing questions came to the top
+        clock.advance(5 * 60 + 135)
+        live.tick()
+        panel = app.screen.query_one(CountdownPanel)
+        assert panel.has_class("-time-up")
+        line = str(app.screen.query_one("#clock-line", Static).render())
+        assert line == "TIME IS UP  +2:15 over"
+        kinds = [e.kind for e in read_session(path).session.timeline]
+        assert kinds == [EventKind.STARTED, EventKind.WARNED, EventKind.WRAP_UP, EventKind.TIME_UP]
+
+
+async def test_checklist_keys(sessions_dir: Path) -> None:
+    app, _, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", "space")
+        assert read_session(path).session.questions[0].asked
+        await pilot.press("space")
+        assert not read_session(path).session.questions[0].asked
+        await pilot.press("down", "m", "s")
+        second = read_session(path).session.questions[1]
+        assert second.priority.value == "if-time"  # it was must-ask: toggled off
+        assert second.starred
+        await pilot.press("a", *"Started in nursing", "enter")
+        assert read_session(path).session.questions[1].answer == "Started in nursing"
+        await pilot.press("shift+up")
+        assert read_session(path).session.questions[0].answer == "Started in nursing"
+        await pilot.press("n", *"What surprised you?", "enter")
+        texts = [q.text for q in read_session(path).session.questions]
+        assert "What surprised you?" in texts
+        assert texts.index("What surprised you?") < texts.index(
+            "Who else should I talk to, and may I say you suggested them?"
+        )
