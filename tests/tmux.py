@@ -82,10 +82,6 @@ class Tmux:
     def pane_dead(self) -> bool:
         return self._tmux("display-message", "-p", "-t", "t", "#{pane_dead}").strip() == "1"
 
-    def exit_status(self) -> int | None:
-        text = self._tmux("display-message", "-p", "-t", "t", "#{pane_dead_status}").strip()
-        return int(text) if text else None
-
     def pid(self) -> int:
         return int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
 
