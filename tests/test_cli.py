@@ -144,8 +144,12 @@ def test_terminal_problem_accepts_a_real_terminal() -> None:
             open(secondary, closefd=False) as tty_in,
             open(secondary, "w", closefd=False) as tty_out,
         ):
-            assert terminal_problem(tty_in, tty_out, "xterm-256color") is None
-            assert terminal_problem(tty_in, tty_out, "dumb") is not None
+            assert terminal_problem(tty_in, tty_out, "xterm-256color", tty_out) is None
+            assert terminal_problem(tty_in, tty_out, "dumb", tty_out) is not None
+            with open(os.devnull, "w") as devnull:
+                problem = terminal_problem(tty_in, tty_out, "xterm-256color", devnull)
+            assert problem is not None
+            assert problem.startswith("the error output is not a terminal")
     finally:
         os.close(primary)
         os.close(secondary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 import time
@@ -27,10 +28,15 @@ def term() -> Iterator[Tmux]:
     tmux.kill()
 
 
-def test_first_screen_at_80x24_and_ctrl_q_quits(term: Tmux, sessions_dir: Path) -> None:
+def test_first_screen_at_80x24_and_ctrl_q_quits(
+    term: Tmux, sessions_dir: Path, tmp_path: Path
+) -> None:
     SessionStore(sessions_dir).create(make_session(name="Grace Hopper")).close()
+    status_file = tmp_path / "status"
+    app = shlex.join([sys.executable, "-m", "iisession", "--sessions-dir", str(sessions_dir)])
+    # The shell records how the app ended (tmux's own record of it is not reliable).
     term.start(
-        [sys.executable, "-m", "iisession", "--sessions-dir", str(sessions_dir)],
+        ["sh", "-c", f"{app}; echo $? > {shlex.quote(str(status_file))}"],
         env={"TERM": "xterm-256color"},
     )
     screen = term.wait_for("Grace Hopper")
@@ -41,8 +47,11 @@ def test_first_screen_at_80x24_and_ctrl_q_quits(term: Tmux, sessions_dir: Path) 
     assert "f1 Help" in lines[-1], screen
     time.sleep(0.5)  # a person reads the screen before quitting
     term.send("C-q")
-    # tmux keeps the pane and says how the program ended.
-    term.wait_for("Pane is dead (status 0", timeout=10)
+    deadline = time.monotonic() + 10
+    while not status_file.exists() or not status_file.read_text().strip():
+        assert time.monotonic() < deadline, term.screen()
+        time.sleep(0.05)
+    assert status_file.read_text().strip() == "0"
 
 
 def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path) -> None:

@@ -95,16 +95,23 @@ def _minutes(text: str) -> int:
 
 
 def terminal_problem(
-    stdin: TextIO | None = None, stdout: TextIO | None = None, term: str | None = None
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    term: str | None = None,
+    stderr: TextIO | None = None,
 ) -> str | None:
     """Why the full-screen app cannot run here, or None if it can."""
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.__stderr__ if stderr is None else stderr
     term = os.environ.get("TERM", "") if term is None else term
     if stdin is None or not stdin.isatty():
         return "standard input is not a terminal"
     if stdout is None or not stdout.isatty():
         return "the output is not a terminal"
+    if stderr is None or not stderr.isatty():
+        # Textual draws on the error stream: redirecting it would fill a file.
+        return "the error output is not a terminal (Textual draws the screen there)"
     if term == "dumb":
         return "TERM is 'dumb', which cannot draw the screen"
     return None
