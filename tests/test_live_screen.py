@@ -11,7 +11,7 @@ from iisession.clock import ManualClock
 from iisession.model import EventKind, Person, Session, SessionState
 from iisession.paths import resolve_folders
 from iisession.screens.live import LiveScreen
-from iisession.screens.prompts import MessageModal
+from iisession.screens.prompts import ChoiceModal, MessageModal
 from iisession.starter import starter_questions
 from iisession.store import SessionStore, read_session
 from iisession.widgets.countdown import CountdownPanel
@@ -150,3 +150,82 @@ async def test_checklist_keys(sessions_dir: Path) -> None:
         assert texts.index("What surprised you?") < texts.index(
             "Who else should I talk to, and may I say you suggested them?"
         )
+
+
+async def test_quit_during_a_call_asks_end_or_keep(sessions_dir: Path) -> None:
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        clock.advance(60)
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")  # changed my mind
+        assert isinstance(app.screen, LiveScreen)
+        await pilot.press("ctrl+q", "k")
+    saved = read_session(path).session
+    assert saved.state is SessionState.LIVE  # kept open to resume
+    assert saved.timeline[-1].kind is EventKind.PAUSED
+
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5", "ctrl+q", "e")
+    saved = read_session(path).session
+    assert saved.state is SessionState.ENDED
+    assert saved.timeline[-1].kind is EventKind.ENDED
+
+
+async def test_quit_before_the_call_starts_just_saves(sessions_dir: Path) -> None:
+    app, _, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", *"prep notes")
+        await pilot.press("ctrl+q")
+    assert read_session(path).session.notes == "prep notes"
+    assert read_session(path).session.state is SessionState.PLANNED
+
+
+async def test_edit_and_remove_a_referral(sessions_dir: Path) -> None:
+    app, _, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4", *"Sam Lee", "ctrl+s")
+        app.screen.query_one("#referrals").focus()
+        await pilot.press("enter")
+        assert app.screen.query_one("#name").value == "Sam Lee"  # type: ignore[attr-defined]
+        await pilot.press("tab", *"Data engineer", "ctrl+s")
+        assert read_session(path).session.referrals[0].role == "Data engineer"
+        await pilot.press("delete")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("n")
+        assert len(read_session(path).session.referrals) == 1
+        await pilot.press("delete", "y")
+        assert read_session(path).session.referrals == []
+
+
+async def test_every_live_action_is_in_the_command_palette(sessions_dir: Path) -> None:
+    app, _, _ = make(sessions_dir)
+    async with app.run_test(size=(80, 24)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in (
+            "Start the clock, or pause and resume it",
+            "Mark the current question asked and move to the next",
+            "Add a key point, stamped with the call time, to the notes",
+            "Extend the limit when they offer more time",
+            "End the call and see a summary",
+            "Add a person they suggest you talk to",
+            "New question",
+            "Remove the highlighted referral",
+        ):
+            assert wanted in titles
+
+
+async def test_short_terminal_gets_a_one_line_clock(sessions_dir: Path) -> None:
+    app, _, _ = make(sessions_dir)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-short")
+        assert not app.screen.query_one("#digits").display
+        line = str(app.screen.query_one("#clock-line", Static).render())
+        assert line.startswith("30:00")
+        for part in ("#questions", "#notes", "#referrals"):
+            region = app.screen.query_one(part).region
+            assert region.height >= 3, part
+            assert region.width >= 20, part

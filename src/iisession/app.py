@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -50,12 +52,59 @@ class IISessionApp(App[None]):
                 loop.add_signal_handler(sig, self._save_and_exit)
 
     def _save_and_exit(self) -> None:
+        self._save_quietly()
+        self.exit(return_code=1)
+
+    async def action_quit(self) -> None:
+        """Quit, saving first; during a live call, ask what to do with the call."""
+        from .model import SessionState
+
+        handle = self.session_file
+        if handle is None or handle.session.state is not SessionState.LIVE:
+            self._save_quietly()
+            self.exit()
+            return
+        from .screens.prompts import ChoiceModal
+
+        def chosen(choice: str | None) -> None:
+            screen = self.screen
+            if choice is None:
+                return
+            end_or_keep = getattr(screen, "quit_call", None)
+            if callable(end_or_keep):
+                end_or_keep(choice == "end")
+            self._save_quietly()
+            self.exit()
+
+        await self.push_screen(
+            ChoiceModal(
+                "The call is live",
+                "Your notes are saved either way.",
+                [
+                    ("e", "end the call and quit", "end"),
+                    ("k", "keep it open to resume later, and quit", "keep"),
+                ],
+            ),
+            chosen,
+        )
+
+    def _save_quietly(self) -> None:
+        """The final save before exit; a failure is reported by the command line."""
         from .store import SaveError
 
-        assert self.session_file is not None
-        with contextlib.suppress(SaveError):  # the caller's final save reports it
-            self.session_file.save()
-        self.exit(return_code=1)
+        if self.session_file is not None:
+            with contextlib.suppress(SaveError):
+                self.session_file.save()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # Every live-screen key is also a command in the palette.
+        for binding in getattr(screen, "COMMAND_BINDINGS", ()):
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"Key: {binding.key.upper() if binding.key.startswith('f') else binding.key}",
+                partial(screen.run_action, binding.action),
+            )
 
     def get_default_screen(self) -> Screen[None]:
         if self.session_file is not None:

@@ -8,14 +8,12 @@ referrals at once, typing after a short pause.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
 
 from ..autosave import SaveTracker
 from ..clock import Clock
@@ -25,7 +23,8 @@ from ..model import Question, Referral
 from ..store import SaveError, SessionFile
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
-from .prompts import MessageModal, MinutesPrompt, TextPrompt
+from ..widgets.referral_list import ReferralList
+from .prompts import ChoiceModal, MessageModal, MinutesPrompt, TextPrompt
 from .referral_form import ReferralForm
 
 
@@ -55,16 +54,84 @@ class LiveScreen(Screen[None]):
     """The screen kept open during the call."""
 
     BINDINGS = [
-        Binding("f1", "app.show_help_panel", "Help", priority=True, id="live.help"),
-        Binding("f2", "focus_questions", "Questions", priority=True, id="live.questions"),
-        Binding("f3", "focus_notes", "Notes", priority=True, id="live.notes"),
-        Binding("f4", "add_referral", "Referral", priority=True, id="live.referral"),
-        Binding("f5", "toggle_clock", "Start/pause", priority=True, id="live.clock"),
-        Binding("f6", "asked_next", "Asked, next", priority=True, id="live.next"),
-        Binding("f7", "key_point", "Key point", priority=True, id="live.key-point"),
-        Binding("f8", "extend", "Extend", priority=True, id="live.extend"),
-        Binding("f10", "end_call", "End call", priority=True, id="live.end"),
+        Binding(
+            "f1",
+            "app.show_help_panel",
+            "Help",
+            priority=True,
+            id="live.help",
+            tooltip="Show the keys and what they do",
+        ),
+        Binding(
+            "f2",
+            "focus_questions",
+            "Questions",
+            priority=True,
+            show=False,
+            id="live.questions",
+            tooltip="Go to the question checklist",
+        ),
+        Binding(
+            "f3",
+            "focus_notes",
+            "Notes",
+            priority=True,
+            show=False,
+            id="live.notes",
+            tooltip="Go to the notes",
+        ),
+        Binding(
+            "f4",
+            "add_referral",
+            "Referral",
+            priority=True,
+            id="live.referral",
+            tooltip="Add a person they suggest you talk to",
+        ),
+        Binding(
+            "f5",
+            "toggle_clock",
+            "Clock",
+            priority=True,
+            id="live.clock",
+            tooltip="Start the clock, or pause and resume it",
+        ),
+        Binding(
+            "f6",
+            "asked_next",
+            "Next",
+            priority=True,
+            id="live.next",
+            tooltip="Mark the current question asked and move to the next",
+        ),
+        Binding(
+            "f7",
+            "key_point",
+            "Point",
+            priority=True,
+            id="live.key-point",
+            tooltip="Add a key point, stamped with the call time, to the notes",
+        ),
+        Binding(
+            "f8",
+            "extend",
+            "Extend",
+            priority=True,
+            id="live.extend",
+            tooltip="Extend the limit when they offer more time",
+        ),
+        Binding(
+            "f10",
+            "end_call",
+            "End",
+            priority=True,
+            id="live.end",
+            tooltip="End the call and see a summary",
+        ),
     ]
+
+    # Short terminals get one clock line instead of big digits.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 
     HELP = """
 ## During the call
@@ -76,7 +143,22 @@ class LiveScreen(Screen[None]):
 
 In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
 **a** a short answer note, **n** a new question, **Shift+Up/Down** reorder.
+In the referrals: **Enter** edits, **Delete** removes.
+**Ctrl+Q** quits after saving; during a call it asks whether to end it.
+Every action is also in the command palette (**Ctrl+P**).
 """
+
+    COMMAND_BINDINGS = [
+        *BINDINGS[1:],
+        # Keys as shown in the palette; they are bound on the lists themselves.
+        Binding("space", "toggle_asked", "Tick or untick the highlighted question"),
+        Binding("m", "toggle_must", "Must-ask on or off for the highlighted question"),
+        Binding("s", "toggle_star", "Star the highlighted question"),
+        Binding("a", "answer", "Answer note on the highlighted question"),
+        Binding("n", "new_question", "New question"),
+        Binding("delete", "remove_referral", "Remove the highlighted referral"),
+    ]
+    """What the command palette offers on this screen."""
 
     def __init__(self, handle: SessionFile, clock: Clock) -> None:
         super().__init__()
@@ -95,7 +177,7 @@ In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
             yield Checklist(id="questions")
             with Vertical(id="right"):
                 yield TextArea(self.handle.session.notes, id="notes", soft_wrap=True)
-                yield OptionList(id="referrals")
+                yield ReferralList(id="referrals")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -103,8 +185,11 @@ In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
         self.title = f"iisession: call with {person.name or 'someone'}"
         self.sub_title = person.organisation
         self.query_one("#questions").border_title = "Questions (F2)"
+        # The footer keeps to the F-keys; the list's own keys are named here.
+        self.query_one("#questions").border_subtitle = "Space tick  a answer  n new"
         self.query_one("#notes").border_title = "Notes (F3)"
         self.query_one("#referrals").border_title = "Referrals (F4 adds)"
+        self.query_one("#referrals").border_subtitle = "Enter edit  Del remove"
         if self.handle.read_only:
             self.notify(self.handle.read_only_reason, title="Read-only", severity="warning")
         self.refresh_all()
@@ -124,15 +209,7 @@ In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
         )
 
     def refresh_referrals(self) -> None:
-        listing = self.query_one("#referrals", OptionList)
-        listing.clear_options()
-        for r in self.handle.session.referrals:
-            line = Text(r.name, style="bold")
-            if r.role or r.organisation:
-                line.append(" - " + ", ".join(x for x in (r.role, r.organisation) if x))
-            listing.add_option(Option(line, id=r.id))
-        if not self.handle.session.referrals:
-            listing.add_option(Option(Text("none yet: F4 adds one", style="dim"), disabled=True))
+        self.query_one("#referrals", ReferralList).show(self.handle.session.referrals)
 
     def refresh_clock(self) -> None:
         panel = self.query_one(CountdownPanel)
@@ -304,3 +381,53 @@ In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
                 self._question_changed(self.live.add_question(text.strip()))
 
         self.app.push_screen(TextPrompt("New question"), done)
+
+    # --- referrals: edit and remove --------------------------------------------
+
+    def _selected_referral(self) -> Referral | None:
+        index = self.query_one("#referrals", ReferralList).highlighted
+        referrals = self.handle.session.referrals
+        return referrals[index] if index is not None and index < len(referrals) else None
+
+    @on(OptionList.OptionSelected, "#referrals")
+    def edit_referral(self) -> None:
+        referral = self._selected_referral()
+        if referral is None:
+            return
+
+        def done(result: Referral | None) -> None:
+            if result is not None:
+                self.changed_now()
+                self.refresh_referrals()
+
+        self.app.push_screen(ReferralForm(referral), done)
+
+    def action_remove_referral(self) -> None:
+        referral = self._selected_referral()
+        if referral is None:
+            return
+
+        def done(choice: str | None) -> None:
+            if choice == "remove":
+                self.live.remove_referral(referral)
+                self.changed_now()
+                self.refresh_referrals()
+                self.notify(f"Referral removed: {referral.name}", timeout=3)
+
+        self.app.push_screen(
+            ChoiceModal(
+                f"Remove {referral.name}?",
+                "",
+                [("y", "yes, remove this referral", "remove"), ("n", "no, keep it", "")],
+            ),
+            done,
+        )
+
+    # --- quitting ----------------------------------------------------------------
+
+    def quit_call(self, end: bool) -> None:
+        """Before the app quits during a call: end it, or pause it to resume later."""
+        if end:
+            self.live.end()
+        elif self.live.countdown.running:
+            self.live.toggle_clock()  # paused: closed time does not count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -95,3 +95,34 @@ class MessageModal(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """A question with a few answers, each on its own key. Escape cancels."""
+
+    BINDINGS = [Binding("escape", "choose('')", "Cancel")]
+
+    def __init__(self, title: str, body: str, choices: list[tuple[str, str, str]]) -> None:
+        """``choices``: (key, label, value) for each answer."""
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title", markup=False)
+            if self.body:
+                yield Static(self.body, markup=False)
+            for key, label, _ in self.choices:
+                yield Static(f"  {key}  {label}", markup=False)
+            yield Static("  Esc  cancel", classes="hint")
+
+    def on_key(self, event: events.Key) -> None:
+        for key, _, value in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+
+    def action_choose(self, value: str) -> None:
+        self.dismiss(value or None)

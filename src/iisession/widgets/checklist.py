@@ -32,11 +32,11 @@ class Checklist(OptionList):
     """Shows the questions; the screen owns them and re-renders on change."""
 
     BINDINGS = [
-        Binding("space", "screen.toggle_asked", "Tick", id="questions.tick"),
-        Binding("m", "screen.toggle_must", "Must-ask", id="questions.must"),
-        Binding("s", "screen.toggle_star", "Star", id="questions.star"),
-        Binding("a", "screen.answer", "Answer note", id="questions.answer"),
-        Binding("n", "screen.new_question", "New question", id="questions.new"),
+        Binding("space", "screen.toggle_asked", "Tick", show=False, id="questions.tick"),
+        Binding("m", "screen.toggle_must", "Must-ask", show=False, id="questions.must"),
+        Binding("s", "screen.toggle_star", "Star", show=False, id="questions.star"),
+        Binding("a", "screen.answer", "Answer note", show=False, id="questions.answer"),
+        Binding("n", "screen.new_question", "New question", show=False, id="questions.new"),
         Binding("shift+up", "screen.move_question(-1)", "Move up", show=False),
         Binding("shift+down", "screen.move_question(1)", "Move down", show=False),
     ]
