@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList, Static, TextArea
 
 from iisession.app import IISessionApp
@@ -229,3 +230,22 @@ async def test_short_terminal_gets_a_one_line_clock(sessions_dir: Path) -> None:
             region = app.screen.query_one(part).region
             assert region.height >= 3, part
             assert region.width >= 20, part
+
+
+async def test_an_unexpected_exception_still_saves_everything(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, path = make(sessions_dir)
+
+    def broken(self: object) -> None:
+        raise RuntimeError("a bug in a handler")
+
+    with pytest.raises(RuntimeError, match="a bug in a handler"):  # noqa: PT012 (the app re-raises it)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f5", "f3", *"typed, then a bug")  # within the 2 s pause
+            monkeypatch.setattr(LiveScreen, "action_asked_next", broken)
+            await pilot.press("f6")
+            await pilot.pause()
+    saved = read_session(path).session
+    assert saved.notes == "typed, then a bug"
+    assert saved.state is SessionState.LIVE

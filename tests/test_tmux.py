@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -98,3 +101,42 @@ def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path)
     assert session.notes == "typed just before the terminal closed"
     assert session.questions[0].asked
     assert [r.name for r in session.referrals] == ["Priya Raman"]
+
+
+def test_kill_9_while_typing_loses_no_more_than_the_autosave_pause(
+    term: Tmux, sessions_dir: Path
+) -> None:
+    term.start(
+        [
+            sys.executable,
+            "-m",
+            "iisession",
+            "--sessions-dir",
+            str(sessions_dir),
+            "new",
+            "--name",
+            "Kim Ito",
+        ],
+        env={"TERM": "xterm-256color"},
+    )
+    term.wait_for("F5 starts the clock")
+    term.send("F5")
+    term.send("F3")
+    time.sleep(0.2)
+    term.send("First thought, saved by the pause.")
+    term.wait_for("saved by the pause")
+    time.sleep(3.5)  # more than the 2 s pause: autosaved
+    term.send(" Second thought")
+    term.wait_for("Second thought")
+    pids = subprocess.run(
+        ["pgrep", "-f", f"sessions-dir {sessions_dir} new"], capture_output=True, text=True
+    ).stdout.split()
+    assert pids
+    for pid in pids:
+        os.kill(int(pid), signal.SIGKILL)
+    [path] = list(sessions_dir.glob("*.toml"))
+    notes = read_session(path).session.notes
+    # What was typed before the last pause is on disk; at most the last few
+    # seconds of typing are lost.
+    assert notes.startswith("First thought, saved by the pause.")
+    assert read_session(path).session.state.value == "live"

@@ -51,6 +51,11 @@ class IISessionApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._save_and_exit)
 
+    def on_unmount(self) -> None:
+        # Runs after a crash in a handler too (the widgets are gone by then,
+        # but the session lives outside them).
+        self._save_quietly()
+
     def _save_and_exit(self) -> None:
         self._save_quietly()
         self.exit(return_code=1)
