@@ -9,7 +9,7 @@ import pytest
 from iisession.autosave import AutosavePolicy, SaveTracker
 from iisession.clock import ManualClock, SystemClock
 from iisession.countdown import Countdown, format_clock
-from iisession.live import LiveCall, LiveSettings
+from iisession.live import LiveCall
 from iisession.model import (
     EventKind,
     Priority,
@@ -19,6 +19,7 @@ from iisession.model import (
     SessionState,
     TimelineEvent,
 )
+from iisession.settings import LiveSettings
 
 
 def call(limit: int = 30, questions: list[Question] | None = None) -> tuple[LiveCall, ManualClock]:

@@ -13,6 +13,7 @@ from iisession.model import EventKind, Person, Session, SessionState
 from iisession.paths import resolve_folders
 from iisession.screens.live import LiveScreen
 from iisession.screens.prompts import ChoiceModal, MessageModal
+from iisession.settings import Settings
 from iisession.starter import starter_questions
 from iisession.store import SessionStore, read_session
 from iisession.widgets.countdown import CountdownPanel
@@ -249,3 +250,26 @@ async def test_an_unexpected_exception_still_saves_everything(
     saved = read_session(path).session
     assert saved.notes == "typed, then a bug"
     assert saved.state is SessionState.LIVE
+
+
+async def test_bell_only_when_turned_on(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for bell in (False, True):
+        app, clock, _ = make(sessions_dir, limit=12)
+        app.settings = Settings(bell=bell)
+        rings: list[int] = []
+        monkeypatch.setattr(app, "bell", lambda rings=rings: rings.append(1))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f5")
+            clock.advance(2 * 60)  # 10 minutes left
+            screen(app).tick()
+        assert rings == ([1] if bell else [])
+
+
+async def test_config_warnings_are_shown_in_the_app(sessions_dir: Path) -> None:
+    app, _, _ = make(sessions_dir)
+    app.config_warnings.append("config: `live.wrap_up` should be minutes from 1 to 60; 5 used")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        assert any("live.wrap_up" in n.message for n in app._notifications)

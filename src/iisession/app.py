@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from .paths import Folders
 from .screens.home import HomeScreen
+from .settings import load_settings
 
 
 class IISessionApp(App[None]):
@@ -42,8 +43,12 @@ class IISessionApp(App[None]):
         self.folders = folders
         self.session_file = session
         self.clock = clock
+        self.config_warnings: list[str] = []
+        self.settings = load_settings(folders.config_data, self.config_warnings)
 
     def on_mount(self) -> None:
+        for warning in self.config_warnings:
+            self.notify(warning, title="Settings", severity="warning", timeout=10)
         if self.session_file is not None:
             # Textual installs no handler for these: closing the terminal or a
             # plain `kill` would end the process with nothing saved.
@@ -116,7 +121,7 @@ class IISessionApp(App[None]):
             from .clock import SystemClock
             from .screens.live import LiveScreen
 
-            return LiveScreen(self.session_file, self.clock or SystemClock())
+            return LiveScreen(self.session_file, self.clock or SystemClock(), self.settings)
         return HomeScreen(self.folders.sessions)
 
     def on_ready(self) -> None:

@@ -21,16 +21,7 @@ from .model import (
     SessionState,
     TimelineEvent,
 )
-
-
-@dataclass(frozen=True)
-class LiveSettings:
-    """When the quiet warnings come, and when wrap-up starts (minutes before the limit)."""
-
-    warnings: tuple[int, ...] = (10, 5)
-    wrap_up: int = 5
-    minutes_per_question: float = 2.0
-    """Below this many minutes per must-ask question, pacing says they will not all fit."""
+from .settings import LiveSettings
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -41,17 +42,23 @@ class Folders:
     config: Path
     cache: Path
     warnings: list[str] = field(default_factory=list)
+    config_data: dict[str, Any] = field(default_factory=dict)
+    """The config file's contents (empty if there is none)."""
 
 
-def _from_config(config: Path, warnings: list[str]) -> Path | None:
+def read_config(config: Path, warnings: list[str]) -> dict[str, Any]:
+    """The user's config file as a table; a broken one is reported and ignored."""
     path = config / CONFIG_FILE
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
+        return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         warnings.append(f"{path}: ignored, it cannot be read ({error})")
-        return None
+        return {}
+
+
+def _sessions_from_config(data: Mapping[str, Any], path: Path, warnings: list[str]) -> Path | None:
     value = data.get("sessions_dir")
     if value is None:
         return None
@@ -66,12 +73,13 @@ def resolve_folders(flag: str | None, environ: Mapping[str, str] | None = None) 
     env = os.environ if environ is None else environ
     config = config_dir()
     warnings: list[str] = []
+    data = read_config(config, warnings)
     if flag:
         sessions, source = Path(flag).expanduser(), "--sessions-dir"
     elif env.get(SESSIONS_ENV, "").strip():
         sessions, source = Path(env[SESSIONS_ENV]).expanduser(), SESSIONS_ENV
-    elif (configured := _from_config(config, warnings)) is not None:
+    elif (configured := _sessions_from_config(data, config / CONFIG_FILE, warnings)) is not None:
         sessions, source = configured, str(config / CONFIG_FILE)
     else:
         sessions, source = default_sessions_dir(), "default"
-    return Folders(sessions.absolute(), source, config, cache_dir(), warnings)
+    return Folders(sessions.absolute(), source, config, cache_dir(), warnings, data)

@@ -20,6 +20,7 @@ from ..clock import Clock
 from ..countdown import format_clock
 from ..live import LiveCall, Summary
 from ..model import Question, Referral
+from ..settings import Settings
 from ..store import SaveError, SessionFile
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
@@ -160,10 +161,11 @@ Every action is also in the command palette (**Ctrl+P**).
     ]
     """What the command palette offers on this screen."""
 
-    def __init__(self, handle: SessionFile, clock: Clock) -> None:
+    def __init__(self, handle: SessionFile, clock: Clock, settings: Settings | None = None) -> None:
         super().__init__()
+        self.settings = settings or Settings()
         self.handle = handle
-        self.live = LiveCall(handle.session, clock)
+        self.live = LiveCall(handle.session, clock, self.settings.live)
         self.clock = clock
         self.tracker = SaveTracker()
 
@@ -225,6 +227,8 @@ Every action is also in the command palette (**Ctrl+P**).
     def tick(self) -> None:
         for alert in self.live.tick():
             self.notify(alert.message, title="Time", timeout=8)
+            if self.settings.bell:
+                self.app.bell()
             self.refresh_questions()
             self.changed_now()
         if self.tracker.due(self.clock.steady()):
