@@ -273,3 +273,44 @@ async def test_config_warnings_are_shown_in_the_app(sessions_dir: Path) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert any("live.wrap_up" in n.message for n in app._notifications)
+
+
+async def test_not_saved_is_persistent_then_retried_and_a_rescue_copy_can_be_written(
+    sessions_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from iisession import store
+
+    app, clock, path = make(sessions_dir)
+    real = store.write_atomic
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        live = screen(app)
+        status = app.screen.query_one("#status", Static)
+        monkeypatch.setattr(store, "write_atomic", full)
+        await pilot.press("f5")  # a tick saves at once: it fails
+        assert "NOT SAVED: the disk is full, retrying" in str(status.render())
+        assert status.has_class("-unsaved")
+        assert any("F9 writes a rescue copy" in n.message for n in app._notifications)
+        await pilot.press("f3", *"words kept in memory")
+        clock.advance(10)
+        live.tick()  # retried, fails again: the warning stays
+        assert "NOT SAVED" in str(status.render())
+
+        rescue = tmp_path / "rescue.toml"
+        monkeypatch.setattr(store, "write_atomic", real)  # the rescue target has room
+        await pilot.press("f9")
+        await pilot.press("ctrl+a", "ctrl+k", *str(rescue))
+        await pilot.press("enter")
+        assert rescue.exists(), [n.message for n in app._notifications]
+        assert read_session(rescue).session.notes == "words kept in memory"
+
+        clock.advance(3)
+        live.tick()  # the folder works again: the retry saves
+        assert "saved just now" in str(status.render())
+        assert not status.has_class("-unsaved")
+    assert read_session(path).session.notes == "words kept in memory"

@@ -423,3 +423,16 @@ class SessionStore:
         return SessionFile(
             path, loaded.session, loaded.fingerprint, lock if lock.held else None, reason
         )
+
+
+def write_rescue_copy(session: Session, path: Path) -> None:
+    """Write the session to a file of the user's choosing, when the folder will not take it.
+
+    Raises ``SaveError`` with the reason.
+    """
+    try:
+        data = codec.dumps(session).encode("utf-8")
+        write_atomic(path, data)
+    except (OSError, ValueError) as error:
+        reason = describe_os_error(error) if isinstance(error, OSError) else str(error)
+        raise SaveError(path, reason) from None

@@ -8,6 +8,8 @@ referrals at once, typing after a short pause.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +23,7 @@ from ..countdown import format_clock
 from ..live import LiveCall, Summary
 from ..model import Question, Referral
 from ..settings import Settings
-from ..store import SaveError, SessionFile
+from ..store import SaveError, SessionFile, write_rescue_copy
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
 from ..widgets.referral_list import ReferralList
@@ -129,6 +131,15 @@ class LiveScreen(Screen[None]):
             id="live.end",
             tooltip="End the call and see a summary",
         ),
+        Binding(
+            "f9",
+            "rescue_copy",
+            "Rescue copy",
+            priority=True,
+            show=False,
+            id="live.rescue",
+            tooltip="Write a copy of the session somewhere else",
+        ),
     ]
 
     # Short terminals get one clock line instead of big digits.
@@ -141,6 +152,7 @@ class LiveScreen(Screen[None]):
 - **F7** adds a key point, stamped with the call time, to the notes.
 - **F8** extends the limit when they offer more time. **F10** ends the call.
 - **F2** questions, **F3** notes, **F4** add a referral.
+- **F9** writes a rescue copy of the session elsewhere (when saving keeps failing).
 
 In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
 **a** a short answer note, **n** a new question, **Shift+Up/Down** reorder.
@@ -246,7 +258,13 @@ Every action is also in the command palette (**Ctrl+P**).
             first = not self.tracker.error
             self.tracker.failed(now, error.reason)
             if first:
-                self.notify(str(error), title="Not saved", severity="error", timeout=10)
+                self.notify(
+                    f"{error}. Your session is kept in memory and saving is retried; "
+                    "F9 writes a rescue copy somewhere else.",
+                    title="Not saved",
+                    severity="error",
+                    timeout=15,
+                )
         else:
             self.tracker.succeeded(now)
             if result.conflict_copy is not None:
@@ -435,3 +453,22 @@ Every action is also in the command palette (**Ctrl+P**).
             self.live.end()
         elif self.live.countdown.running:
             self.live.toggle_clock()  # paused: closed time does not count
+
+    # --- a copy elsewhere when the folder will not take saves ---------------
+
+    def action_rescue_copy(self) -> None:
+        stamp = self.clock.wall().strftime("%Y%m%d-%H%M%S")
+        default = Path.home() / f"iisession-rescue-{self.handle.path.stem}-{stamp}.toml"
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            target = Path(text).expanduser()
+            try:
+                write_rescue_copy(self.handle.session, target)
+            except SaveError as error:
+                self.notify(str(error), title="Rescue copy not written", severity="error")
+            else:
+                self.notify(f"Rescue copy written: {target}", timeout=10)
+
+        self.app.push_screen(TextPrompt("Write a rescue copy to:", str(default)), done)
