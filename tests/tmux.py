@@ -29,8 +29,9 @@ class Tmux:
         return done.stdout
 
     def start(self, command: Sequence[str], env: Mapping[str, str] | None = None) -> None:
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
-        line = f"env {exports} {shlex.join(command)}" if exports else shlex.join(command)
+        exports = [f"{k}={v}" for k, v in (env or {}).items()]
+        # exec: the pane's process is the program itself, so its pid is the pane's.
+        line = "exec " + shlex.join(["env", *exports, *command])
         # Options come from a config file, so they hold before the command
         # runs: no Escape delay, and the pane stays to be read after it exits.
         with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as conf:

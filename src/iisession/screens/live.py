@@ -180,6 +180,7 @@ Every action is also in the command palette (**Ctrl+P**).
         self.live = LiveCall(handle.session, clock, self.settings.live)
         self.clock = clock
         self.tracker = SaveTracker()
+        self._status_line = ""
 
     # --- layout -------------------------------------------------------------
 
@@ -233,8 +234,12 @@ Every action is also in the command palette (**Ctrl+P**).
         panel.remaining = self.live.remaining()
         status = self.tracker.status(self.clock.steady())
         pace = self.live.pacing() if self.live.countdown.started else ""
-        self.query_one("#status", Static).update(" | ".join(x for x in (pace, status) if x))
-        self.query_one("#status", Static).set_class(bool(self.tracker.error), "-unsaved")
+        line = " | ".join(x for x in (pace, status) if x)
+        widget = self.query_one("#status", Static)
+        if line != self._status_line:  # a one-line widget: no layout pass
+            self._status_line = line
+            widget.update(line, layout=False)
+        widget.set_class(bool(self.tracker.error), "-unsaved")
 
     def tick(self) -> None:
         for alert in self.live.tick():

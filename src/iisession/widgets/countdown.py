@@ -19,6 +19,9 @@ class CountdownPanel(Vertical):
     running: reactive[bool] = reactive(False)
     started: reactive[bool] = reactive(False)
 
+    _line = ""
+    _step = -1
+
     def compose(self) -> ComposeResult:
         yield Digits("", id="digits")
         yield Static("", id="clock-line", markup=False)
@@ -38,11 +41,17 @@ class CountdownPanel(Vertical):
         self.query_one("#digits", Digits).update(
             text.replace(" over", "") if over else format_clock(self.remaining)
         )
-        self.query_one("#clock-line", Static).update(line)
+        # One line of fixed height: no layout pass needed, and none if unchanged.
+        clock_line = self.query_one("#clock-line", Static)
+        if line != self._line:
+            self._line = line
+            clock_line.update(line, layout=False)
+        # The bar moves one cell every half a minute or so: redraw it only then.
         elapsed = max(0.0, self.limit - self.remaining)
-        self.query_one("#progress", ProgressBar).update(
-            total=max(self.limit, 1.0), progress=min(elapsed, self.limit)
-        )
+        step = round(400 * min(elapsed, self.limit) / max(self.limit, 1.0))
+        if step != self._step:
+            self._step = step
+            self.query_one("#progress", ProgressBar).update(total=400, progress=step)
         self.set_class(over, "-time-up")
         self.set_class(not over and self.remaining <= 300 and self.started, "-warning")
         self.set_class(self.started and not self.running and not over, "-paused")
