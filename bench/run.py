@@ -267,7 +267,7 @@ def bench_typing(keys: int, folder: Path) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15, help="runs per figure (median)")
+    parser.add_argument("--runs", type=int, default=21, help="runs per figure (median)")
     parser.add_argument(
         "--only", choices=["save", "startup", "live", "typing"], help="run one group"
     )
