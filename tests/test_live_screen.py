@@ -314,3 +314,47 @@ async def test_not_saved_is_persistent_then_retried_and_a_rescue_copy_can_be_wri
         assert "saved just now" in str(status.render())
         assert not status.has_class("-unsaved")
     assert read_session(path).session.notes == "words kept in memory"
+
+
+async def test_pause_and_resume_on_screen(sessions_dir: Path) -> None:
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        await pilot.press("f5")
+        clock.advance(120)
+        await pilot.press("f5")  # a phone rings: pause
+        line = app.screen.query_one("#clock-line", Static)
+        assert "PAUSED" in str(line.render())
+        clock.advance(300)
+        live.tick()
+        assert app.screen.query_one(CountdownPanel).remaining == 28 * 60
+        await pilot.press("f5")
+        clock.advance(60)
+        live.tick()
+        assert "PAUSED" not in str(line.render())
+        assert app.screen.query_one(CountdownPanel).remaining == 27 * 60
+    kinds = [e.kind for e in read_session(path).session.timeline]
+    assert kinds == [EventKind.STARTED, EventKind.PAUSED, EventKind.RESUMED]
+
+
+async def test_asked_time_shows_in_the_checklist(sessions_dir: Path) -> None:
+    app, clock, _ = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5", "f6")
+        listing = app.screen.query_one("#questions", OptionList)
+        first = str(listing.get_option_at_index(0).prompt)
+        assert first.startswith(f"[x] {clock.wall().astimezone():%H:%M} ")
+
+
+async def test_a_second_opener_never_writes(sessions_dir: Path) -> None:
+    first = SessionStore(sessions_dir).create(Session(person=Person(name="Kim")))
+    second = SessionStore(sessions_dir).open(first.path)  # read-only: the lock is held
+    before = first.path.read_bytes()
+    app = IISessionApp(resolve_folders(str(sessions_dir)), second, ManualClock())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f5", "f3", *"not mine to write")
+        assert any("read-only" in n.message for n in app._notifications)
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "NOT SAVED: open in another iisession" in status
+    assert first.path.read_bytes() == before
+    first.close()

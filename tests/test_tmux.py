@@ -140,3 +140,31 @@ def test_kill_9_while_typing_loses_no_more_than_the_autosave_pause(
     # seconds of typing are lost.
     assert notes.startswith("First thought, saved by the pause.")
     assert read_session(path).session.state.value == "live"
+
+
+def test_sigterm_while_typing_saves_everything(term: Tmux, sessions_dir: Path) -> None:
+    term.start(
+        [
+            sys.executable,
+            "-m",
+            "iisession",
+            "--sessions-dir",
+            str(sessions_dir),
+            "new",
+            "--name",
+            "Lee Park",
+        ],
+        env={"TERM": "xterm-256color"},
+    )
+    term.wait_for("F5 starts the clock")
+    term.send("F5")
+    term.send("F3")
+    time.sleep(0.2)
+    term.send("typed right before kill")
+    term.wait_for("right before kill")
+    os.kill(term.pid(), signal.SIGTERM)  # well inside the 2 s autosave pause
+    term.wait_dead()
+    [path] = list(sessions_dir.glob("*.toml"))
+    session = read_session(path).session
+    assert session.notes == "typed right before kill"
+    assert session.state.value == "live"

@@ -14,6 +14,8 @@ def question_line(question: Question, current: bool) -> Text:
     """One question as the checklist shows it; state in glyphs, not colour alone."""
     mark = "[x]" if question.asked else "[ ]"
     line = Text(f"{mark} ")
+    if question.asked_at is not None:
+        line.append(f"{question.asked_at.astimezone():%H:%M} ", style="dim")
     if current:
         line.append("> ", style="bold")
     if question.priority is Priority.MUST:
