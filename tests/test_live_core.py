@@ -242,7 +242,9 @@ def test_save_tracker_cadence_and_indicator() -> None:
     assert not tracker.due(1.9)
     assert tracker.due(2.0)  # 2 s after the last keystroke
     tracker.succeeded(2.0)
-    assert tracker.status(5.0) == "saved 3 s ago"
+    assert tracker.status(5.0) == "saved just now"
+    assert tracker.status(9.5) == "saved 5 s ago"
+    assert tracker.status(2.0 + 125) == "saved 2 min ago"
     for t in (10, 11, 12, 13, 14):  # typing without a pause
         tracker.changed(t)
         assert not tracker.due(t)

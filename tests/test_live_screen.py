@@ -223,6 +223,7 @@ async def test_short_terminal_gets_a_one_line_clock(sessions_dir: Path) -> None:
     app, _, _ = make(sessions_dir)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
+        screen(app).tick()
         assert app.screen.has_class("-short")
         assert not app.screen.query_one("#digits").display
         line = str(app.screen.query_one("#clock-line", Static).render())
@@ -322,6 +323,11 @@ async def test_pause_and_resume_on_screen(sessions_dir: Path) -> None:
         live = screen(app)
         await pilot.press("f5")
         clock.advance(120)
+        live.tick()
+        # 28 min left, 23 before wrap-up, 3 must-ask questions
+        assert "3 must-ask left, about 8 min each" in str(
+            app.screen.query_one("#status", Static).render()
+        )
         await pilot.press("f5")  # a phone rings: pause
         line = app.screen.query_one("#clock-line", Static)
         assert "PAUSED" in str(line.render())

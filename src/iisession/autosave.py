@@ -66,8 +66,14 @@ class SaveTracker:
             return f"NOT SAVED: {self.error}, retrying"
         if self.last_saved is None:
             return "not saved yet" if self.first_unsaved is not None else "saved"
+        # Coarse steps, so the line is not redrawn every second of a quiet call.
         ago = int(now - self.last_saved)
-        text = "saved just now" if ago < 1 else f"saved {ago} s ago"
+        if ago < 5:
+            text = "saved just now"
+        elif ago < 60:
+            text = f"saved {ago // 5 * 5} s ago"
+        else:
+            text = f"saved {ago // 60} min ago"
         if self.first_unsaved is not None:
             text += ", typing"
         return text

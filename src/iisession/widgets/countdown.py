@@ -30,17 +30,19 @@ class CountdownPanel(Vertical):
     def _refresh_view(self) -> None:
         over = self.remaining < 0
         text = format_clock(self.remaining)
+        digits = self.query_one("#digits", Digits)
+        # With the big digits on screen the line names only the state, so it
+        # changes rarely; on short screens it carries the time too.
+        shown = "" if digits.display else f"{text} "
         if over:
             line = f"TIME IS UP  {text}"
         elif not self.started:
-            line = f"{text}  not started: F5 starts the clock"
+            line = f"{shown}not started: F5 starts the clock"
         elif not self.running:
-            line = f"{text} left  PAUSED (F5 resumes)"
+            line = f"{shown}PAUSED (F5 resumes)"
         else:
-            line = f"{text} left"
-        self.query_one("#digits", Digits).update(
-            text.replace(" over", "") if over else format_clock(self.remaining)
-        )
+            line = f"{shown}left of {format_clock(self.limit)}"
+        digits.update(text.replace(" over", "") if over else text)
         # One line of fixed height: no layout pass needed, and none if unchanged.
         clock_line = self.query_one("#clock-line", Static)
         if line != self._line:
@@ -55,6 +57,9 @@ class CountdownPanel(Vertical):
         self.set_class(over, "-time-up")
         self.set_class(not over and self.remaining <= 300 and self.started, "-warning")
         self.set_class(self.started and not self.running and not over, "-paused")
+
+    def on_resize(self) -> None:
+        self._refresh_view()  # the big digits may have been hidden or shown
 
     def watch_remaining(self) -> None:
         self._refresh_view()
