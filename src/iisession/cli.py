@@ -7,6 +7,7 @@ commands stay fast and work without a terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -175,7 +176,8 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         except SaveError as error:
             print(f"iisession: {error}; your session is in memory only", file=sys.stderr)
         handle.close()
-    print(f"Saved: {handle.path}")
+    with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+        print(f"Saved: {handle.path}")
     return app.return_code or 0
 
 
