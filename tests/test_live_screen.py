@@ -224,7 +224,7 @@ async def test_short_terminal_gets_a_one_line_clock(sessions_dir: Path) -> None:
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         screen(app).tick()
-        assert app.screen.has_class("-short")
+        assert app.screen.query_one(CountdownPanel).has_class("-short")
         assert not app.screen.query_one("#digits").display
         line = str(app.screen.query_one("#clock-line", Static).render())
         assert line.startswith("30:00")

@@ -142,9 +142,6 @@ class LiveScreen(Screen[None]):
         ),
     ]
 
-    # Short terminals get one clock line instead of big digits.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
-
     HELP = """
 ## During the call
 - **F5** starts the clock when the call begins; again to pause or resume.

@@ -11,7 +11,32 @@ from ..countdown import format_clock
 
 
 class CountdownPanel(Vertical):
-    """Shows time left (or over) against the limit. Fed by its screen."""
+    """Shows time left (or over) against the limit. Fed by its screen.
+
+    State shows in text and style, never in colour alone: "PAUSED", and
+    "TIME IS UP" in bold reverse. Below ``SHORT_SCREEN`` rows the big digits
+    give way to the one clock line.
+    """
+
+    DEFAULT_CSS = """
+    CountdownPanel {
+        height: auto;
+        padding: 0 1;
+        #digits { width: auto; }
+        #clock-line { height: 1; }
+        #progress { width: 1fr; }
+        #progress Bar { width: 1fr; }
+        &.-short #digits { display: none; }
+        &.-warning #clock-line { color: $warning; text-style: bold; }
+        &.-paused #clock-line { text-style: italic; }
+        &.-time-up #clock-line, &.-time-up #digits {
+            color: $error;
+            text-style: bold reverse;
+        }
+    }
+    """
+
+    SHORT_SCREEN = 22
 
     remaining: reactive[float] = reactive(0.0)
     """Seconds left; negative in overtime."""
@@ -59,6 +84,7 @@ class CountdownPanel(Vertical):
         self.set_class(self.started and not self.running and not over, "-paused")
 
     def on_resize(self) -> None:
+        self.set_class(self.screen.size.height < self.SHORT_SCREEN, "-short")
         self._refresh_view()  # the big digits may have been hidden or shown
 
     def watch_remaining(self) -> None:
