@@ -24,6 +24,24 @@ pytestmark = [
 ]
 
 
+def start_live_call(term: Tmux, sessions_dir: Path, name: str) -> str:
+    """`iisession new` in the pane; returns the first screen."""
+    term.start(
+        [
+            sys.executable,
+            "-m",
+            "iisession",
+            "--sessions-dir",
+            str(sessions_dir),
+            "new",
+            "--name",
+            name,
+        ],
+        env={"TERM": "xterm-256color"},
+    )
+    return term.wait_for("F5 starts the clock")
+
+
 @pytest.fixture
 def term() -> Iterator[Tmux]:
     tmux = Tmux(80, 24)
@@ -59,22 +77,7 @@ def test_first_screen_at_80x24_and_ctrl_q_quits(
 
 def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path) -> None:
     """Start, tick, type, add a referral, then close the terminal (SIGHUP)."""
-    term.start(
-        [
-            sys.executable,
-            "-m",
-            "iisession",
-            "--sessions-dir",
-            str(sessions_dir),
-            "new",
-            "--name",
-            "Maya Lindqvist",
-            "--limit",
-            "30",
-        ],
-        env={"TERM": "xterm-256color"},
-    )
-    screen = term.wait_for("F5 starts the clock")
+    screen = start_live_call(term, sessions_dir, "Maya Lindqvist")
     for part in ("Questions (F2)", "Notes (F3)", "Referrals (F4", "not started"):
         assert part in screen  # all four parts at 80x24
     term.send("F5")
@@ -106,20 +109,7 @@ def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path)
 def test_kill_9_while_typing_loses_no_more_than_the_autosave_pause(
     term: Tmux, sessions_dir: Path
 ) -> None:
-    term.start(
-        [
-            sys.executable,
-            "-m",
-            "iisession",
-            "--sessions-dir",
-            str(sessions_dir),
-            "new",
-            "--name",
-            "Kim Ito",
-        ],
-        env={"TERM": "xterm-256color"},
-    )
-    term.wait_for("F5 starts the clock")
+    start_live_call(term, sessions_dir, "Kim Ito")
     term.send("F5")
     term.send("F3")
     time.sleep(0.2)
@@ -143,20 +133,7 @@ def test_kill_9_while_typing_loses_no_more_than_the_autosave_pause(
 
 
 def test_sigterm_while_typing_saves_everything(term: Tmux, sessions_dir: Path) -> None:
-    term.start(
-        [
-            sys.executable,
-            "-m",
-            "iisession",
-            "--sessions-dir",
-            str(sessions_dir),
-            "new",
-            "--name",
-            "Lee Park",
-        ],
-        env={"TERM": "xterm-256color"},
-    )
-    term.wait_for("F5 starts the clock")
+    start_live_call(term, sessions_dir, "Lee Park")
     term.send("F5")
     term.send("F3")
     time.sleep(0.2)
