@@ -50,7 +50,9 @@ async def test_empty_folder_is_not_created_by_looking(sessions_dir: Path) -> Non
     app = make_app(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_scan(app, pilot)
-        assert app.screen.query_one("#sessions", OptionList).option_count == 0
+        listing = app.screen.query_one("#sessions", OptionList)
+        assert listing.option_count == 1
+        assert "iisession new --name NAME" in str(listing.get_option_at_index(0).prompt)
         assert app.screen.sub_title == "0 sessions"
     assert not sessions_dir.exists()
 

@@ -52,6 +52,9 @@ class HomeScreen(Screen[None]):
                 line.append(f"  {person.organisation}")
             line.append(f"  ({session.state.value})", style="dim")
             listing.add_option(Option(line, id=loaded.path.name))
+        if not sessions:
+            hint = "No sessions yet. Start one from a shell: iisession new --name NAME"
+            listing.add_option(Option(Text(hint, style="italic"), disabled=True))
         self.sub_title = f"{len(sessions)} sessions"
         if problems:
             lines = [f"Unreadable ({len(problems)}):"]
