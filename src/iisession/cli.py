@@ -166,8 +166,8 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
     except SaveError as error:
         print(f"iisession: {error}", file=sys.stderr)
         return 1
+    app = IISessionApp(folders, handle)
     try:
-        app = IISessionApp(folders, handle)
         app.run()
     finally:
         # The model lives outside the widgets: whatever ended the app, save it.
