@@ -37,11 +37,11 @@ async def test_header_names_the_app_and_lists_sessions(sessions_dir: Path) -> No
         assert app.title == "iisession"
         header = app.screen.query_one(Header)
         assert "iisession" in header.screen_title
-        listing = app.screen.query_one("#sessions", OptionList)
+        listing = app.screen.query_one("#past", OptionList)
         assert listing.option_count == 2
         shown = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
         assert any("[bold]Ada[/bold]" in line for line in shown)
-        assert any("Grace Hopper  Northwind Health  (ended)" in line for line in shown)
+        assert any("Grace Hopper  Northwind Health  4/8 asked  (ended)" in line for line in shown)
         problems = app.screen.query_one("#problems", Static)
         assert "broken.toml: not valid TOML" in str(problems.render())
 
@@ -50,9 +50,11 @@ async def test_empty_folder_is_not_created_by_looking(sessions_dir: Path) -> Non
     app = make_app(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_scan(app, pilot)
-        listing = app.screen.query_one("#sessions", OptionList)
-        assert listing.option_count == 1
-        assert "iisession new --name NAME" in str(listing.get_option_at_index(0).prompt)
+        past = app.screen.query_one("#past", OptionList)
+        assert past.option_count == 1
+        assert "No calls yet" in str(past.get_option_at_index(0).prompt)
+        upcoming = app.screen.query_one("#upcoming", OptionList)
+        assert "n sets up a call" in str(upcoming.get_option_at_index(0).prompt)
         assert app.screen.sub_title == "0 sessions"
     assert not sessions_dir.exists()
 

@@ -153,3 +153,47 @@ def test_terminal_problem_accepts_a_real_terminal() -> None:
     finally:
         os.close(primary)
         os.close(secondary)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "'abc' is not a whole number of minutes, from 5 to 180"),
+        ("", "enter a whole number of minutes, from 5 to 180"),
+        ("4", "the limit must be 5 to 180 minutes"),
+        ("181", "the limit must be 5 to 180 minutes"),
+        ("-5", "the limit must be 5 to 180 minutes"),
+        ("45.5", "is not a whole number"),
+    ],
+)
+def test_new_refuses_a_bad_limit(sessions_dir: Path, value: str, message: str) -> None:
+    done = run("--sessions-dir", str(sessions_dir), "new", "--name", "Ana", f"--limit={value}")
+    assert done.returncode == 2
+    assert "--limit" in done.stderr and message in done.stderr
+    assert not sessions_dir.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["tomorrow", "2026-11-24", "24/11/2026 14:00", "2026-02-30 10:00"]
+)
+def test_new_refuses_a_bad_time(sessions_dir: Path, value: str) -> None:
+    done = run("--sessions-dir", str(sessions_dir), "new", "--name", "Ana", "--at", value)
+    assert done.returncode == 2
+    assert "--at" in done.stderr and "YYYY-MM-DD HH:MM" in done.stderr
+    assert not sessions_dir.exists()
+
+
+def test_new_refuses_an_unknown_template_naming_the_ones_there(
+    sessions_dir: Path, tmp_path: Path
+) -> None:
+    from iisession.templates import Template, TemplateItem, save_template
+
+    config = tmp_path / "xdg" / "xdg_config_home" / "iisession"
+    save_template(config, Template("Alumni", [TemplateItem("One?")]))
+    broken = config / "templates" / "broken.toml"
+    broken.write_text("name = [", encoding="utf-8")
+    done = run("--sessions-dir", str(sessions_dir), "new", "--name", "Ana", "--template", "nope")
+    assert done.returncode == 2
+    assert "no template named 'nope'; yours: 'Alumni'" in done.stderr
+    assert f"template {broken}: not valid TOML" in done.stderr
+    assert not sessions_dir.exists()

@@ -8,13 +8,13 @@ import pytest
 from textual.widgets import OptionList, Static, TextArea
 
 from iisession.app import IISessionApp
+from iisession.bank import Bank, builtin_questions
 from iisession.clock import ManualClock
 from iisession.model import EventKind, Person, Session, SessionState
 from iisession.paths import resolve_folders
 from iisession.screens.live import LiveScreen
 from iisession.screens.prompts import ChoiceModal, MessageModal
 from iisession.settings import Settings
-from iisession.starter import starter_questions
 from iisession.store import SessionStore, read_session
 from iisession.widgets.countdown import CountdownPanel
 
@@ -24,7 +24,7 @@ def make(sessions_dir: Path, limit: int = 30) -> tuple[IISessionApp, ManualClock
     session = Session(
         person=Person(name="Maya Lindqvist", organisation="Northwind Health"),
         limit_minutes=limit,
-        questions=starter_questions(),
+        questions=Bank(builtin_questions()).defaults(),
     )
     handle = SessionStore(sessions_dir).create(session)
     app = IISessionApp(resolve_folders(str(sessions_dir)), handle, clock)
@@ -83,7 +83,7 @@ async def test_live_call_from_start_to_end(sessions_dir: Path) -> None:
             EventKind.ENDED,
         ]
         assert isinstance(app.screen, MessageModal)
-        assert "Asked 1 of 6 questions." in app.screen.body
+        assert "Asked 1 of 9 questions." in app.screen.body
         assert "thank-you within 24 hours" in app.screen.body
 
 
@@ -147,11 +147,11 @@ async def test_checklist_keys(sessions_dir: Path) -> None:
         await pilot.press("shift+up")
         assert read_session(path).session.questions[0].answer == "Started in nursing"
         await pilot.press("n", *"What surprised you?", "enter")
-        texts = [q.text for q in read_session(path).session.questions]
+        saved = read_session(path).session.questions
+        texts = [q.text for q in saved]
         assert "What surprised you?" in texts
-        assert texts.index("What surprised you?") < texts.index(
-            "Who else should I talk to, and may I say you suggested them?"
-        )
+        first_closing = next(i for i, q in enumerate(saved) if q.closing)
+        assert texts.index("What surprised you?") < first_closing
 
 
 async def test_quit_during_a_call_asks_end_or_keep(sessions_dir: Path) -> None:

@@ -138,6 +138,7 @@ sessions = st.builds(
     updated=maybe_time,
     limit_minutes=st.integers(1, 600),
     planned_at=maybe_time,
+    confirmed_at=maybe_time,
     practice=st.booleans(),
     source_session=hostile_text,
     source_referral=hostile_text,

@@ -63,7 +63,7 @@ def test_first_screen_at_80x24_and_ctrl_q_quits(
     screen = term.wait_for("Grace Hopper")
     lines = screen.splitlines()
     assert "iisession" in lines[0]
-    assert "1 sessions" in lines[0]
+    assert "1 session" in lines[0] and "1 sessions" not in lines[0]
     assert "Sessions folder:" in screen
     assert "f1 Help" in lines[-1], screen
     time.sleep(0.5)  # a person reads the screen before quitting
@@ -145,3 +145,71 @@ def test_sigterm_while_typing_saves_everything(term: Tmux, sessions_dir: Path) -
     session = read_session(path).session
     assert session.notes == "typed right before kill"
     assert session.state.value == "live"
+
+
+def iisession(sessions_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "iisession", "--sessions-dir", str(sessions_dir), *args]
+
+
+def test_after_a_crash_the_call_is_offered_and_resumed(term: Tmux, sessions_dir: Path) -> None:
+    start_live_call(term, sessions_dir, "Kim Ito")
+    term.send("F5")
+    term.wait_for("left of 30:00")
+    term.send("F6")
+    time.sleep(1.5)
+    os.kill(term.pid(), signal.SIGKILL)
+    term.wait_dead()
+    term.respawn(["env", "TERM=xterm-256color", *iisession(sessions_dir)])
+    screen = term.wait_for("A call was left open")
+    assert "With Kim Ito" in screen and "the clock stays paused" in screen
+    term.send("r")
+    screen = term.wait_for("PAUSED (F5 resumes)")
+    assert "[x]" in screen  # the tick made before the crash
+    term.send("F5")
+    term.wait_for("left of 30:00")
+    [path] = list(sessions_dir.glob("*.toml"))
+    kinds = [e.kind.value for e in read_session(path).session.timeline]
+    assert kinds == ["started", "paused", "resumed"]
+
+
+def test_new_with_a_template_goes_straight_to_the_live_screen(
+    term: Tmux, sessions_dir: Path, tmp_path: Path
+) -> None:
+    from iisession.templates import Template, TemplateItem, save_template
+
+    config = tmp_path / "xdg" / "xdg_config_home" / "iisession"
+    save_template(
+        config,
+        Template(
+            "Alumni",
+            [
+                TemplateItem("What did the programme not teach you?", must=True),
+                TemplateItem("Who else from our year should I ask?", closing=True),
+            ],
+        ),
+    )
+    term.start(
+        iisession(sessions_dir, "new", "--name", "Ana Ruiz", "--template", "alumni"),
+        env={"TERM": "xterm-256color"},
+    )
+    screen = term.wait_for("F5 starts the clock")
+    assert "> ! What did the programme not" in screen  # wrapped at 80 columns
+    assert "(closing) Who else from our year" in screen
+    assert "typical week" not in screen  # not the default set
+    assert "call with Ana Ruiz" in screen
+
+
+def test_new_with_a_time_opens_the_form_and_lists_the_call(term: Tmux, sessions_dir: Path) -> None:
+    term.start(
+        iisession(sessions_dir, "new", "--name", "Ben Okafor", "--at", "2031-01-02 10:00"),
+        env={"TERM": "xterm-256color"},
+    )
+    screen = term.wait_for("set up a call")
+    assert "Ben Okafor" in screen and "2031-01-02 10:00" in screen
+    term.send("Escape")
+    screen = term.wait_for("Upcoming")
+    screen = term.wait_for("Ben Okafor")
+    assert "2031 10:00" in screen and "confirm it" in screen
+    [path] = list(sessions_dir.glob("*.toml"))
+    assert path.name.startswith("2031-01-02-")
+    assert read_session(path).session.state.value == "planned"

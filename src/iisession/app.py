@@ -1,11 +1,16 @@
-"""The full-screen app: wires folders, store and the first screen. Screens own behaviour."""
+"""The full-screen app: owns the open session files and moves between screens.
+
+Screens own behaviour; the app is where sessions are opened, created, locked
+and released, so that whatever screen is showing, every open session is
+saved on quit, on a closed terminal (SIGHUP), on SIGTERM and after a crash.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,12 +20,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from .bank import Bank
     from .clock import Clock
-    from .store import SessionFile
+    from .model import Session
+    from .store import Loaded, SessionFile, SessionStore
+    from .templates import Template
 
 from .paths import Folders
-from .screens.home import HomeScreen
+from .screens.start import StartScreen
 from .settings import load_settings
+
+PRACTICE_FOLDER = ".practice"
+"""Practice runs live here, out of the history, until the user keeps one."""
 
 
 class IISessionApp(App[None]):
@@ -38,95 +49,402 @@ class IISessionApp(App[None]):
         folders: Folders,
         session: SessionFile | None = None,
         clock: Clock | None = None,
+        *,
+        setup: Session | None = None,
+        offer_resume: bool | None = None,
     ) -> None:
+        """Opens on the start screen; with ``session``, on its live screen; with
+        ``setup``, on the form for that (unsaved) session."""
         super().__init__()
         self.folders = folders
-        self.session_file = session
-        self.clock = clock
+        self._clock = clock
+        self.open_files: list[SessionFile] = []
+        self._first_live = session
+        self._first_setup = setup
+        self.offer_resume = (
+            (session is None and setup is None) if offer_resume is None else offer_resume
+        )
+        self._known: list[Loaded] = []
+        self._bank: Bank | None = None
         self.config_warnings: list[str] = []
         self.settings = load_settings(folders.config_data, self.config_warnings)
+        if session is not None:
+            self.open_files.append(session)
+
+    # --- start-up -----------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        self.start_screen = StartScreen(self.folders.sessions)
+        return self.start_screen
 
     def on_mount(self) -> None:
         for warning in self.config_warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=10)
-        if self.session_file is not None:
-            # Textual installs no handler for these: closing the terminal or a
-            # plain `kill` would end the process with nothing saved.
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self._save_and_exit)
-
-    def on_unmount(self) -> None:
-        # Runs after a crash in a handler too (the widgets are gone by then,
-        # but the session lives outside them).
-        self._save_quietly()
-
-    def _save_and_exit(self) -> None:
-        self._save_quietly()
-        self.exit(return_code=1)
-
-    async def action_quit(self) -> None:
-        """Quit, saving first; during a live call, ask what to do with the call."""
-        from .model import SessionState
-
-        handle = self.session_file
-        if handle is None or handle.session.state is not SessionState.LIVE:
-            self._save_quietly()
-            self.exit()
-            return
-        from .screens.prompts import ChoiceModal
-
-        def chosen(choice: str | None) -> None:
-            screen = self.screen
-            if choice is None:
-                return
-            end_or_keep = getattr(screen, "quit_call", None)
-            if callable(end_or_keep):
-                end_or_keep(choice == "end")
-            self._save_quietly()
-            self.exit()
-
-        await self.push_screen(
-            ChoiceModal(
-                "The call is live",
-                "Your notes are saved either way.",
-                [
-                    ("e", "end the call and quit", "end"),
-                    ("k", "keep it open to resume later, and quit", "keep"),
-                ],
-            ),
-            chosen,
-        )
-
-    def _save_quietly(self) -> None:
-        """The final save before exit; a failure is reported by the command line."""
-        from .store import SaveError
-
-        if self.session_file is not None:
-            with contextlib.suppress(SaveError):
-                self.session_file.save()
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        # Every live-screen key is also a command in the palette.
-        for binding in getattr(screen, "COMMAND_BINDINGS", ()):
-            yield SystemCommand(
-                binding.tooltip or binding.description,
-                f"Key: {binding.key.upper() if binding.key.startswith('f') else binding.key}",
-                partial(screen.run_action, binding.action),
-            )
-
-    def get_default_screen(self) -> Screen[None]:
-        if self.session_file is not None:
-            from .clock import SystemClock
-            from .screens.live import LiveScreen
-
-            return LiveScreen(self.session_file, self.clock or SystemClock(), self.settings)
-        return HomeScreen(self.folders.sessions)
+        # Textual installs no handler for these: closing the terminal or a plain
+        # `kill` would end the process with nothing saved.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._save_and_exit)
+        if self._first_live is not None:
+            self.push_screen(self._live_screen(self._first_live))
+        elif self._first_setup is not None:
+            self._push_setup(self._first_setup, None)
 
     def on_ready(self) -> None:
         # Reading the sessions folder waits until the first frame is on screen
         # and has settled (the footer draws its keys a few refreshes later): a
         # worker thread busy importing and parsing would hold them up.
-        if isinstance(self.screen, HomeScreen):
-            self.set_timer(0.25, self.screen.scan)
+        self.set_timer(0.25, self.start_screen.scan)
+
+    @property
+    def clock(self) -> Clock:
+        if self._clock is None:
+            from .clock import SystemClock
+
+            self._clock = SystemClock()
+        return self._clock
+
+    # --- what is in the folder ------------------------------------------------------
+
+    def sessions_scanned(self, loaded: list[Loaded]) -> None:
+        """The start screen read the folder: remember it, and offer an open call once."""
+        from .screens.setup import SetupScreen
+
+        self._known = loaded
+        for screen in self.screen_stack:
+            if isinstance(screen, SetupScreen):
+                screen.update_carry_over()
+        if self.offer_resume:
+            self.offer_resume = False
+            self._offer_open_call(loaded)
+
+    def known_sessions(self) -> list[Session]:
+        return [item.session for item in self._known]
+
+    def _offer_open_call(self, loaded: list[Loaded]) -> None:
+        from .countdown import Countdown, format_clock
+        from .model import SessionState
+        from .screens.prompts import ChoiceModal
+
+        open_calls = [
+            item
+            for item in loaded
+            if item.session.state is SessionState.LIVE and not item.session.practice
+        ]
+        if not open_calls or self.screen is not self.start_screen:
+            return
+        latest = max(open_calls, key=lambda item: item.session.updated or item.session.created)
+        session = latest.session
+        clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
+        started = session.started_at
+        who = session.person.name + (
+            f" ({session.person.organisation})" if session.person.organisation else ""
+        )
+        body = (
+            f"With {who}"
+            + (f", started {started.astimezone():%Y-%m-%d %H:%M}" if started else "")
+            + f". {format_clock(clock.elapsed(0))} of {format_clock(clock.limit_seconds)} "
+            "used when it stopped; the clock stays paused until you press F5."
+        )
+        if len(open_calls) > 1:
+            body += f"\n({len(open_calls) - 1} more left open: see past sessions.)"
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self.open_live(latest.path)
+            elif choice == "end":
+                self._end_open_call(latest.path)
+
+        self.push_screen(
+            ChoiceModal(
+                "A call was left open",
+                body,
+                [
+                    ("r", "resume it now", "resume"),
+                    ("e", "end it (everything in it is kept)", "end"),
+                    ("l", "later", ""),
+                ],
+            ),
+            chosen,
+        )
+
+    def _end_open_call(self, path: Path) -> None:
+        from .live import LiveCall
+        from .store import SaveError
+
+        handle = self._open(path)
+        if handle is None:
+            return
+        try:
+            LiveCall(handle.session, self.clock).end()
+            handle.save()
+        except SaveError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+        else:
+            self.notify(f"Call with {handle.session.person.name} ended.", timeout=5)
+        finally:
+            handle.close()
+        self.start_screen.scan()
+
+    # --- opening and closing session files ---------------------------------------------
+
+    @property
+    def store(self) -> SessionStore:
+        from .store import SessionStore
+
+        return SessionStore(self.folders.sessions)
+
+    def _open(self, path: Path) -> SessionFile | None:
+        from .store import SessionFileError
+
+        try:
+            return self.store.open(path)
+        except SessionFileError as error:
+            self.notify(str(error), title="Cannot open", severity="error", timeout=10)
+            return None
+
+    def create_session(self, session: Session) -> SessionFile:
+        """Write a new session and keep it open. Raises ``SaveError``."""
+        handle = self.store.create(session)
+        self.open_files.append(handle)
+        return handle
+
+    def release(self, handle: SessionFile) -> None:
+        """Save (quietly: the screen has shown any failure) and close."""
+        self._save_quietly(handle)
+        handle.close()
+        if handle in self.open_files:
+            self.open_files.remove(handle)
+
+    def discard(self, handle: SessionFile) -> None:
+        """Close and delete a session file (a practice run not kept)."""
+        handle.close()
+        if handle in self.open_files:
+            self.open_files.remove(handle)
+        with contextlib.suppress(FileNotFoundError):
+            handle.path.unlink()
+
+    # --- screens ----------------------------------------------------------------------
+
+    def _live_screen(self, handle: SessionFile) -> Screen[None]:
+        from .screens.live import LiveScreen
+
+        return LiveScreen(handle, self.clock, self.settings)
+
+    def _push_setup(self, session: Session, handle: SessionFile | None) -> None:
+        from .screens.setup import SetupScreen
+
+        self.push_screen(SetupScreen(session, handle, self.clock))
+
+    def new_session(self) -> None:
+        from .model import Session
+
+        self._push_setup(Session(questions=self.bank.defaults()), None)
+
+    def open_setup(self, path: Path) -> None:
+        handle = self._open(path)
+        if handle is not None:
+            self.open_files.append(handle)
+            self._push_setup(handle.session, handle)
+
+    def open_live(self, path: Path) -> None:
+        handle = self._open(path)
+        if handle is not None:
+            self.open_files.append(handle)
+            self.push_screen(self._live_screen(handle))
+
+    def start_call(self, handle: SessionFile) -> None:
+        """From the setup form to the live screen, with the same open file."""
+        if handle not in self.open_files:
+            self.open_files.append(handle)
+        self.switch_screen(self._live_screen(handle))
+
+    def pick_questions(self, session: Session, done: Callable[[None], None]) -> None:
+        from .screens.picker import PickerScreen
+
+        setup = self.screen
+        on_change = getattr(setup, "changed", None)
+        name = session.person.name or "this call"
+        self.push_screen(
+            PickerScreen(
+                session.questions,
+                self.bank,
+                on_change=on_change if callable(on_change) else None,
+                heading=f"For {name}",
+            ),
+            done,
+        )
+
+    def open_bank(self) -> None:
+        from .screens.picker import PickerScreen
+
+        self.push_screen(PickerScreen([], self.bank, heading="Your list"))
+
+    # --- practice runs ----------------------------------------------------------------
+
+    def practise(self, path: Path) -> None:
+        from .store import SessionFileError, read_session
+
+        try:
+            session = read_session(path).session
+        except SessionFileError as error:
+            self.notify(str(error), title="Cannot open", severity="error")
+            return
+        self.practise_session(session)
+
+    def practise_session(self, session: Session) -> None:
+        """A rehearsal: same person, limit, preparation and questions, kept apart."""
+        from .model import Question, Session
+        from .store import SaveError, SessionStore
+
+        copy = Session(
+            person=session.person,
+            limit_minutes=session.limit_minutes,
+            practice=True,
+            preparation=session.preparation,
+            questions=[
+                Question(
+                    text=q.text,
+                    topic=q.topic,
+                    bank_id=q.bank_id,
+                    priority=q.priority,
+                    closing=q.closing,
+                )
+                for q in session.questions
+            ],
+        )
+        try:
+            handle = SessionStore(self.folders.sessions / PRACTICE_FOLDER).create(copy)
+        except SaveError as error:
+            self.notify(str(error), title="Practice run not started", severity="error")
+            return
+        self.open_files.append(handle)
+        self.push_screen(self._live_screen(handle))
+
+    def keep_practice(self, handle: SessionFile) -> Path | None:
+        """Move a practice run into the history; None (and a message) if it failed."""
+        from .store import SaveError
+
+        try:
+            kept = self.store.create(handle.session)
+        except SaveError as error:
+            self.notify(
+                f"{error}; the practice run stays in {handle.path.parent}",
+                title="Not kept",
+                severity="error",
+            )
+            return None
+        kept.close()
+        self.discard(handle)
+        return kept.path
+
+    def mark_confirmed(self, path: Path) -> bool:
+        from .model import utc_now
+        from .store import SaveError
+
+        handle = self._open(path)
+        if handle is None:
+            return False
+        try:
+            handle.session.confirmed_at = utc_now()
+            handle.save()
+        except SaveError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return False
+        finally:
+            handle.close()
+        self.notify(f"Marked confirmed: {handle.session.person.name}", timeout=4)
+        return True
+
+    # --- bank and templates -------------------------------------------------------------
+
+    @property
+    def bank(self) -> Bank:
+        if self._bank is None:
+            from .bank import load_bank
+
+            warnings: list[str] = []
+            self._bank = load_bank(self.folders.config, warnings)
+            for warning in warnings:
+                self.notify(warning, title="Question bank", severity="warning", timeout=15)
+        return self._bank
+
+    def load_templates(self) -> list[Template]:
+        from .templates import load_templates
+
+        warnings: list[str] = []
+        templates = load_templates(self.folders.config, self.bank, warnings)
+        for warning in warnings:
+            self.notify(warning, title="Templates", severity="warning", timeout=15)
+        return templates
+
+    def find_template(self, name: str) -> Template | None:
+        from .templates import find_template, load_templates
+
+        return find_template(load_templates(self.folders.config, self.bank, []), name)
+
+    # --- quitting ------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, saving first; a screen with something to settle (a live call) asks."""
+        for screen in reversed(self.screen_stack):
+            confirm = getattr(screen, "confirm_leave", None)
+            if callable(confirm):
+                confirm(self._exit_saving)
+                return
+        self._exit_saving()
+
+    def _exit_saving(self) -> None:
+        self.save_all()
+        self.exit()
+
+    def _save_and_exit(self) -> None:
+        self.save_all()
+        self.exit(return_code=1)
+
+    def on_unmount(self) -> None:
+        # Runs after a crash in a handler too (the widgets are gone by then,
+        # but the sessions live outside them).
+        self.save_all()
+
+    def save_all(self) -> None:
+        for handle in self.open_files:
+            self._save_quietly(handle)
+
+    @staticmethod
+    def _save_quietly(handle: SessionFile) -> None:
+        """A save whose failure was shown already, or is reported by the command line."""
+        from .store import SaveError
+
+        if not handle.read_only:
+            with contextlib.suppress(SaveError):
+                handle.save()
+
+    def close_all(self) -> list[str]:
+        """After the app has run: save and close every open file; the problems, if any."""
+        from .store import SaveError
+
+        problems: list[str] = []
+        for handle in self.open_files:
+            if not handle.read_only:
+                try:
+                    handle.save()
+                except SaveError as error:
+                    problems.append(f"{error}; this session was in memory only")
+            handle.close()
+        return problems
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # Every screen key is also a command in the palette.
+        bindings: list[Any] = getattr(screen, "COMMAND_BINDINGS", None) or list(
+            getattr(screen, "BINDINGS", None) or ()
+        )
+        for binding in bindings:
+            if not isinstance(binding, Binding):
+                continue
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"Key: {binding.key.upper() if binding.key.startswith('f') else binding.key}",
+                partial(screen.run_action, binding.action),
+            )

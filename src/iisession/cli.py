@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .paths import Folders, resolve_folders
 
+if TYPE_CHECKING:
+    from .app import IISessionApp
+
+PLANNED_HINT_TEXT = "YYYY-MM-DD HH:MM, like 2026-11-24 14:00"
 PLAIN_COMMANDS_HINT = "Plain commands work anywhere: `iisession where`; see `iisession -h`."
 
 
@@ -68,31 +73,53 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser(
         "new",
         parents=[common],
-        help="create a session and open the live screen",
-        description="Create a session from the flags and open the live screen, ready to "
-        "start the clock with F5.",
+        help="set up a session; with --name, go straight to the live screen",
+        description="Create a session from the flags. With --name (and no --at) it opens "
+        "the live screen, ready to start the clock with F5; otherwise it opens the setup "
+        "form with the flags filled in.",
     )
-    new.add_argument("--name", required=True, help="who the call is with")
+    new.add_argument("--name", default="", help="who the call is with")
     new.add_argument("--title", default="", help="their job title")
     new.add_argument("--org", default="", help="their organisation")
     new.add_argument("--referred-by", default="", help="who passed on the contact")
     new.add_argument(
         "--limit", type=_minutes, default=30, metavar="MINUTES", help="agreed length (30)"
     )
+    new.add_argument(
+        "--template",
+        default="",
+        metavar="NAME",
+        help="take the questions from this saved template (default: the bank's default set)",
+    )
+    new.add_argument(
+        "--at",
+        type=_planned,
+        default=None,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="plan the call for this local date and time (opens the setup form)",
+    )
     return parser
 
 
 def _minutes(text: str) -> int:
-    from .starter import limit_problem
+    from .planning import check_limit
 
-    try:
-        minutes = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
-    problem = limit_problem(minutes)
-    if problem:
+    minutes, problem = check_limit(text)
+    if minutes is None:
         raise argparse.ArgumentTypeError(problem)
     return minutes
+
+
+def _planned(text: str) -> dt.datetime:
+    from .planning import parse_planned
+
+    try:
+        moment = parse_planned(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"give a date and time, {PLANNED_HINT_TEXT}")
+    return moment
 
 
 def terminal_problem(
@@ -136,49 +163,80 @@ def _refuse_without_terminal() -> bool:
     return problem is not None
 
 
+def _run(app: IISessionApp) -> int:
+    """Run the app; whatever ended it, save and close every session it had open."""
+    try:
+        app.run()
+    finally:
+        # The model lives outside the widgets: save after a crash too.
+        files = list(app.open_files)
+        problems = app.close_all()
+    for problem in problems:
+        print(f"iisession: {problem}", file=sys.stderr)
+    with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+        for handle in files:
+            if handle.path.exists() and not handle.read_only:
+                print(f"Saved: {handle.path}")
+    return app.return_code or (1 if problems else 0)
+
+
 def run_app(folders: Folders) -> int:
     if _refuse_without_terminal():
         return 2
     from .app import IISessionApp
 
-    app = IISessionApp(folders)
-    app.run()
-    return app.return_code or 0
+    return _run(IISessionApp(folders))
 
 
 def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
+    from .bank import load_bank
+    from .model import Person, Session
+    from .templates import find_template, load_templates, templates_folder
+
+    warnings: list[str] = []
+    bank = load_bank(folders.config, warnings)
+    if args.template:
+        templates = load_templates(folders.config, bank, warnings)
+        template = find_template(templates, args.template)
+        for warning in warnings:
+            print(f"iisession: {warning}", file=sys.stderr)
+        if template is None:
+            names = ", ".join(repr(t.name) for t in templates) or "none yet"
+            print(
+                f"iisession new: no template named {args.template!r}; yours: {names} "
+                f"(in {templates_folder(folders.config)})",
+                file=sys.stderr,
+            )
+            return 2
+        questions = template.questions()
+    else:
+        for warning in warnings:
+            print(f"iisession: {warning}", file=sys.stderr)
+        questions = bank.defaults()
     if _refuse_without_terminal():
         return 2
     from .app import IISessionApp
-    from .model import Person, Session
-    from .starter import starter_questions
     from .store import SaveError, SessionStore
 
     session = Session(
         person=Person(
-            name=args.name, title=args.title, organisation=args.org, referred_by=args.referred_by
+            name=args.name.strip(),
+            title=args.title.strip(),
+            organisation=args.org.strip(),
+            referred_by=args.referred_by.strip(),
         ),
         limit_minutes=args.limit,
-        questions=starter_questions(),
+        planned_at=args.at,
+        questions=questions,
     )
+    if not session.person.name or session.planned_at is not None:
+        return _run(IISessionApp(folders, setup=session))
     try:
         handle = SessionStore(folders.sessions).create(session)
     except SaveError as error:
         print(f"iisession: {error}", file=sys.stderr)
         return 1
-    app = IISessionApp(folders, handle)
-    try:
-        app.run()
-    finally:
-        # The model lives outside the widgets: whatever ended the app, save it.
-        try:
-            handle.save()
-        except SaveError as error:
-            print(f"iisession: {error}; your session is in memory only", file=sys.stderr)
-        handle.close()
-    with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
-        print(f"Saved: {handle.path}")
-    return app.return_code or 0
+    return _run(IISessionApp(folders, handle))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -146,6 +146,7 @@ def to_document(session: Session) -> Document:
         **_drop_empty(
             {
                 "planned_at": session.planned_at,
+                "confirmed_at": session.confirmed_at,
                 "practice": session.practice,
                 "source_session": session.source_session,
                 "source_referral": session.source_referral,
@@ -424,6 +425,7 @@ def from_document(doc: Document) -> Decoded:
         updated=top.time("updated"),
         limit_minutes=top.integer("limit_minutes", DEFAULT_LIMIT_MINUTES, minimum=1),
         planned_at=top.time("planned_at"),
+        confirmed_at=top.time("confirmed_at"),
         practice=top.flag("practice"),
         source_session=top.text("source_session"),
         source_referral=top.text("source_referral"),

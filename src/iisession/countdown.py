@@ -23,6 +23,8 @@ class Countdown:
     """Seconds elapsed in runs that have ended (by a pause)."""
     run_started: float | None = None
     """Steady-clock reading when the current run began; None while stopped."""
+    ever_started: bool = False
+    """Started at some point (a run shorter than a second still counts)."""
 
     @property
     def running(self) -> bool:
@@ -30,9 +32,10 @@ class Countdown:
 
     @property
     def started(self) -> bool:
-        return self.running or self.banked > 0
+        return self.ever_started
 
     def start(self, now: float) -> None:
+        self.ever_started = True
         if self.run_started is None:
             self.run_started = now
 
@@ -74,6 +77,7 @@ class Countdown:
             if last_seen is None or event.at > last_seen:
                 last_seen = event.at
             if event.kind in (EventKind.STARTED, EventKind.RESUMED, EventKind.REOPENED):
+                clock.ever_started = True
                 if run_from is None:
                     run_from = event.at
             elif event.kind in (EventKind.PAUSED, EventKind.ENDED):
@@ -85,6 +89,26 @@ class Countdown:
         if run_from is not None and last_seen is not None:
             clock.banked += max(0.0, (last_seen - run_from).total_seconds())
         return clock
+
+
+def interruption(
+    timeline: list[TimelineEvent], interrupted_at: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When a call left running (the app closed or crashed) stopped, else None.
+
+    That is the later of ``interrupted_at`` and the last record, as in
+    ``Countdown.from_timeline``.
+    """
+    running = False
+    last_seen = interrupted_at
+    for event in timeline:
+        if last_seen is None or event.at > last_seen:
+            last_seen = event.at
+        if event.kind in (EventKind.STARTED, EventKind.RESUMED, EventKind.REOPENED):
+            running = True
+        elif event.kind in (EventKind.PAUSED, EventKind.ENDED):
+            running = False
+    return last_seen if running else None
 
 
 def format_clock(seconds: float) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .clock import Clock
-from .countdown import Countdown
+from .countdown import Countdown, interruption
 from .model import (
     EventKind,
     KeyPoint,
@@ -59,6 +59,11 @@ class LiveCall:
         self.countdown = Countdown.from_timeline(
             self.session.limit_minutes, self.session.timeline, self.session.updated
         )
+        stopped = interruption(self.session.timeline, self.session.updated)
+        if stopped is not None:
+            # The app closed with the clock running: the time until it is resumed
+            # is not call time, so the timeline says where it stopped.
+            self.session.timeline.append(TimelineEvent(EventKind.PAUSED, stopped))
         # Points already passed in an earlier run of the app are not said again.
         self._rearm(self.remaining())
 

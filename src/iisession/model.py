@@ -258,6 +258,8 @@ class Session:
     updated: dt.datetime | None = None
     limit_minutes: int = DEFAULT_LIMIT_MINUTES
     planned_at: dt.datetime | None = None
+    confirmed_at: dt.datetime | None = None
+    """When the seeker confirmed the planned call with the person."""
     practice: bool = False
     """A rehearsal: kept out of the history unless the user keeps it."""
     source_session: str = ""
@@ -280,6 +282,7 @@ class Session:
         self.created = clean_time(self.created)
         self.updated = _clean_optional_time(self.updated)
         self.planned_at = _clean_optional_time(self.planned_at)
+        self.confirmed_at = _clean_optional_time(self.confirmed_at)
         self.notes = clean_text(self.notes)
 
     @property

@@ -171,6 +171,7 @@ class SessionFile:
         self._fingerprint = fingerprint
         self._lock = lock
         self.read_only_reason = read_only_reason
+        self.closed = False
         # None for a session not yet on disk: its first save always writes.
         self._saved_body = _body(codec.to_document(session)) if fingerprint is not None else None
 
@@ -189,6 +190,9 @@ class SessionFile:
         """
         if self.read_only:
             raise ReadOnlyError(self.path, self.read_only_reason)
+        if self.closed:
+            # Its lock is gone: another process may own the file now.
+            return SaveResult(written=False)
         doc = codec.to_document(self.session)
         body = _body(doc)
         if body == self._saved_body:
@@ -272,7 +276,8 @@ class SessionFile:
         raise SaveError(self.path, "too many conflict copies")
 
     def close(self) -> None:
-        """Release the lock. Saving is the caller's business."""
+        """Release the lock; later saves write nothing. Saving first is the caller's business."""
+        self.closed = True
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -8,6 +8,7 @@ referrals at once, typing after a short pause.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import on
@@ -21,14 +22,18 @@ from ..autosave import SaveTracker
 from ..clock import Clock
 from ..countdown import format_clock
 from ..live import LiveCall, Summary
-from ..model import Question, Referral
+from ..model import Question, Referral, SessionState
 from ..settings import Settings
 from ..store import SaveError, SessionFile, write_rescue_copy
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
 from ..widgets.referral_list import ReferralList
+from . import app_of
 from .prompts import ChoiceModal, MessageModal, MinutesPrompt, TextPrompt
 from .referral_form import ReferralForm
+
+INTRO_SECONDS = 180
+"""How long into the call the introduction stays on screen."""
 
 
 def summary_text(summary: Summary) -> str:
@@ -132,6 +137,13 @@ class LiveScreen(Screen[None]):
             tooltip="End the call and see a summary",
         ),
         Binding(
+            "escape",
+            "back",
+            "Back",
+            id="live.back",
+            tooltip="Back to the start screen (asks first during a call)",
+        ),
+        Binding(
             "f9",
             "rescue_copy",
             "Rescue copy",
@@ -154,7 +166,9 @@ class LiveScreen(Screen[None]):
 In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
 **a** a short answer note, **n** a new question, **Shift+Up/Down** reorder.
 In the referrals: **Enter** edits, **Delete** removes.
-**Ctrl+Q** quits after saving; during a call it asks whether to end it.
+**Escape** goes back to the start screen and **Ctrl+Q** quits, both after
+saving; during a call they ask whether to end it first.
+Your introduction shows at the top until a few minutes into the call.
 Every action is also in the command palette (**Ctrl+P**).
 """
 
@@ -185,6 +199,7 @@ Every action is also in the command palette (**Ctrl+P**).
         yield Header()
         yield CountdownPanel(id="countdown")
         yield Static("", id="status", markup=False)
+        yield Static(self._intro_text(), id="intro", markup=False)
         with Horizontal(id="panes"):
             yield Checklist(id="questions")
             with Vertical(id="right"):
@@ -192,9 +207,20 @@ Every action is also in the command palette (**Ctrl+P**).
                 yield ReferralList(id="referrals")
         yield Footer(compact=True)
 
+    def _intro_text(self) -> str:
+        prep = self.handle.session.preparation
+        parts = [prep.introduction.strip()]
+        if prep.goals.strip():
+            parts.append(f"Goals: {prep.goals.strip()}")
+        return "\n".join(p for p in parts if p)
+
     def on_mount(self) -> None:
         person = self.handle.session.person
-        self.title = f"iisession: call with {person.name or 'someone'}"
+        practice = self.handle.session.practice
+        kind = "PRACTICE RUN with" if practice else "call with"
+        self.title = f"iisession: {kind} {person.name or 'someone'}"
+        self.query_one(CountdownPanel).practice = practice
+        self.query_one("#intro").border_title = "Your introduction (a minute, not twenty)"
         self.sub_title = person.organisation
         self.query_one("#questions").border_title = "Questions (F2)"
         # The footer keeps to the F-keys; the list's own keys are named here.
@@ -204,6 +230,16 @@ Every action is also in the command palette (**Ctrl+P**).
         self.query_one("#referrals").border_subtitle = "Enter edit  Del remove"
         if self.handle.read_only:
             self.notify(self.handle.read_only_reason, title="Read-only", severity="warning")
+        countdown = self.live.countdown
+        if (
+            countdown.started
+            and not countdown.running
+            and self.handle.session.state is SessionState.LIVE
+        ):
+            self.notify(
+                f"Call resumed: {format_clock(self.live.elapsed())} used; F5 runs the clock again.",
+                timeout=8,
+            )
         self.refresh_all()
         self.set_interval(1.0, self.tick)
         self.query_one("#questions", Checklist).focus()
@@ -224,6 +260,13 @@ Every action is also in the command palette (**Ctrl+P**).
         self.query_one("#referrals", ReferralList).show(self.handle.session.referrals)
 
     def refresh_clock(self) -> None:
+        intro = self.query_one("#intro", Static)
+        # The introduction is for the opening minutes; then the room goes to notes.
+        show_intro = bool(self._intro_text()) and (
+            not self.live.countdown.started or self.live.elapsed() < INTRO_SECONDS
+        )
+        if intro.display != show_intro:
+            intro.display = show_intro
         panel = self.query_one(CountdownPanel)
         panel.limit = self.live.countdown.limit_seconds
         panel.started = self.live.countdown.started
@@ -447,14 +490,79 @@ Every action is also in the command palette (**Ctrl+P**).
             done,
         )
 
-    # --- quitting ----------------------------------------------------------------
+    # --- leaving -------------------------------------------------------------------
 
     def quit_call(self, end: bool) -> None:
-        """Before the app quits during a call: end it, or pause it to resume later."""
+        """Before leaving during a call: end it, or pause it to resume later."""
         if end:
             self.live.end()
         elif self.live.countdown.running:
             self.live.toggle_clock()  # paused: closed time does not count
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Before going back or quitting: settle a live call or a practice run first."""
+        session = self.handle.session
+        if self.handle.read_only:
+            proceed()
+            return
+        if session.practice:
+
+            def kept(choice: str | None) -> None:
+                if choice is None:
+                    return
+                if session.state is SessionState.LIVE:
+                    self.live.end()
+                self.save()
+                if choice == "keep":
+                    path = app_of(self).keep_practice(self.handle)
+                    if path is None:
+                        return
+                    self.notify(f"Practice run kept: {path.name}", timeout=5)
+                else:
+                    app_of(self).discard(self.handle)
+                proceed()
+
+            self.app.push_screen(
+                ChoiceModal(
+                    "End the practice run",
+                    "Practice runs stay out of your history unless you keep them.",
+                    [("d", "discard it", "discard"), ("k", "keep it in my history", "keep")],
+                ),
+                kept,
+            )
+            return
+        if session.state is not SessionState.LIVE:
+            self.save()
+            proceed()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            self.quit_call(choice == "end")
+            self.save()
+            proceed()
+
+        self.app.push_screen(
+            ChoiceModal(
+                "The call is live",
+                "Your notes are saved either way.",
+                [
+                    ("e", "end the call", "end"),
+                    ("k", "keep it open to resume later (the clock pauses)", "keep"),
+                ],
+            ),
+            chosen,
+        )
+
+    def action_back(self) -> None:
+        self.confirm_leave(self._leave)
+
+    def _leave(self) -> None:
+        app = app_of(self)
+        if self.handle in app.open_files:
+            app.release(self.handle)
+        self.dismiss()
 
     # --- a copy elsewhere when the folder will not take saves ---------------
 

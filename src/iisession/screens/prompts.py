@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.validation import Integer
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -126,3 +128,31 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def action_choose(self, value: str) -> None:
         self.dismiss(value or None)
+
+
+class ListChooser(ModalScreen[str | None]):
+    """Pick one item from a list: Enter picks, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        """``choices``: (label, value) for each item."""
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title", markup=False)
+            yield OptionList(
+                *[Option(Text(label), id=str(n)) for n, (label, _) in enumerate(self.choices)],
+                id="choices",
+            )
+            yield Static("Enter to pick, Escape to cancel", classes="hint")
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

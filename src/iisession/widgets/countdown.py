@@ -44,6 +44,9 @@ class CountdownPanel(Vertical):
     running: reactive[bool] = reactive(False)
     started: reactive[bool] = reactive(False)
 
+    practice = False
+    """A rehearsal: said on the clock line, so it is never mistaken for the real call."""
+
     _line = ""
     _step = -1
 
@@ -67,6 +70,8 @@ class CountdownPanel(Vertical):
             line = f"{shown}PAUSED (F5 resumes)"
         else:
             line = f"{shown}left of {format_clock(self.limit)}"
+        if self.practice:
+            line = f"PRACTICE  {line}"
         digits.update(text.replace(" over", "") if over else text)
         # One line of fixed height: no layout pass needed, and none if unchanged.
         clock_line = self.query_one("#clock-line", Static)

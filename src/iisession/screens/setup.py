@@ -1,0 +1,440 @@
+"""Setting up a session: who, when, how long, preparation and questions.
+
+Fields are checked as they are typed; the message sits under the field.
+The session is saved as soon as it has a name, then as typing pauses, like
+the live screen: nothing typed here is lost either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, TextArea
+
+from ..autosave import SaveTracker
+from ..clock import Clock
+from ..model import Priority, Session, utc_now
+from ..planning import (
+    PLANNED_HINT,
+    CarryOver,
+    carry_over,
+    check_limit,
+    format_planned,
+    parse_planned,
+)
+from ..store import SaveError
+from . import app_of
+from .prompts import ChoiceModal
+
+if TYPE_CHECKING:
+    from ..store import SessionFile
+
+PERSON_FIELDS = [
+    ("name", "Name", "who the call is with (required)"),
+    ("title", "Job title", ""),
+    ("organisation", "Organisation", ""),
+    ("how_found", "How found", "alumni list, a talk, a friend..."),
+    ("referred_by", "Referred by", "who passed on the contact"),
+    ("contact", "How to reach", "e-mail, phone or web address"),
+]
+PREPARATION_FIELDS = [
+    ("introduction", "Introduction", "Who you are, what you are exploring, what you hope to learn"),
+    ("goals", "Goals", "What you want to come away with"),
+    ("research", "Research", "Their career, the organisation, recent news"),
+]
+
+
+NAME_PAUSE_SECONDS = 5.0
+"""A new session's file is created once the name field is left, or after this pause."""
+
+
+def confirmed_label(confirmed: bool) -> str:
+    return f"Confirmed with them: {'yes' if confirmed else 'no'} (Space changes it)"
+
+
+def questions_summary(session: Session) -> str:
+    questions = session.questions
+    must = sum(q.priority is Priority.MUST for q in questions)
+    closing = sum(q.closing for q in questions)
+    return f"{len(questions)} ({must} must-ask, {closing} closing): F2 chooses and orders"
+
+
+class SetupScreen(Screen[None]):
+    """The form for one session, before the call."""
+
+    BINDINGS = [
+        Binding(
+            "f2", "questions", "Questions", priority=True, tooltip="Choose and order questions"
+        ),
+        Binding("f5", "start_call", "Start call", priority=True, tooltip="Open the live screen"),
+        Binding(
+            "f6", "practice", "Practice", priority=True, tooltip="Rehearse with a practice run"
+        ),
+        Binding(
+            "f7",
+            "carry_over",
+            "Carry over",
+            priority=True,
+            tooltip="Add the questions not asked in the last call with them",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the start screen"),
+    ]
+
+    HELP = """
+## Setting up a session
+**Tab** and **Shift+Tab** move between fields; everything is saved as you type
+once the session has a name.
+- **F2** chooses, orders and marks the questions (the question bank, templates).
+- **F5** opens the live screen, ready to start the clock.
+- **F6** starts a practice run with the same questions and limit.
+- **F7** adds the questions left unasked in your last call with this person or
+  organisation, when there are any.
+- **Escape** goes back to the start screen.
+"""
+
+    def __init__(self, session: Session, handle: SessionFile | None, clock: Clock) -> None:
+        super().__init__()
+        self.session = session
+        self.handle = handle
+        self.clock = clock
+        self.tracker = SaveTracker()
+        self.created_here = handle is None
+        self.offer: CarryOver | None = None
+        self.problems: dict[str, str] = {}
+        self._name_typed_at = 0.0
+        self._committed_limit = session.limit_minutes
+
+    # --- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        yield Header()
+        with VerticalScroll(id="setup-form"):
+            for key, label, placeholder in PERSON_FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(label, classes="field-label")
+                    yield Input(
+                        getattr(s.person, key), placeholder=placeholder, id=key, compact=True
+                    )
+                if key == "name":
+                    yield Static("", id="name-note", classes="field-note", markup=False)
+            with Horizontal(classes="row"):
+                yield Label("Limit, minutes", classes="field-label")
+                yield Input(str(s.limit_minutes), id="limit", compact=True, max_length=4)
+            yield Static("", id="limit-note", classes="field-note", markup=False)
+            with Horizontal(classes="row"):
+                yield Label("When", classes="field-label")
+                yield Input(
+                    format_planned(s.planned_at),
+                    placeholder=f"optional: {PLANNED_HINT}",
+                    id="when",
+                    compact=True,
+                )
+            yield Static("", id="when-note", classes="field-note", markup=False)
+            yield Checkbox(
+                confirmed_label(s.confirmed_at is not None),
+                s.confirmed_at is not None,
+                id="confirmed",
+                compact=True,
+            )
+            with Horizontal(classes="row"):
+                yield Label("Questions", classes="field-label")
+                yield Static(questions_summary(s), id="questions-summary", markup=False)
+            yield Static("", id="carry-note", classes="field-note", markup=False)
+            for key, label, placeholder in PREPARATION_FIELDS:
+                area = TextArea(
+                    getattr(s.preparation, key),
+                    id=key,
+                    soft_wrap=True,
+                    placeholder=placeholder,
+                    classes="prep",
+                )
+                area.border_title = label
+                yield area
+        yield Static("", id="setup-status", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "iisession: set up a call"
+        self._show_name()
+        self._show_limit(str(self.session.limit_minutes))
+        self._show_when()
+        self.update_carry_over()
+        if self.handle is None and self.session.person.name.strip():
+            self.save()  # named on the command line: keep it from the start
+        self.set_interval(1.0, self.tick)
+        self.query_one("#name", Input).focus()
+        self.refresh_status()
+
+    # --- checking and copying fields into the model ------------------------------
+
+    def _note(self, field: str, text: str, problem: bool) -> None:
+        note = self.query_one(f"#{field}-note", Static)
+        note.update(text)
+        note.set_class(problem, "-problem")
+        note.display = bool(text)
+        if problem:
+            self.problems[field] = text
+        else:
+            self.problems.pop(field, None)
+
+    def _show_name(self) -> None:
+        if self.session.person.name.strip():
+            self._note("name", "", False)
+        else:
+            self._note("name", "A name is needed (even a first name) before this is saved.", True)
+
+    def _show_limit(self, text: str) -> None:
+        minutes, note = check_limit(text)
+        if minutes is None:
+            # Typing 181 passes through 18: the limit falls back to the one the
+            # field had before, not to whatever was typed on the way.
+            self.session.limit_minutes = self._committed_limit
+            self._note(
+                "limit", f"{note}; it stays {self._committed_limit} until this is fixed.", True
+            )
+            return
+        self.session.limit_minutes = minutes
+        self._note("limit", note, False)
+
+    @on(Input.Blurred, "#limit")
+    def limit_left(self) -> None:
+        if "limit" not in self.problems:
+            self._committed_limit = self.session.limit_minutes
+
+    def _show_when(self) -> None:
+        text = self.query_one("#when", Input).value
+        try:
+            moment = parse_planned(text)
+        except ValueError as error:
+            self._note("when", f"Not understood: {error}.", True)
+            return
+        self.session.planned_at = moment
+        note = ""
+        if moment is not None and moment < utc_now():
+            note = "That time has passed; fine for a call you are about to hold."
+        self._note("when", note, False)
+
+    @on(Input.Changed)
+    def field_typed(self, event: Input.Changed) -> None:
+        key = event.input.id or ""
+        value = event.value
+        if key == "limit":
+            self._show_limit(value)
+        elif key == "when":
+            self._show_when()
+        elif key == "name":
+            self._name_typed_at = self.clock.steady()
+            # An emptied name keeps the last one in the file: a session needs a name.
+            if value.strip():
+                self.session.person.name = value.strip()
+            self._note(
+                "name",
+                "" if value.strip() else "A name is needed (even a first name).",
+                not value.strip(),
+            )
+        elif hasattr(self.session.person, key):
+            setattr(self.session.person, key, value.strip())
+        self.changed()
+
+    @on(Input.Blurred, "#name, #organisation")
+    def who_changed(self) -> None:
+        self.update_carry_over()
+
+    @on(Checkbox.Changed, "#confirmed")
+    def confirmed(self, event: Checkbox.Changed) -> None:
+        self.session.confirmed_at = utc_now() if event.value else None
+        # In words too: the box alone shows its state only in colour.
+        event.checkbox.label = confirmed_label(event.value)
+        self.changed(at_once=True)
+
+    @on(TextArea.Changed, ".prep")
+    def prep_typed(self, event: TextArea.Changed) -> None:
+        setattr(self.session.preparation, event.text_area.id or "", event.text_area.text)
+        self.changed()
+
+    # --- saving ------------------------------------------------------------------
+
+    def changed(self, at_once: bool = False) -> None:
+        self.tracker.changed(self.clock.steady())
+        if at_once:
+            self.save()
+        self.refresh_status()
+
+    def tick(self) -> None:
+        now = self.clock.steady()
+        if self.handle is None and self.focused is self.query_one("#name"):
+            # The file is named after the person: wait until the name is typed.
+            if now - self._name_typed_at < NAME_PAUSE_SECONDS:
+                return
+        if self.tracker.due(now):
+            self.save()
+        self.refresh_status()
+
+    @on(Input.Blurred, "#name")
+    def name_left(self) -> None:
+        if self.handle is None and self.session.person.name.strip():
+            self.save()
+            self.refresh_status()
+
+    def save(self) -> bool:
+        """Save now (creating the file once there is a name); False if it did not."""
+        now = self.clock.steady()
+        if self.handle is None:
+            if not self.session.person.name.strip():
+                return False
+            try:
+                self.handle = app_of(self).create_session(self.session)
+            except SaveError as error:
+                self._failed(now, error)
+                return False
+            self.tracker.succeeded(now)
+            self.sub_title = self.handle.path.name
+            return True
+        try:
+            self.handle.save()
+        except SaveError as error:
+            self._failed(now, error)
+            return False
+        self.tracker.succeeded(now)
+        return True
+
+    def _failed(self, now: float, error: SaveError) -> None:
+        first = not self.tracker.error
+        self.tracker.failed(now, error.reason)
+        if first:
+            self.notify(
+                f"{error}. What you typed is kept here and saving is retried.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+
+    def refresh_status(self) -> None:
+        status = self.query_one("#setup-status", Static)
+        if self.handle is None:
+            text = "Not saved yet: give a name and it is saved as you type."
+        elif self.handle.read_only:
+            text = f"Read-only: {self.handle.read_only_reason}"
+        else:
+            text = self.tracker.status(self.clock.steady())
+        status.update(text, layout=False)
+        status.set_class(bool(self.tracker.error), "-unsaved")
+
+    # --- questions -----------------------------------------------------------------
+
+    def refresh_questions(self) -> None:
+        self.query_one("#questions-summary", Static).update(questions_summary(self.session))
+
+    def update_carry_over(self) -> None:
+        """Offer what went unasked last time with this person or organisation."""
+        person = self.session.person
+        earlier = app_of(self).known_sessions()
+        self.offer = carry_over(earlier, person.name, person.organisation, self.session)
+        text = ""
+        if self.offer is not None:
+            held = self.offer.source.started_at or self.offer.source.created
+            text = (
+                f"{len(self.offer.questions)} questions went unasked in {self.offer.reason} "
+                f"({held.astimezone():%Y-%m-%d}): F7 adds them."
+            )
+        self._note("carry", text, False)
+
+    def action_carry_over(self) -> None:
+        if self.offer is None:
+            self.notify("No earlier call with this person or organisation left questions.")
+            return
+        from ..bank import insert_position
+
+        for question in self.offer.questions:
+            questions = self.session.questions
+            questions.insert(insert_position(questions, question), question)
+        self.notify(f"Added {len(self.offer.questions)} questions from {self.offer.reason}.")
+        self.offer = None
+        self._note("carry", "", False)
+        self.refresh_questions()
+        self.changed(at_once=True)
+
+    def action_questions(self) -> None:
+        def done(_: None) -> None:
+            self.refresh_questions()
+            self.update_carry_over()
+            self.changed(at_once=True)
+
+        app_of(self).pick_questions(self.session, done)
+
+    # --- leaving -------------------------------------------------------------------
+
+    def _ready(self, purpose: str) -> bool:
+        if not self.session.person.name.strip():
+            self.notify(f"Give a name before {purpose}.", severity="warning")
+            self.query_one("#name", Input).focus()
+            return False
+        if self.problems:
+            field, problem = next(iter(self.problems.items()))
+            self.notify(f"{problem}", title=f"Check the {field} first", severity="warning")
+            self.query_one(f"#{field}" if field != "carry" else "#name").focus()
+            return False
+        return True
+
+    def action_start_call(self) -> None:
+        if not self._ready("starting the call"):
+            return
+        if not self.save():
+            self.notify("The session could not be saved; see the message above.", severity="error")
+            return
+        assert self.handle is not None
+        handle, self.handle = self.handle, None
+        app_of(self).start_call(handle)
+
+    def action_practice(self) -> None:
+        if self._ready("a practice run"):
+            self.save()
+            app_of(self).practise_session(self.session)
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Before going back or quitting: a new, unnamed session is offered to be dropped."""
+        if self.handle is not None:
+            self.save()
+            proceed()
+            return
+        typed = any(
+            (
+                self.session.preparation.introduction,
+                self.session.preparation.goals,
+                self.session.preparation.research,
+                self.session.person.organisation,
+                self.session.person.title,
+            )
+        )
+        if not typed:
+            proceed()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "discard":
+                proceed()
+
+        self.app.push_screen(
+            ChoiceModal(
+                "This session has no name, so it is not saved",
+                "Give a name to keep what you typed.",
+                [("d", "discard what I typed", "discard"), ("n", "go back and give a name", "")],
+            ),
+            chosen,
+        )
+
+    def action_back(self) -> None:
+        self.confirm_leave(self._leave)
+
+    def _leave(self) -> None:
+        handle, self.handle = self.handle, None
+        if handle is not None:
+            app_of(self).release(handle)
+        self.dismiss()
