@@ -111,8 +111,10 @@ async def test_start_screen_offers_everything_and_upcoming_calls(sessions_dir: P
         for entry in ("New session", "Upcoming calls", "Review past sessions", "Question bank"):
             assert any(entry in line for line in menu), entry
         upcoming = lines(app, "upcoming")
-        assert "Ana Ruiz" in upcoming[0] and "confirm it now" in upcoming[0]
-        assert "Ben Okafor" in upcoming[1] and "confirm it " in upcoming[1]
+        assert "Ana Ruiz" in upcoming[0]
+        assert "confirm it now" in upcoming[0]
+        assert "Ben Okafor" in upcoming[1]
+        assert "confirm it " in upcoming[1]
         assert "No calls yet" in lines(app, "past")[0]
 
         await pilot.press("u", "c")  # the first upcoming call: confirmed
@@ -241,7 +243,8 @@ async def test_f5_opens_the_live_screen_ready_to_start(sessions_dir: Path) -> No
         await pilot.press("f5")
         assert isinstance(app.screen, LiveScreen)
         intro = app.screen.query_one("#intro", Static)
-        assert intro.display and "Hello, I am a student." in str(intro.render())
+        assert intro.display
+        assert "Hello, I am a student." in str(intro.render())
         assert not app.screen.query_one(CountdownPanel).started
         [path] = session_files(sessions_dir)
         assert read_session(path).session.preparation.introduction == "Hello, I am a student."
@@ -282,7 +285,8 @@ async def test_picker_search_topic_add_order_and_own_question(sessions_dir: Path
         assert questions.index(added) == len(musts) - 2
         await pilot.press("n", *"What surprised you most?", "enter")
         own = next(q for q in questions if q.text == "What surprised you most?")
-        assert own.topic == "own" and own.priority is Priority.IF_TIME
+        assert own.topic == "own"
+        assert own.priority is Priority.IF_TIME
         assert questions.index(own) < next(i for i, q in enumerate(questions) if q.closing)
         chosen.highlighted = questions.index(own)
         await pilot.press("delete")
@@ -325,7 +329,8 @@ async def test_templates_save_load_and_a_broken_one(sessions_dir: Path, tmp_path
 
         await pilot.press("n", *"Ben", "tab", "f2", "ctrl+o")
         assert isinstance(app.screen, ListChooser)
-        assert recorder.saw(str(broken)) and recorder.saw("unknown keys: when")
+        assert recorder.saw(str(broken))
+        assert recorder.saw("unknown keys: when")
         assert [label for label, _ in app.screen.choices] == ["Quick call  (1 questions)"]
         await pilot.press("enter")
         assert isinstance(app.screen, ChoiceModal)  # the list is not empty: replace or add?
@@ -372,7 +377,8 @@ async def test_carry_over_offers_unasked_questions_of_the_last_call(sessions_dir
         assert "2 questions went unasked in your last call with ana ruiz" in note(app, "carry")
         await pilot.press("f7")
         texts = [q.text for q in setup.session.questions]
-        assert "Which teams hire juniors?" in texts and "What would you read first?" in texts
+        assert "Which teams hire juniors?" in texts
+        assert "What would you read first?" in texts
         assert "Asked already?" not in texts
         assert note(app, "carry") == ""
         [path] = [
@@ -412,7 +418,8 @@ async def test_a_practice_run_stays_out_of_the_history_unless_kept(sessions_dir:
         assert isinstance(app.screen, SetupScreen)
         files = session_files(sessions_dir)
         kept = [read_session(p).session for p in files if read_session(p).session.practice]
-        assert len(kept) == 1 and kept[0].state is SessionState.ENDED
+        assert len(kept) == 1
+        assert kept[0].state is SessionState.ENDED
         assert list((sessions_dir / PRACTICE_FOLDER).glob("*.toml")) == []
         real = [read_session(p).session for p in files if not read_session(p).session.practice]
         assert real[0].state is SessionState.PLANNED  # the rehearsal did not touch it
@@ -473,7 +480,8 @@ async def test_resume_a_call_left_open_with_its_countdown(sessions_dir: Path) ->
         live = app.screen
         assert isinstance(live, LiveScreen)
         panel = live.query_one(CountdownPanel)
-        assert panel.started and not panel.running
+        assert panel.started
+        assert not panel.running
         assert panel.remaining == 20 * 60
         assert "PAUSED" in str(live.query_one("#clock-line", Static).render())
         await pilot.press("f5")  # running again

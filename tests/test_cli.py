@@ -169,7 +169,8 @@ def test_terminal_problem_accepts_a_real_terminal() -> None:
 def test_new_refuses_a_bad_limit(sessions_dir: Path, value: str, message: str) -> None:
     done = run("--sessions-dir", str(sessions_dir), "new", "--name", "Ana", f"--limit={value}")
     assert done.returncode == 2
-    assert "--limit" in done.stderr and message in done.stderr
+    assert "--limit" in done.stderr
+    assert message in done.stderr
     assert not sessions_dir.exists()
 
 
@@ -179,7 +180,8 @@ def test_new_refuses_a_bad_limit(sessions_dir: Path, value: str, message: str) -
 def test_new_refuses_a_bad_time(sessions_dir: Path, value: str) -> None:
     done = run("--sessions-dir", str(sessions_dir), "new", "--name", "Ana", "--at", value)
     assert done.returncode == 2
-    assert "--at" in done.stderr and "YYYY-MM-DD HH:MM" in done.stderr
+    assert "--at" in done.stderr
+    assert "YYYY-MM-DD HH:MM" in done.stderr
     assert not sessions_dir.exists()
 
 

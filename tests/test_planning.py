@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from iisession.clock import ManualClock
 from iisession.countdown import Countdown, interruption
 from iisession.live import LiveCall
-from iisession.clock import ManualClock
 from iisession.model import (
     EventKind,
     Person,
@@ -191,5 +191,6 @@ def test_a_call_started_and_stopped_within_a_second_still_counts_as_started() ->
         updated=NOW,  # the app was killed within the second
     )
     live = LiveCall(session, ManualClock(NOW))
-    assert live.countdown.started and not live.countdown.running
+    assert live.countdown.started
+    assert not live.countdown.running
     assert live.elapsed() == 0

@@ -82,7 +82,8 @@ closing = true
     assert questions[0].topic == "industry"
     assert questions[1].text == "Walk me through yesterday?"  # the edit wins
     assert questions[1].priority is Priority.MUST
-    assert questions[2].closing and questions[2].bank_id == ""
+    assert questions[2].closing
+    assert questions[2].bank_id == ""
     assert find_template([template], "  quick PHONE call ") is template
 
 

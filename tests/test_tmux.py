@@ -63,7 +63,8 @@ def test_first_screen_at_80x24_and_ctrl_q_quits(
     screen = term.wait_for("Grace Hopper")
     lines = screen.splitlines()
     assert "iisession" in lines[0]
-    assert "1 session" in lines[0] and "1 sessions" not in lines[0]
+    assert "1 session" in lines[0]
+    assert "1 sessions" not in lines[0]
     assert "Sessions folder:" in screen
     assert "f1 Help" in lines[-1], screen
     time.sleep(0.5)  # a person reads the screen before quitting
@@ -161,7 +162,8 @@ def test_after_a_crash_the_call_is_offered_and_resumed(term: Tmux, sessions_dir:
     term.wait_dead()
     term.respawn(["env", "TERM=xterm-256color", *iisession(sessions_dir)])
     screen = term.wait_for("A call was left open")
-    assert "With Kim Ito" in screen and "the clock stays paused" in screen
+    assert "With Kim Ito" in screen
+    assert "the clock stays paused" in screen
     term.send("r")
     screen = term.wait_for("PAUSED (F5 resumes)")
     assert "[x]" in screen  # the tick made before the crash
@@ -205,11 +207,13 @@ def test_new_with_a_time_opens_the_form_and_lists_the_call(term: Tmux, sessions_
         env={"TERM": "xterm-256color"},
     )
     screen = term.wait_for("set up a call")
-    assert "Ben Okafor" in screen and "2031-01-02 10:00" in screen
+    assert "Ben Okafor" in screen
+    assert "2031-01-02 10:00" in screen
     term.send("Escape")
     screen = term.wait_for("Upcoming")
     screen = term.wait_for("Ben Okafor")
-    assert "2031 10:00" in screen and "confirm it" in screen
+    assert "2031 10:00" in screen
+    assert "confirm it" in screen
     [path] = list(sessions_dir.glob("*.toml"))
     assert path.name.startswith("2031-01-02-")
     assert read_session(path).session.state.value == "planned"

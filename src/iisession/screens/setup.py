@@ -269,10 +269,9 @@ once the session has a name.
 
     def tick(self) -> None:
         now = self.clock.steady()
-        if self.handle is None and self.focused is self.query_one("#name"):
-            # The file is named after the person: wait until the name is typed.
-            if now - self._name_typed_at < NAME_PAUSE_SECONDS:
-                return
+        typing_name = self.handle is None and self.focused is self.query_one("#name")
+        if typing_name and now - self._name_typed_at < NAME_PAUSE_SECONDS:
+            return  # the file is named after the person: wait until the name is typed
         if self.tracker.due(now):
             self.save()
         self.refresh_status()
