@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from . import app_of
 
@@ -36,15 +37,39 @@ MENU = [
 class StartScreen(Screen[None]):
     """What the app opens on."""
 
+    # The menu and the list borders name these keys; a footer of seven more
+    # keys costs the first frame about 50 ms.
     BINDINGS = [
-        Binding("n", "new_session", "New", tooltip="Set up a new session"),
-        Binding("u", "focus_list('upcoming')", "Upcoming", tooltip="Go to the upcoming calls"),
-        Binding("r", "focus_list('past')", "Review", tooltip="Go to the past sessions"),
-        Binding("b", "question_bank", "Bank", tooltip="Browse the question bank and templates"),
+        Binding("n", "new_session", "New", tooltip="Set up a new session", show=False),
         Binding(
-            "c", "confirm", "Confirmed", tooltip="Mark the highlighted upcoming call confirmed"
+            "u",
+            "focus_list('upcoming')",
+            "Upcoming",
+            tooltip="Go to the upcoming calls",
+            show=False,
         ),
-        Binding("p", "practice", "Practice", tooltip="Practise the highlighted upcoming call"),
+        Binding("r", "focus_list('past')", "Review", tooltip="Go to the past sessions", show=False),
+        Binding(
+            "b",
+            "question_bank",
+            "Bank",
+            tooltip="Browse the question bank and templates",
+            show=False,
+        ),
+        Binding(
+            "c",
+            "confirm",
+            "Confirmed",
+            tooltip="Mark the highlighted upcoming call confirmed",
+            show=False,
+        ),
+        Binding(
+            "p",
+            "practice",
+            "Practice",
+            tooltip="Practise the highlighted upcoming call",
+            show=False,
+        ),
     ]
 
     HELP = """
@@ -62,26 +87,42 @@ class StartScreen(Screen[None]):
         self.sessions_dir = sessions_dir
         self.loaded: list[Loaded] = []
         self.scanned = False
+        self.upcoming_list = OptionList(id="upcoming")
+        self.past_list = OptionList(id="past")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Sessions folder: {self.sessions_dir}", id="folder", markup=False)
-        with Horizontal(id="start-top"):
-            menu = [
-                Option(Text.assemble((f"{key}  ", "bold"), label), id) for id, key, label in MENU
-            ]
-            yield OptionList(*menu, id="menu")
-            yield OptionList("Reading the sessions folder…", id="upcoming")
-        yield OptionList(id="past")
+        # The first frame is only this: the lists are mounted once the folder is
+        # read (they would be empty until then, and they slow the first frame).
+        waiting = _menu_text()
+        waiting.append("\n\nReading the sessions folder…", style="italic")
+        yield Static(waiting, id="reading")
         yield Static("", id="problems", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#menu").border_title = "Start"
-        self.query_one("#upcoming").border_title = "Upcoming"
-        self.query_one("#upcoming").border_subtitle = "Enter open  p practise  c confirmed"
-        self.query_one("#past").border_title = "Past sessions"
-        self.query_one("#menu").focus()
+    def _mount_lists(self) -> None:
+        menu = Static(_menu_text(), id="menu")
+        menu.border_title = "Start"
+        upcoming = self.upcoming_list = OptionList(id="upcoming")
+        upcoming.border_title = "Upcoming"
+        upcoming.border_subtitle = "Enter open  p practise  c confirmed"
+        past = self.past_list = OptionList(id="past")
+        past.border_title = "Past sessions"
+        # Not awaited: the lists are filled in at once and drawn when mounted.
+        self.query_one("#reading").remove()
+        self.mount(Horizontal(menu, upcoming, id="start-top"), before="#problems")
+        self.mount(past, before="#problems")
+        upcoming.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            # Never a silent "Reading..." forever: say what went wrong.
+            self.notify(
+                f"The sessions folder could not be listed: {event.worker.error}",
+                severity="error",
+                timeout=20,
+            )
 
     def on_screen_resume(self) -> None:
         # Back from a session: show what changed.
@@ -100,13 +141,15 @@ class StartScreen(Screen[None]):
         from ..model import SessionState, utc_now
         from ..planning import confirmation, describe_when, upcoming
 
+        if not self.scanned:
+            self._mount_lists()
         self.loaded = loaded
         self.scanned = True
         now = utc_now()
         by_id = {id(item.session): item for item in loaded}
         sessions = [item.session for item in loaded]
 
-        soon = self.query_one("#upcoming", OptionList)
+        soon = self.upcoming_list
         highlighted = soon.highlighted
         soon.clear_options()
         for session in upcoming(sessions, now):
@@ -131,10 +174,11 @@ class StartScreen(Screen[None]):
             soon.add_option(
                 Option(Text("Nothing planned: n sets up a call", "italic"), disabled=True)
             )
-        elif highlighted is not None:
-            soon.highlighted = min(highlighted, soon.option_count - 1)
+        else:
+            # Keep the place after a rescan; highlight the first call otherwise.
+            soon.highlighted = min(highlighted or 0, soon.option_count - 1)
 
-        past = self.query_one("#past", OptionList)
+        past = self.past_list
         highlighted = past.highlighted
         past.clear_options()
         held = [item for item in loaded if item.session.state is not SessionState.PLANNED]
@@ -143,8 +187,8 @@ class StartScreen(Screen[None]):
             past.add_option(Option(_past_line(item.session), id=item.path.name))
         if not held:
             past.add_option(Option(Text("No calls yet.", "italic"), disabled=True))
-        elif highlighted is not None:
-            past.highlighted = min(highlighted, past.option_count - 1)
+        else:
+            past.highlighted = min(highlighted or 0, past.option_count - 1)
 
         self.sub_title = f"{len(loaded)} session{'' if len(loaded) == 1 else 's'}"
         text = ""
@@ -160,7 +204,9 @@ class StartScreen(Screen[None]):
     # --- actions -----------------------------------------------------------
 
     def _path(self, list_id: str) -> Path | None:
-        listing = self.query_one(f"#{list_id}", OptionList)
+        if not self.scanned:
+            return None
+        listing = self.upcoming_list if list_id == "upcoming" else self.past_list
         index = listing.highlighted
         if index is None:
             return None
@@ -169,20 +215,9 @@ class StartScreen(Screen[None]):
             return None
         return self.sessions_dir / option.id
 
-    @on(OptionList.OptionSelected, "#menu")
-    def menu_chosen(self, event: OptionList.OptionSelected) -> None:
-        choice = event.option.id
-        if choice == "new":
-            self.action_new_session()
-        elif choice == "upcoming":
-            self.action_focus_list("upcoming")
-        elif choice == "review":
-            self.action_focus_list("past")
-        elif choice == "bank":
-            self.action_question_bank()
-
     def action_focus_list(self, list_id: str) -> None:
-        self.query_one(f"#{list_id}", OptionList).focus()
+        if self.scanned:
+            (self.upcoming_list if list_id == "upcoming" else self.past_list).focus()
 
     def action_new_session(self) -> None:
         app_of(self).new_session()
@@ -216,6 +251,10 @@ class StartScreen(Screen[None]):
             return
         if app_of(self).mark_confirmed(path):
             self.scan()
+
+
+def _menu_text() -> Text:
+    return Text("\n").join(Text.assemble((f"{key}  ", "bold"), label) for _, key, label in MENU)
 
 
 def _when(session: Session) -> dt.datetime:
