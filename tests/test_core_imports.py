@@ -19,6 +19,10 @@ CORE = [
     "iisession.countdown",
     "iisession.live",
     "iisession.autosave",
+    "iisession.settings",
+    "iisession.bank",
+    "iisession.templates",
+    "iisession.planning",
 ]
 
 
