@@ -12,7 +12,9 @@ against a baseline measured in the same run, because shared machines are noisy:
 - a live call with the clock running, in tmux: CPU over a minute and peak
   memory, against a bare Textual app with a 1 Hz timer running alongside;
 - typing into notes that already hold 100 KB (headless, Pilot): time per
-  keystroke, against a bare app with a TextArea holding the same text.
+  keystroke, against a bare app with a TextArea holding the same text;
+- scale (bench/scale.py): index build, search, `list` and the review screen
+  over 10,000 generated sessions.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from tests.factories import make_session  # noqa: E402
 from tests.tmux import Tmux  # noqa: E402
@@ -45,6 +48,15 @@ TARGETS = {
     "memory_ratio": 1.25,
     "keystroke_p95_ms": 16.0,
 }
+
+
+def compile_package() -> None:
+    """Byte-compile the package first, as an installer does: with an editable
+    install and PYTHONDONTWRITEBYTECODE set, every start would compile it anew,
+    a cost no user pays twice."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src" / "iisession"), quiet=1)
 
 
 def typical_session_notes() -> str:
@@ -269,12 +281,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per figure (median)")
     parser.add_argument(
-        "--only", choices=["save", "startup", "live", "typing"], help="run one group"
+        "--only", choices=["save", "startup", "live", "typing", "scale"], help="run one group"
     )
     parser.add_argument(
         "--idle-seconds", type=float, default=60, help="how long the live call is measured"
     )
     args = parser.parse_args()
+    compile_package()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -337,6 +350,10 @@ def main() -> int:
                 f"key to next frame p95 {typing['frame_p95_ms']:.1f} ms, bare "
                 f"{typing['bare_frame_p95_ms']:.1f} ms"
             )
+    if args.only in (None, "scale"):
+        import scale  # bench/scale.py: 10,000 generated sessions
+
+        ok &= scale.run(max(7, args.runs // 2))
     return 0 if ok else 1
 
 

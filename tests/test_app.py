@@ -20,7 +20,9 @@ def make_app(sessions_dir: Path) -> IISessionApp:
 async def wait_for_scan(app: IISessionApp, pilot: Pilot[None]) -> None:
     """The folder is read shortly after the first frame; wait for it, at most 5 s."""
     for _ in range(100):
-        if app.screen.sub_title:
+        start = app.start_screen
+        if start.scanned and start.past_list.is_mounted and start.upcoming_list.is_mounted:
+            await pilot.pause()
             return
         await pilot.pause(0.05)
     raise AssertionError("the sessions folder was never read")

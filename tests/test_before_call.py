@@ -59,7 +59,7 @@ def make_app(sessions_dir: Path, clock: ManualClock | None = None) -> IISessionA
 async def scanned(app: IISessionApp, pilot: Pilot[None]) -> StartScreen:
     start = app.start_screen
     for _ in range(100):
-        if start.scanned:
+        if start.scanned and start.past_list.is_mounted and start.upcoming_list.is_mounted:
             await pilot.pause()
             return start
         await pilot.pause(0.05)

@@ -23,6 +23,11 @@ CORE = [
     "iisession.bank",
     "iisession.templates",
     "iisession.planning",
+    "iisession.summary",
+    "iisession.index",
+    "iisession.lookup",
+    "iisession.document",
+    "iisession.commands",
 ]
 
 

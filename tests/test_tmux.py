@@ -217,3 +217,44 @@ def test_new_with_a_time_opens_the_form_and_lists_the_call(term: Tmux, sessions_
     [path] = list(sessions_dir.glob("*.toml"))
     assert path.name.startswith("2031-01-02-")
     assert read_session(path).session.state.value == "planned"
+
+
+def test_review_the_example_sessions_in_a_real_terminal(term: Tmux, tmp_path: Path) -> None:
+    """The README demo: `iisession --sessions-dir sessions review`, then search and open."""
+    examples = tmp_path / "examples"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sessions", examples)
+    term.start(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(examples), "review"],
+        env={"TERM": "xterm-256color"},
+    )
+    screen = term.wait_for("6 sessions")
+    lines = screen.splitlines()
+    assert "review" in lines[0]
+    assert lines[3].startswith("Date ▼     Person")
+    assert lines[4].startswith("2026-12-03 Theo Marchetti")
+    assert "2026-11-04 Owen Pritchard     Ashcombe City Cou… 30:50 / 30 9/11  3   ended" in screen
+    term.send("C-f")
+    term.wait_for("Search every session")
+    for char in "safeguard":
+        term.send("-l", char)
+        time.sleep(0.03)
+    term.wait_for("1 session matches")
+    screen = term.wait_for("in notes: ")
+    assert "Owen Pritchard" in screen
+    term.send("Enter")
+    time.sleep(0.2)
+    term.send("Enter")
+    screen = term.wait_for("Preparation")
+    assert "Owen Pritchard (Senior Service Designer" in screen
+    term.send("Escape")
+    term.wait_for("1 session matches")
+    term.send("Escape")
+    term.wait_for("6 sessions")
+    term.send("Escape")  # the review the app opened on: back to the start screen
+    term.wait_for("Recent sessions")
+    screen = term.wait_for("Nadia Petrakis")  # upcoming
+    assert "Sunniva Hart" in screen  # recent
+    term.send("r")  # and back to the same review
+    term.wait_for("6 sessions")
+    term.send("C-q")
+    term.wait_dead()

@@ -22,12 +22,13 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from .bank import Bank
     from .clock import Clock
+    from .index import Listing, Progress, SessionIndex
     from .model import Session
-    from .store import Loaded, SessionFile, SessionStore
+    from .store import Fingerprint, SessionFile, SessionStore
+    from .summary import Summary
     from .templates import Template
 
 from .paths import Folders
-from .screens.start import StartScreen
 from .settings import load_settings
 
 PRACTICE_FOLDER = ".practice"
@@ -52,6 +53,7 @@ class IISessionApp(App[None]):
         *,
         setup: Session | None = None,
         offer_resume: bool | None = None,
+        review: bool = False,
     ) -> None:
         """Opens on the start screen; with ``session``, on its live screen; with
         ``setup``, on the form for that (unsaved) session."""
@@ -61,11 +63,14 @@ class IISessionApp(App[None]):
         self.open_files: list[SessionFile] = []
         self._first_live = session
         self._first_setup = setup
+        self._first_review = review
         self.offer_resume = (
             (session is None and setup is None) if offer_resume is None else offer_resume
         )
-        self._known: list[Loaded] = []
+        self.summaries: list[Summary] = []
+        self._related: dict[str, Session] = {}
         self._bank: Bank | None = None
+        self._index: SessionIndex | None = None
         self.config_warnings: list[str] = []
         self.settings = load_settings(folders.config_data, self.config_warnings)
         if session is not None:
@@ -74,7 +79,17 @@ class IISessionApp(App[None]):
     # --- start-up -----------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
+        from .screens.start import StartScreen
+
         self.start_screen = StartScreen(self.folders.sessions)
+        if self._first_review:
+            # Straight to the review, without building the start screen first
+            # (a quicker first frame): it comes in when the review is left.
+            from .screens.review import ReviewScreen
+
+            self.start_screen.scan_on_resume = True
+            self.offer_resume = False
+            return ReviewScreen(self.folders.sessions)
         return self.start_screen
 
     def on_mount(self) -> None:
@@ -94,6 +109,8 @@ class IISessionApp(App[None]):
         # Reading the sessions folder waits until the first frame is on screen
         # and has settled (the footer draws its keys a few refreshes later): a
         # worker thread busy importing and parsing would hold them up.
+        if self._first_review:
+            return  # the start screen reads the folder when it is first shown
         self.set_timer(0.25, self.start_screen.scan)
 
     @property
@@ -106,35 +123,58 @@ class IISessionApp(App[None]):
 
     # --- what is in the folder ------------------------------------------------------
 
-    def sessions_scanned(self, loaded: list[Loaded]) -> None:
+    def read_folder(self, progress: Progress | None = None) -> Listing:
+        """The folder through the index (any thread): summaries and unreadable files."""
+        from .index import read_listing
+
+        return read_listing(self.index, progress)
+
+    def sessions_scanned(self, found: Listing, pending: dict[str, Session]) -> None:
         """The start screen read the folder: remember it, and offer an open call once."""
         from .screens.setup import SetupScreen
 
-        self._known = loaded
+        self.summaries = found.summaries
+        self._related.clear()
         for screen in self.screen_stack:
             if isinstance(screen, SetupScreen):
                 screen.update_carry_over()
         if self.offer_resume:
             self.offer_resume = False
-            self._offer_open_call(loaded)
+            self._offer_open_call(pending)
 
-    def known_sessions(self) -> list[Session]:
-        return [item.session for item in self._known]
+    def related_sessions(self, name: str, organisation: str) -> list[Session]:
+        """Earlier calls with this person or at this organisation, read from disk."""
+        from .store import SessionFileError, read_session
 
-    def _offer_open_call(self, loaded: list[Loaded]) -> None:
+        keys = {name.strip().casefold(), organisation.strip().casefold()} - {""}
+        found = []
+        for summary in self.summaries:
+            if summary.state == "planned":
+                continue
+            if {summary.person.strip().casefold(), summary.organisation.strip().casefold()} & keys:
+                if summary.file not in self._related:
+                    try:
+                        path = self.folders.sessions / summary.file
+                        self._related[summary.file] = read_session(path).session
+                    except SessionFileError:
+                        continue
+                found.append(self._related[summary.file])
+        return found
+
+    def _offer_open_call(self, pending: dict[str, Session]) -> None:
         from .countdown import Countdown, format_clock
         from .model import SessionState
         from .screens.prompts import ChoiceModal
 
         open_calls = [
-            item
-            for item in loaded
-            if item.session.state is SessionState.LIVE and not item.session.practice
+            (name, session)
+            for name, session in pending.items()
+            if session.state is SessionState.LIVE and not session.practice
         ]
         if not open_calls or self.screen is not self.start_screen:
             return
-        latest = max(open_calls, key=lambda item: item.session.updated or item.session.created)
-        session = latest.session
+        name, session = max(open_calls, key=lambda item: item[1].updated or item[1].created)
+        path = self.folders.sessions / name
         clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
         started = session.started_at
         who = session.person.name + (
@@ -151,9 +191,9 @@ class IISessionApp(App[None]):
 
         def chosen(choice: str | None) -> None:
             if choice == "resume":
-                self.open_live(latest.path)
+                self.open_live(path)
             elif choice == "end":
-                self._end_open_call(latest.path)
+                self._end_open_call(path)
 
         self.push_screen(
             ChoiceModal(
@@ -192,7 +232,26 @@ class IISessionApp(App[None]):
     def store(self) -> SessionStore:
         from .store import SessionStore
 
-        return SessionStore(self.folders.sessions)
+        return SessionStore(self.folders.sessions, on_written=self.index_written)
+
+    @property
+    def index(self) -> SessionIndex:
+        if self._index is None:
+            from .index import SessionIndex
+
+            self._index = SessionIndex(self.folders.sessions, self.folders.cache)
+        return self._index
+
+    def index_written(self, path: Path, session: Session, written: Fingerprint) -> None:
+        """Keep the search index current as sessions are saved.
+
+        A failure here is never a failed save: the file is written, and the
+        next refresh of the index reads it from disk.
+        """
+        stamp = (written.size, written.mtime_ns, written.inode, written.ctime_ns)
+        # Anything at all: the save has happened and must be reported as such.
+        with contextlib.suppress(Exception):
+            self.index.record(path, session, stamp)
 
     def _open(self, path: Path) -> SessionFile | None:
         from .store import SessionFileError
@@ -252,6 +311,60 @@ class IISessionApp(App[None]):
         if handle is not None:
             self.open_files.append(handle)
             self.push_screen(self._live_screen(handle))
+
+    def open_review(self) -> None:
+        from .screens.review import ReviewScreen
+
+        stack = self.screen_stack
+        if len(stack) == 2 and isinstance(stack[0], ReviewScreen):
+            self.pop_screen()  # the review the app opened on lies under the start screen
+        else:
+            self.push_screen(ReviewScreen(self.folders.sessions))
+
+    def leave_review(self, review: Screen[None]) -> None:
+        """Back from the review: to the screen under it, or the start screen."""
+        if self.screen_stack[0] is review:
+            self.push_screen(self.start_screen)
+        else:
+            review.dismiss()
+
+    def open_detail(self, path: Path) -> None:
+        from .screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(path))
+
+    def edit_session(self, path: Path, state: str) -> None:
+        """A planned call opens in the setup form; any other on the live screen
+        (a call left open resumes with its clock paused; an ended one is edited)."""
+        if state == "planned":
+            self.open_setup(path)
+        else:
+            self.open_live(path)
+
+    def mark_thank_you(self, path: Path, *, sent: bool) -> bool:
+        from .model import utc_now
+        from .store import SaveError
+
+        handle = self._open(path)
+        if handle is None:
+            return False
+        try:
+            if handle.read_only:
+                self.notify(handle.read_only_reason, title="Not changed", severity="warning")
+                return False
+            handle.session.follow_up.thank_you_sent = utc_now() if sent else None
+            handle.save()
+        except SaveError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return False
+        finally:
+            handle.close()
+        who = handle.session.person.name
+        self.notify(
+            f"Thank-you to {who} marked sent." if sent else f"Thank-you to {who}: not sent.",
+            timeout=4,
+        )
+        return True
 
     def start_call(self, handle: SessionFile) -> None:
         """From the setup form to the live screen, with the same open file."""

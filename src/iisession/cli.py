@@ -98,6 +98,41 @@ def build_parser() -> argparse.ArgumentParser:
         metavar='"YYYY-MM-DD HH:MM"',
         help="plan the call for this local date and time (opens the setup form)",
     )
+    commands.add_parser(
+        "review",
+        parents=[common],
+        help="open the app on the review of past sessions",
+        description="Open the full-screen app on the review screen: every session, "
+        "to sort, filter, search, reread and edit.",
+    )
+    listing = commands.add_parser(
+        "list",
+        parents=[common],
+        help="list every session",
+        description="List every session, newest first: date, person, organisation, "
+        "length against the limit, questions asked, referrals, state and ID. "
+        "Unreadable files are listed on stderr with the reason.",
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = commands.add_parser(
+        "show",
+        parents=[common],
+        help="print one session",
+        description="Print one session in full. ID is a file name (the .toml may be "
+        "left off), a unique start of one, or `latest`.",
+    )
+    show.add_argument("id", metavar="ID", help="file name, a unique start of one, or latest")
+    show.add_argument("--json", action="store_true", help="print every field as JSON")
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="search the text of every session",
+        description="Search names, organisations, notes, answers, key points, referrals "
+        "and preparation. Every word must appear (as a word or the start of one); "
+        "case and accents do not matter. The best 200 matches are printed, best first.",
+    )
+    search.add_argument("query", nargs="+", metavar="WORD", help="words to look for")
+    search.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -180,12 +215,12 @@ def _run(app: IISessionApp) -> int:
     return app.return_code or (1 if problems else 0)
 
 
-def run_app(folders: Folders) -> int:
+def run_app(folders: Folders, *, review: bool = False) -> int:
     if _refuse_without_terminal():
         return 2
     from .app import IISessionApp
 
-    return _run(IISessionApp(folders))
+    return _run(IISessionApp(folders, review=review))
 
 
 def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
@@ -236,7 +271,9 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
     except SaveError as error:
         print(f"iisession: {error}", file=sys.stderr)
         return 1
-    return _run(IISessionApp(folders, handle))
+    app = IISessionApp(folders, handle)
+    handle.on_written = app.index_written  # later saves keep the search index current
+    return _run(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,4 +285,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
-    return run_app(folders)
+    if args.command in ("list", "show", "search"):
+        from . import commands as plain
+        from .index import FolderUnreadable
+
+        try:
+            if args.command == "list":
+                return plain.cmd_list(folders, args.json)
+            if args.command == "show":
+                return plain.cmd_show(folders, args.id, args.json)
+            return plain.cmd_search(folders, args.query, args.json)
+        except FolderUnreadable as error:
+            print(f"iisession {args.command}: {error}", file=sys.stderr)
+            return 1
+        except BrokenPipeError:
+            # `iisession list | head`: the reader has all it wants. Point stdout
+            # at /dev/null so the flush at exit does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+    return run_app(folders, review=args.command == "review")

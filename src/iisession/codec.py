@@ -47,6 +47,10 @@ Document = dict[str, Any]
 MIGRATIONS: dict[int, Callable[[Document], Document]] = {}
 
 
+MIN_YEAR, MAX_YEAR = 1900, 9000
+"""Times outside these years are refused when read."""
+
+
 class FormatError(ValueError):
     """The document is TOML but not a session this version can read."""
 
@@ -296,6 +300,13 @@ class _Reader:
             return None
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
             raise self._bad(key, "a date and time with a UTC offset")
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            # Shown in local time everywhere: a year at the calendar's edge
+            # cannot be, so it is refused here, once, with a reason.
+            raise FormatError(
+                f"`{self._path(key)}` should be a date between the years {MIN_YEAR} and "
+                f"{MAX_YEAR}, not {value.year}"
+            )
         return value
 
     def required_time(self, key: str) -> dt.datetime:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import TYPE_CHECKING
 
-from .model import Session
+if TYPE_CHECKING:
+    from .model import Session
 
 SLUG_MAX_BYTES = 60
 SUFFIX = ".toml"

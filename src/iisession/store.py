@@ -15,6 +15,7 @@ import hashlib
 import os
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -61,10 +62,12 @@ class Fingerprint:
     mtime_ns: int
     inode: int
     digest: str
+    ctime_ns: int = 0
 
     @classmethod
     def of(cls, data: bytes, st: os.stat_result) -> Fingerprint:
-        return cls(st.st_size, st.st_mtime_ns, st.st_ino, hashlib.sha256(data).hexdigest())
+        digest = hashlib.sha256(data).hexdigest()
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino, digest, st.st_ctime_ns)
 
     def same_stat(self, st: os.stat_result) -> bool:
         return (self.size, self.mtime_ns, self.inode) == (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -135,7 +138,8 @@ def _decode(path: Path, data: bytes, st: os.stat_result) -> Loaded:
         decoded = codec.loads(text)
     except codec.FormatError as error:
         raise SessionFileError(path, str(error)) from None
-    except (ValueError, RecursionError) as error:
+    except (ValueError, OverflowError, RecursionError) as error:
+        # OverflowError: a time at the very edge of the calendar, say.
         raise SessionFileError(path, f"has a bad value: {error}") from None
     return Loaded(path, decoded.session, Fingerprint.of(data, st), tuple(decoded.unknown_keys))
 
@@ -149,6 +153,10 @@ def _stat_or_none(path: Path) -> os.stat_result | None:
 
 def _now_stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+Written = Callable[[Path, Session, "Fingerprint"], None]
+"""Told of every write (the app keeps the search index current with it); must not raise."""
 
 
 class SessionFile:
@@ -165,8 +173,10 @@ class SessionFile:
         fingerprint: Fingerprint | None,
         lock: SessionLock | None,
         read_only_reason: str = "",
+        on_written: Written | None = None,
     ) -> None:
         self.path = path
+        self.on_written = on_written
         self.session = session
         self._fingerprint = fingerprint
         self._lock = lock
@@ -232,6 +242,10 @@ class SessionFile:
         self.session.updated = updated
         self._fingerprint = Fingerprint.of(data, st)
         self._saved_body = body
+        if self.on_written is not None:
+            # The file is written: whatever the listener does, this save succeeded.
+            with contextlib.suppress(Exception):
+                self.on_written(self.path, self.session, self._fingerprint)
         return SaveResult(written=True, conflict_copy=conflict_copy, recreated=recreated)
 
     def _keep_outside_version(self) -> Path | None:
@@ -329,8 +343,9 @@ class Problem:
 class SessionStore:
     """The sessions folder. Creates nothing until something is saved."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, on_written: Written | None = None) -> None:
         self.root = root
+        self.on_written = on_written
 
     def files(self) -> list[Path]:
         """Session files in name order; hidden and temporary files are skipped."""
@@ -377,7 +392,7 @@ class SessionStore:
                 continue
             except OSError as error:
                 raise SaveError(path, describe_os_error(error)) from None
-            handle = SessionFile(path, session, None, lock)
+            handle = SessionFile(path, session, None, lock, on_written=self.on_written)
             try:
                 handle.save()
             except SaveError as error:
@@ -426,7 +441,12 @@ class SessionStore:
                 + "); opened read-only so they are not lost"
             )
         return SessionFile(
-            path, loaded.session, loaded.fingerprint, lock if lock.held else None, reason
+            path,
+            loaded.session,
+            loaded.fingerprint,
+            lock if lock.held else None,
+            reason,
+            on_written=self.on_written,
         )
 
 

@@ -271,6 +271,9 @@ Every action is also in the command palette (**Ctrl+P**).
         panel.limit = self.live.countdown.limit_seconds
         panel.started = self.live.countdown.started
         panel.running = self.live.countdown.running
+        panel.ended = (
+            self.live.session.state is SessionState.ENDED and not self.live.countdown.running
+        )
         panel.remaining = self.live.remaining()
         status = self.tracker.status(self.clock.steady())
         pace = self.live.pacing() if self.live.countdown.started else ""

@@ -334,7 +334,7 @@ once the session has a name.
     def update_carry_over(self) -> None:
         """Offer what went unasked last time with this person or organisation."""
         person = self.session.person
-        earlier = app_of(self).known_sessions()
+        earlier = app_of(self).related_sessions(person.name, person.organisation)
         self.offer = carry_over(earlier, person.name, person.organisation, self.session)
         text = ""
         if self.offer is not None:

@@ -6,7 +6,6 @@ screen appears at once however many files there are.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +22,15 @@ from textual.worker import Worker, WorkerState
 from . import app_of
 
 if TYPE_CHECKING:
+    from ..index import Listing
     from ..model import Session
-    from ..store import Loaded, Problem
+    from ..summary import Summary
+
+RECENT = 30
+"""Past sessions listed here; the review screen has them all."""
+
+PROGRESS_FROM = 200
+"""A refresh reading this many files shows its progress."""
 
 MENU = [
     ("new", "n", "New session"),
@@ -48,7 +54,7 @@ class StartScreen(Screen[None]):
             tooltip="Go to the upcoming calls",
             show=False,
         ),
-        Binding("r", "focus_list('past')", "Review", tooltip="Go to the past sessions", show=False),
+        Binding("r", "review", "Review", tooltip="Review past sessions", show=False),
         Binding(
             "b",
             "question_bank",
@@ -77,7 +83,7 @@ class StartScreen(Screen[None]):
 - **n** sets up a new session (who, when, how long, your questions).
 - **u** goes to the upcoming calls: **Enter** opens one to edit or start it,
   **p** starts a practice run of it, **c** marks it confirmed.
-- **r** goes to the past sessions: **Enter** opens one.
+- **r** opens the review of all past sessions; **Enter** on a recent one opens it.
 - **b** opens the question bank and your templates.
 - **Tab** moves between the lists. **Ctrl+Q** quits.
 """
@@ -85,8 +91,9 @@ class StartScreen(Screen[None]):
     def __init__(self, sessions_dir: Path) -> None:
         super().__init__()
         self.sessions_dir = sessions_dir
-        self.loaded: list[Loaded] = []
         self.scanned = False
+        self.scan_on_resume = False
+        """Set when the app opens on another screen: read the folder when shown."""
         self.upcoming_list = OptionList(id="upcoming")
         self.past_list = OptionList(id="past")
 
@@ -108,7 +115,8 @@ class StartScreen(Screen[None]):
         upcoming.border_title = "Upcoming"
         upcoming.border_subtitle = "Enter open  p practise  c confirmed"
         past = self.past_list = OptionList(id="past")
-        past.border_title = "Past sessions"
+        past.border_title = "Recent sessions"
+        past.border_subtitle = "Enter open  r review all"
         # Not awaited: the lists are filled in at once and drawn when mounted.
         self.query_one("#reading").remove()
         self.mount(Horizontal(menu, upcoming, id="start-top"), before="#problems")
@@ -125,35 +133,55 @@ class StartScreen(Screen[None]):
             )
 
     def on_screen_resume(self) -> None:
-        # Back from a session: show what changed.
-        if self.scanned:
+        # Back from a session (or from the review the app opened on): show what changed.
+        if self.scanned or self.scan_on_resume:
             self.scan()
 
     @work(thread=True, exit_on_error=False, group="scan", exclusive=True)
     def scan(self) -> None:
-        """Read the folder in a thread; the app calls this once the first frame is up."""
-        from ..store import SessionStore  # kept out of start-up
+        """Bring the index up to date and read it, in a thread; the app calls this
+        once the first frame is up."""
+        from ..store import SessionFileError, read_session  # kept out of start-up
 
-        sessions, problems = SessionStore(self.sessions_dir).scan()
-        self.app.call_from_thread(self.show, sessions, problems)
+        found = app_of(self).read_folder(self._progress_from_thread)
+        pending: dict[str, Session] = {}
+        for summary in found.summaries:
+            # Only calls still to come or left open are read in full: a few files.
+            if summary.state in ("planned", "live"):
+                try:
+                    pending[summary.file] = read_session(self.sessions_dir / summary.file).session
+                except SessionFileError:
+                    continue  # changed since it was indexed; the next scan lists it
+        self.app.call_from_thread(self.show, found, pending)
 
-    def show(self, loaded: list[Loaded], problems: list[Problem]) -> None:
-        from ..model import SessionState, utc_now
+    def _progress_from_thread(self, done: int, total: int) -> None:
+        if total >= PROGRESS_FROM:
+            self.app.call_from_thread(self._show_progress, done, total)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        text = f"Indexing the sessions folder: {done:,} of {total:,} files read…"
+        if self.scanned:
+            self.sub_title = text
+        else:
+            waiting = _menu_text()
+            waiting.append(f"\n\n{text}", style="italic")
+            self.query_one("#reading", Static).update(waiting)
+
+    def show(self, found: Listing, pending: dict[str, Session]) -> None:
+        from ..model import utc_now
         from ..planning import confirmation, describe_when, upcoming
 
         if not self.scanned:
             self._mount_lists()
-        self.loaded = loaded
         self.scanned = True
         now = utc_now()
-        by_id = {id(item.session): item for item in loaded}
-        sessions = [item.session for item in loaded]
+        by_session = {id(session): name for name, session in pending.items()}
 
         soon = self.upcoming_list
         highlighted = soon.highlighted
         soon.clear_options()
-        for session in upcoming(sessions, now):
-            path = by_id[id(session)].path
+        for session in upcoming(list(pending.values()), now):
+            name = by_session[id(session)]
             when = (
                 describe_when(session.planned_at, now)
                 if session.planned_at is not None
@@ -169,7 +197,7 @@ class StartScreen(Screen[None]):
             if note:
                 style = "bold" if note.startswith("confirm it now") else "dim"
                 line.append(f"\n  {note}", style=style)
-            soon.add_option(Option(line, id=path.name))
+            soon.add_option(Option(line, id=name))
         if soon.option_count == 0:
             soon.add_option(
                 Option(Text("Nothing planned: n sets up a call", "italic"), disabled=True)
@@ -181,25 +209,32 @@ class StartScreen(Screen[None]):
         past = self.past_list
         highlighted = past.highlighted
         past.clear_options()
-        held = [item for item in loaded if item.session.state is not SessionState.PLANNED]
-        held.sort(key=lambda item: _when(item.session), reverse=True)
-        for item in held:
-            past.add_option(Option(_past_line(item.session), id=item.path.name))
+        held = [s for s in found.summaries if s.state != "planned"]
+        for summary in held[:RECENT]:
+            past.add_option(Option(_past_line(summary), id=summary.file))
+        if len(held) > RECENT:
+            more = Text(f"… and {len(held) - RECENT:,} more: r opens them all", "italic")
+            past.add_option(Option(more, disabled=True))
         if not held:
             past.add_option(Option(Text("No calls yet.", "italic"), disabled=True))
         else:
             past.highlighted = min(highlighted or 0, past.option_count - 1)
 
-        self.sub_title = f"{len(loaded)} session{'' if len(loaded) == 1 else 's'}"
-        text = ""
-        if problems:
-            lines = [f"Unreadable ({len(problems)}), left as they are:"]
-            lines += [f"  {p.path.name}: {p.reason}" for p in problems]
-            text = "\n".join(lines)
+        count = len(found.summaries)
+        self.sub_title = f"{count:,} session{'' if count == 1 else 's'}"
+        lines = []
+        if found.note:
+            lines.append(found.note)
+        if found.problems:
+            lines.append(f"Unreadable ({len(found.problems)}), left as they are:")
+            lines += [f"  {p.file}: {p.reason}" for p in found.problems[:20]]
+            if len(found.problems) > 20:
+                lines.append("  … r lists them all")
+        text = "\n".join(lines)
         problems_line = self.query_one("#problems", Static)
         problems_line.update(text)
         problems_line.display = bool(text)
-        app_of(self).sessions_scanned(loaded)
+        app_of(self).sessions_scanned(found, pending)
 
     # --- actions -----------------------------------------------------------
 
@@ -235,7 +270,10 @@ class StartScreen(Screen[None]):
     def open_past(self) -> None:
         path = self._path("past")
         if path is not None:
-            app_of(self).open_live(path)
+            app_of(self).open_detail(path)
+
+    def action_review(self) -> None:
+        app_of(self).open_review()
 
     def action_practice(self) -> None:
         path = self._path("upcoming")
@@ -257,19 +295,13 @@ def _menu_text() -> Text:
     return Text("\n").join(Text.assemble((f"{key}  ", "bold"), label) for _, key, label in MENU)
 
 
-def _when(session: Session) -> dt.datetime:
-    return session.started_at or session.planned_at or session.created
-
-
-def _past_line(session: Session) -> Text:
-    when = _when(session).astimezone()
+def _past_line(summary: Summary) -> Text:
+    when = summary.moment.astimezone()
     # Text, not str: a name like "[bold]" must show as typed, not as markup.
     line = Text(f"{when:%Y-%m-%d}  ")
-    line.append(session.person.name or "(no name)", style="bold")
-    if session.person.organisation:
-        line.append(f"  {session.person.organisation}")
-    asked = sum(q.asked for q in session.questions)
-    line.append(f"  {asked}/{len(session.questions)} asked", style="dim")
-    state = "practice" if session.practice else session.state.value
-    line.append(f"  ({state})", style="dim" if state == "ended" else "bold")
+    line.append(summary.person or "(no name)", style="bold")
+    if summary.organisation:
+        line.append(f"  {summary.organisation}")
+    line.append(f"  {summary.asked}/{summary.questions} asked", style="dim")
+    line.append(f"  ({summary.state})", style="dim" if summary.state == "ended" else "bold")
     return line

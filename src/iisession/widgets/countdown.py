@@ -43,6 +43,8 @@ class CountdownPanel(Vertical):
     limit: reactive[float] = reactive(1.0)
     running: reactive[bool] = reactive(False)
     started: reactive[bool] = reactive(False)
+    ended: reactive[bool] = reactive(False)
+    """The call is over (the session is being edited afterwards): no alarm."""
 
     practice = False
     """A rehearsal: said on the clock line, so it is never mistaken for the real call."""
@@ -62,7 +64,12 @@ class CountdownPanel(Vertical):
         # With the big digits on screen the line names only the state, so it
         # changes rarely; on short screens it carries the time too.
         shown = "" if digits.display else f"{text} "
-        if over:
+        big = text.replace(" over", "") if over else text
+        if self.ended:
+            big = format_clock(max(0.0, self.limit - self.remaining))  # the time it took
+            line = f"CALL ENDED  {big} of {format_clock(self.limit)}"
+            over = False  # nothing to warn about any more
+        elif over:
             line = f"TIME IS UP  {text}"
         elif not self.started:
             line = f"{shown}not started: F5 starts the clock"
@@ -72,7 +79,7 @@ class CountdownPanel(Vertical):
             line = f"{shown}left of {format_clock(self.limit)}"
         if self.practice:
             line = f"PRACTICE  {line}"
-        digits.update(text.replace(" over", "") if over else text)
+        digits.update(big)
         # One line of fixed height: no layout pass needed, and none if unchanged.
         clock_line = self.query_one("#clock-line", Static)
         if line != self._line:
@@ -96,6 +103,9 @@ class CountdownPanel(Vertical):
         self._refresh_view()
 
     def watch_running(self) -> None:
+        self._refresh_view()
+
+    def watch_ended(self) -> None:
         self._refresh_view()
 
     def watch_started(self) -> None:

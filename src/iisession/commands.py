@@ -1,0 +1,178 @@
+"""The plain commands: `list`, `show` and `search`, for scripts and screen readers.
+
+They print to stdout (text, or JSON with ``--json``) and messages to stderr,
+and read the folder through the same index as the app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from .document import json_document, to_markdown
+from .index import Listing, Progress, SessionIndex, read_listing
+from .lookup import UnknownSession, resolve
+from .paths import Folders
+from .store import SessionFileError, read_session
+from .summary import FIELD_LABELS, Summary
+
+
+def _progress(stream: TextIO) -> Progress | None:
+    """A one-line counter on a terminal during a first index build; silent otherwise."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 200:
+            end = "\n" if done == total else ""
+            stream.write(f"\rIndexing the sessions folder: {done:,} of {total:,} files{end}")
+            stream.flush()
+
+    return show
+
+
+def _listing(folders: Folders) -> Listing:
+    listing = read_listing(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
+    if listing.note:
+        print(f"iisession: {listing.note}", file=sys.stderr)
+    return listing
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: a stray escape code in a note must not reach it."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _date(summary: Summary) -> str:
+    return f"{summary.moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def cmd_list(folders: Folders, as_json: bool) -> int:
+    listing = _listing(folders)
+    if as_json:
+        _dump(
+            {
+                "folder": str(folders.sessions),
+                "sessions": [s.to_json() for s in listing.summaries],
+                "unreadable": [{"file": p.file, "reason": p.reason} for p in listing.problems],
+            }
+        )
+        return 0
+    if listing.summaries:
+        header = ("DATE", "PERSON", "ORGANISATION", "LENGTH", "ASKED", "REFERRALS", "STATE", "ID")
+        rows = [header] + [
+            (
+                _date(s),
+                s.person or "(no name)",
+                s.organisation or "-",
+                s.length_text(),
+                f"{s.asked}/{s.questions}",
+                str(s.referrals),
+                s.state,
+                s.file,
+            )
+            for s in listing.summaries
+        ]
+        print(safe("\n".join(_table(rows))))
+    else:
+        print(f"No sessions in {folders.sessions} yet: `iisession new` sets one up.")
+    if listing.problems:
+        print(f"\nUnreadable files ({len(listing.problems)}), left as they are:", file=sys.stderr)
+        for problem in listing.problems:
+            print(safe(f"  {problem.file}: {problem.reason}"), file=sys.stderr)
+    return 0
+
+
+def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
+    listing = _listing(folders)
+    try:
+        name = resolve(ident, listing.summaries, [p.file for p in listing.problems])
+    except UnknownSession as error:
+        print(f"iisession show: {error}", file=sys.stderr)
+        return 1
+    try:
+        loaded = read_session(folders.sessions / name)
+    except SessionFileError as error:
+        print(f"iisession show: {error}", file=sys.stderr)
+        return 1
+    session = loaded.session
+    if as_json:
+        _dump(json_document(session, name, loaded.unknown_keys))
+    else:
+        sys.stdout.write(safe(to_markdown(session, name, plain=True)))
+    return 0
+
+
+def _marked(text: str, start: str, end: str, bold: bool) -> str:
+    """The snippet made safe, its matched words in bold on a terminal."""
+    parts = [safe(part) for part in text.replace(end, start).split(start)]
+    if not bold:
+        return "".join(parts)
+    return "".join(f"\x1b[1m{part}\x1b[22m" if n % 2 else part for n, part in enumerate(parts))
+
+
+def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
+    from .index import MARK_END, MARK_START, IndexUnavailable, match_expression
+
+    query = " ".join(words).strip()
+    if not match_expression(query):
+        print(
+            "iisession search: give a word to search for, like: iisession search budget",
+            file=sys.stderr,
+        )
+        return 2
+    index = SessionIndex(folders.sessions, folders.cache)
+    try:
+        index.refresh(_progress(sys.stderr))
+        hits, total = index.search(query)
+    except IndexUnavailable as error:
+        print(f"iisession search: {error}", file=sys.stderr)
+        return 1
+    if as_json:
+        _dump(
+            {
+                "query": query,
+                "total": total,
+                "hits": [
+                    {
+                        **hit.summary.to_json(),
+                        "matched_in": hit.field,
+                        "snippet": hit.plain_snippet(),
+                    }
+                    for hit in hits
+                ],
+            }
+        )
+        return 0
+    if not hits:
+        print(f"Nothing matches {query!r}.")
+        return 0
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for hit in hits:
+        s = hit.summary
+        who = s.person + (f", {s.organisation}" if s.organisation else "")
+        print(safe(f"{_date(s)}  {who}  (in {FIELD_LABELS[hit.field]})  {s.file}"))
+        print(f"    {_marked(hit.snippet, MARK_START, MARK_END, bold)}")
+    if total > len(hits):
+        print(f"\n{total:,} sessions match; these are the best {len(hits)}.")
+    return 0

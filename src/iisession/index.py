@@ -1,0 +1,844 @@
+"""The sessions index: a SQLite cache (with FTS5) of every session's summary and text.
+
+The TOML files stay the truth. The index lives in the user cache folder, one
+database per sessions folder, and ``refresh`` brings it up to date from the
+files: a file whose size or modification time differs from what was indexed is
+read again, new files are added and deleted ones dropped, so edits by hand or
+by a sync tool are picked up. An index from another version of this code, or
+one SQLite cannot read, is thrown away and rebuilt. Losing it costs only time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import itertools
+import os
+import re
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Session
+from .atomic import describe_os_error as describe
+from .naming import SUFFIX
+from .summary import SEARCH_FIELDS, Summary, search_texts, summarise
+
+INDEX_VERSION = 4
+"""Bump when the schema or what is extracted changes: older indexes are rebuilt."""
+
+PARALLEL_FROM = 200
+"""Read at least this many files in worker processes; fewer are read in-process."""
+
+BATCH = 500
+"""Files written per transaction during a refresh."""
+
+PROGRESS_EVERY = 50
+"""Files read between progress reports."""
+
+SUMMARY_COLUMNS = (
+    "id",
+    "state",
+    "person",
+    "title",
+    "organisation",
+    "when_utc",
+    "limit_minutes",
+    "length_seconds",
+    "asked",
+    "questions",
+    "referrals",
+    "thank_you_sent",
+)
+
+TEXT_COLUMNS = {"id", "state", "person", "title", "organisation", "when_utc"}
+
+MARK_START, MARK_END = "\x02", "\x03"
+"""Around each matched word in a snippet; a screen or command renders them."""
+
+FIELD_WEIGHTS = {
+    "person": 10.0,
+    "notes": 1.0,
+    "answers": 2.0,
+    "key_points": 3.0,
+    "referrals": 3.0,
+    "preparation": 1.0,
+}
+"""A word in the person's name counts for more than the same word in the notes."""
+
+Stamp = tuple[int, int, int, int]
+"""(size, mtime_ns, inode, ctime_ns): a file whose stamp changed is read again.
+The inode catches a same-size replacement within the file system's timestamp
+granularity (every save here, and most sync tools, replace the file); the
+ctime a change of permissions that makes an unreadable file readable."""
+
+NOT_UTF8_NAME = "its file name is not valid UTF-8: rename it to open it"
+GONE = "was removed while it was being read"
+
+Progress = Callable[[int, int], None]
+"""Called with (files read, files to read) during a refresh."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file in the sessions folder that could not be read, with the reason."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A session matching a search."""
+
+    summary: Summary
+    field: str
+    """Which part matched best (an entry of ``summary.SEARCH_FIELDS``)."""
+    snippet: str
+    """The matching passage, matched words between ``MARK_START`` and ``MARK_END``."""
+
+    def plain_snippet(self, before: str = "", after: str = "") -> str:
+        return self.snippet.replace(MARK_START, before).replace(MARK_END, after)
+
+
+@dataclass
+class RefreshReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unreadable: int = 0
+    read: list[str] = field(default_factory=list)
+    """Names of the files read in this refresh."""
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used (for example, the cache folder is not writable)."""
+
+
+class FolderUnreadable(Exception):
+    """The sessions folder itself cannot be listed (not a folder, no permission)."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(f"the sessions folder {folder} cannot be read: {reason}")
+        self.folder = folder
+        self.reason = reason
+
+
+def index_path(cache_dir: Path, sessions_dir: Path) -> Path:
+    """One database per sessions folder, named after the folder's full path."""
+    import hashlib
+
+    key = hashlib.sha256(os.fsencode(sessions_dir.resolve())).hexdigest()[:16]
+    return cache_dir / "index" / f"sessions-{key}.sqlite3"
+
+
+# --- reading files (also run in worker processes) ------------------------------
+
+
+def _int(value: int) -> int:
+    """Within SQLite's 64-bit integers (a hand-edited limit can be any size)."""
+    return max(-(2**63), min(value, 2**63 - 1))
+
+
+def _entry(session: Session, name: str) -> tuple[Any, ...]:
+    s = summarise(name, session)
+    return (
+        s.id,
+        s.state,
+        s.person,
+        s.title,
+        s.organisation,
+        s.when,
+        _int(s.limit_minutes),
+        _int(s.length_seconds),
+        s.asked,
+        s.questions,
+        s.referrals,
+        int(s.thank_you_sent),
+    )
+
+
+def read_for_index(
+    path_text: str,
+) -> tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...]]:
+    """(name, stamp, problem or None, summary columns, search texts) of one file.
+
+    Module level and picklable: the first build runs it in worker processes.
+    """
+    from .store import SessionFileError, read_session
+
+    path = Path(path_text)
+    try:
+        # The stamp from before the read: if the file changes while it is read
+        # (a sync tool writing it in place), the next refresh sees the change.
+        before = _stamp(os.stat(path))
+    except FileNotFoundError:
+        if not os.path.islink(path):
+            return (path.name, (-1, -1, -1, -1), GONE, (), ())
+        before = _stamp(os.lstat(path))  # a link to nothing: listed with the reason
+    except OSError:
+        before = (-1, -1, -1, -1)
+    try:
+        loaded = read_session(path)
+        fp = loaded.fingerprint
+        after = (fp.size, fp.mtime_ns, fp.inode, fp.ctime_ns)
+        return (
+            path.name,
+            before if after != before else after,
+            None,
+            _entry(loaded.session, path.name),
+            search_texts(loaded.session),
+        )
+    except SessionFileError as error:
+        return (path.name, before, error.reason, (), ())
+    except Exception as error:  # one odd file must never stop the rest
+        return (path.name, before, f"cannot be read: {type(error).__name__}: {error}", (), ())
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _files_on_disk(folder: Path) -> tuple[dict[str, Stamp], set[str]]:
+    """Session file names with their stamps, as ``SessionStore.files`` sees them,
+    and those of the names that are not UTF-8 (shown with U+FFFD)."""
+    found: dict[str, Stamp] = {}
+    undecodable: set[str] = set()
+    try:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return found, undecodable
+    except OSError as error:
+        raise FolderUnreadable(folder, describe(error)) from None
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(SUFFIX) or name.startswith("."):
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                try:  # a dangling link: listed, as unreadable
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue  # gone since the listing
+            shown = _shown_name(name)
+            if shown != name:
+                undecodable.add(shown)
+            found[shown] = _stamp(st)
+    return found, undecodable
+
+
+def _parallel_reads(paths: Sequence[str], workers: int) -> Iterator[Any]:
+    """``read_for_index`` of every path, in ``workers`` child processes, as they finish.
+
+    Plain subprocesses, not multiprocessing: inside the full-screen app the
+    standard streams are Textual's, which multiprocessing cannot hand on, and a
+    fork of a threaded process can deadlock. Each child reads NUL-separated
+    paths from stdin and writes length-prefixed pickles to stdout. Paths a
+    child did not answer for (it died, say) are read here, so the result is
+    always complete.
+    """
+    # Only a first build needs these: kept out of the review's start-up.
+    import pickle
+    import queue
+    import subprocess
+
+    chunks = [list(paths[n::workers]) for n in range(workers)]
+    results: queue.Queue[Any] = queue.Queue()
+    done = object()
+    children: list[subprocess.Popen[bytes]] = []
+
+    def feed(child: subprocess.Popen[bytes], chunk: list[str]) -> None:
+        assert child.stdin is not None
+        # NUL cannot be in a file name; a newline can.
+        with contextlib.suppress(OSError):
+            child.stdin.write(b"\0".join(os.fsencode(p) for p in chunk))
+        with contextlib.suppress(OSError):
+            child.stdin.close()
+
+    def drain(child: subprocess.Popen[bytes]) -> None:
+        assert child.stdout is not None
+        try:
+            while header := child.stdout.read(8):
+                if len(header) < 8:
+                    break
+                body = child.stdout.read(int.from_bytes(header, "big"))
+                results.put(pickle.loads(body))
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        finally:
+            results.put(done)
+
+    try:
+        for chunk in chunks:
+            if not chunk:
+                continue
+            try:
+                child = subprocess.Popen(
+                    # -P: never import modules from the current folder.
+                    [sys.executable, "-P", "-m", "iisession.index", "--worker"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:
+                break  # no child processes here: what they did not read is read below
+            children.append(child)
+            threading.Thread(target=feed, args=(child, chunk), daemon=True).start()
+            threading.Thread(target=drain, args=(child,), daemon=True).start()
+        answered: set[str] = set()
+        running = len(children)
+        while running:
+            item = results.get()
+            if item is done:
+                running -= 1
+                continue
+            answered.add(item[0])
+            yield item
+        for path in paths:
+            if Path(path).name not in answered:
+                yield read_for_index(path)
+    finally:
+        # Also when the caller stops early (an error while writing): no child
+        # is left running or unreaped.
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+
+def _worker() -> None:
+    """The child side of ``_parallel_reads``."""
+    import pickle
+
+    out = sys.stdout.buffer
+    for raw in sys.stdin.buffer.read().split(b"\0"):
+        if raw:
+            body = pickle.dumps(read_for_index(os.fsdecode(raw)), protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(len(body).to_bytes(8, "big") + body)
+    out.flush()
+
+
+# --- queries --------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def match_expression(query: str) -> str:
+    """An FTS5 query for the words typed: every word must appear, as a word prefix.
+
+    Punctuation is dropped, so no input can be an FTS5 syntax error.
+    """
+    words = _WORD.findall(query)
+    # A short word also as a whole word, so "ana" ranks Ana above "analysis"
+    # (longer words rarely begin other words; the extra phrase costs time).
+    return " AND ".join(
+        f'("{word}" OR "{word}"*)' if len(word) < 5 else f'"{word}"*' for word in words
+    )
+
+
+def _summary(file: str, row: Sequence[Any]) -> Summary:
+    (sid, state, person, title, org, when, limit, length, asked, questions, refs, ty) = row
+    return Summary(
+        file=file,
+        id=sid,
+        state=state,
+        person=person,
+        title=title,
+        organisation=org,
+        when=when,
+        limit_minutes=limit,
+        length_seconds=length,
+        asked=asked,
+        questions=questions,
+        referrals=refs,
+        thank_you_sent=bool(ty),
+    )
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    rowid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    problem TEXT,
+    {", ".join(f"{c} {'TEXT' if c in TEXT_COLUMNS else 'INTEGER'}" for c in SUMMARY_COLUMNS)}
+);
+CREATE INDEX IF NOT EXISTS files_newest ON files (when_utc DESC, name DESC);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    {", ".join(SEARCH_FIELDS)},
+    tokenize = "unicode61 remove_diacritics 2"
+);
+INSERT INTO fts (fts, rank) VALUES (
+    'rank', 'bm25({", ".join(str(FIELD_WEIGHTS[f]) for f in SEARCH_FIELDS)})'
+);
+"""
+
+
+_REFRESH_LOCKS: dict[Path, threading.Lock] = {}
+_REFRESH_LOCKS_GUARD = threading.Lock()
+
+
+def _refresh_lock(path: Path) -> threading.Lock:
+    with _REFRESH_LOCKS_GUARD:
+        return _REFRESH_LOCKS.setdefault(path, threading.Lock())
+
+
+class SessionIndex:
+    """The index of one sessions folder. Each call uses its own connection, so
+    any thread may use it; several processes may share the database."""
+
+    def __init__(self, sessions_dir: Path, cache_dir: Path) -> None:
+        self.sessions_dir = sessions_dir
+        self.path = index_path(cache_dir, sessions_dir)
+        self._ready = False
+
+    # --- connection -------------------------------------------------------------
+    #
+    # Every use holds a shared lock on a lock file beside the database; creating
+    # the tables, or throwing away a damaged database, takes it exclusively. So
+    # no thread or process ever drops or deletes what another is reading.
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_suffix(".lock")
+
+    def _lock(self, *, wait: bool = True) -> int:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as error:
+            raise IndexUnavailable(f"the index cannot be opened: {describe(error)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | (0 if wait else fcntl.LOCK_NB))
+        except OSError as error:
+            os.close(fd)
+            raise IndexUnavailable(f"the index is busy: {describe(error)}") from None
+        return fd
+
+    def _connect(self, timeout: float = 30) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            # A cache: losing the last transaction in a power cut only means a re-read.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise IndexUnavailable(f"the index is busy: {error}") from None
+            raise
+        return db
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        fd = self._lock()
+        try:
+            if not self._ready:
+                self._prepare(fd)
+            db = self._connect()
+            try:
+                yield db
+            finally:
+                db.close()
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _prepare(self, fd: int) -> None:
+        """Create the tables if they are missing or from another version."""
+        if self._current():
+            self._ready = True  # the usual case: nothing to do
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)  # wait until nobody else is using it
+        try:
+            if not self._current():  # another may have done it meanwhile
+                db = self._connect()
+                try:
+                    self._reset(db)
+                    db.executescript(_SCHEMA)
+                    db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('version', ?), ('folder', ?)",
+                        (str(INDEX_VERSION), str(self.sessions_dir.absolute())),
+                    )
+                finally:
+                    db.close()
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        self._ready = True
+
+    def _current(self) -> bool:
+        """The database holds this version's tables."""
+        if not self.path.exists():
+            return False
+        db = self._connect()
+        try:
+            return self._meta(db, "version") == str(INDEX_VERSION)
+        finally:
+            db.close()
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, key: str) -> str | None:
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return None
+            raise
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _reset(db: sqlite3.Connection) -> None:
+        for table in ("fts", "files", "meta"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _discard_file(self) -> None:
+        """Throw away a database SQLite cannot read (it is only a cache), once
+        nobody else has it open."""
+        fd = self._lock()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{self.path}{suffix}")
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise IndexUnavailable(
+                        f"the damaged index at {self.path} cannot be removed: {describe(error)}"
+                    ) from None
+        finally:
+            os.close(fd)
+        self._ready = False
+
+    def _with_retry(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run ``work``; a database SQLite cannot read is rebuilt once, from the files."""
+        for attempt in (1, 2):
+            try:
+                with self._db() as db:
+                    return work(db)
+            except sqlite3.DatabaseError as error:
+                text = str(error)
+                if "locked" in text or "busy" in text:
+                    raise IndexUnavailable(f"the index is busy: {text}") from None
+                if attempt == 2:
+                    raise IndexUnavailable(
+                        f"the index at {self.path} cannot be used: {text}"
+                    ) from None
+                if "no such table" in text:
+                    self._ready = False  # replaced by another version meanwhile
+                else:
+                    self._discard_file()  # corrupt, or not a database
+            except OSError as error:
+                raise IndexUnavailable(
+                    f"the index at {self.path} cannot be used: {describe(error)}"
+                ) from None
+        raise AssertionError("unreachable")
+
+    # --- keeping it current -----------------------------------------------------
+
+    def refresh(
+        self, progress: Progress | None = None, workers: int | None = None
+    ) -> RefreshReport:
+        """Bring the index up to date with the folder; returns what changed.
+
+        Refreshes of one index in one process take turns: the second finds
+        the work done instead of doing it again.
+        """
+        with _refresh_lock(self.path):
+            return self._with_retry(lambda db: self._refresh(db, progress, workers))  # type: ignore[no-any-return]
+
+    def _refresh(
+        self, db: sqlite3.Connection, progress: Progress | None, workers: int | None
+    ) -> RefreshReport:
+        report = RefreshReport()
+        on_disk, undecodable = _files_on_disk(self.sessions_dir)
+        known = {
+            name: ((size, mtime, inode, ctime), rowid)
+            for rowid, name, size, mtime, inode, ctime in db.execute(
+                "SELECT rowid, name, size, mtime_ns, inode, ctime_ns FROM files"
+            )
+        }
+        gone = [known[name][1] for name in known.keys() - on_disk.keys()]
+        if gone:
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in gone])
+            db.executemany("DELETE FROM files WHERE rowid = ?", [(r,) for r in gone])
+            db.execute("COMMIT")
+            report.removed = len(gone)
+        stale = sorted(
+            name for name, stamp in on_disk.items() if name not in known or known[name][0] != stamp
+        )
+        total = len(stale)
+        if progress is not None:
+            progress(0, total)
+        if not stale:
+            return report
+        # Names that are not UTF-8 cannot be stored or shown as they are: listed
+        # as unreadable, with what to do, and never read.
+        named = [(n, on_disk[n], NOT_UTF8_NAME, (), ()) for n in stale if n in undecodable]
+        paths = [str(self.sessions_dir / name) for name in stale if name not in undecodable]
+        cores = workers if workers is not None else (os.cpu_count() or 1)
+        if len(paths) >= PARALLEL_FROM and cores > 1:
+            results: Iterable[Any] = itertools.chain(named, _parallel_reads(paths, cores))
+        else:
+            results = itertools.chain(named, map(read_for_index, paths))
+        batch: list[Any] = []
+        for done, result in enumerate(results, 1):
+            batch.append(result)
+            if len(batch) >= BATCH:
+                self._write(db, batch, known, report)
+                batch.clear()
+            if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
+                progress(done, total)
+        if batch:
+            self._write(db, batch, known, report)
+        if progress is not None:
+            progress(total, total)
+        return report
+
+    def _write(
+        self,
+        db: sqlite3.Connection,
+        results: Sequence[Any],
+        known: dict[str, tuple[Stamp, int]],
+        report: RefreshReport,
+    ) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name, stamp, problem, entry, texts in results:
+                if problem == GONE:
+                    self._drop(db, name)
+                    continue
+                self._put(db, name, stamp, problem, entry, texts)
+                report.read.append(name)
+                if problem is not None:
+                    report.unreadable += 1
+                if name in known:
+                    report.updated += 1
+                else:
+                    report.added += 1
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _drop(db: sqlite3.Connection, name: str) -> None:
+        row = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM fts WHERE rowid = ?", row)
+            db.execute("DELETE FROM files WHERE rowid = ?", row)
+
+    @staticmethod
+    def _put(
+        db: sqlite3.Connection,
+        name: str,
+        stamp: Stamp,
+        problem: str | None,
+        entry: Sequence[Any],
+        texts: Sequence[str],
+    ) -> None:
+        SessionIndex._drop(db, name)
+        values = tuple(entry) if problem is None else (None,) * len(SUMMARY_COLUMNS)
+        cursor = db.execute(
+            "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, "
+            f"{', '.join(SUMMARY_COLUMNS)}) "
+            f"VALUES (?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})",
+            (name, *stamp, problem, *values),
+        )
+        if problem is None:
+            db.execute(
+                f"INSERT INTO fts (rowid, {', '.join(SEARCH_FIELDS)}) "
+                f"VALUES (?, {', '.join('?' * len(SEARCH_FIELDS))})",
+                (cursor.lastrowid, *texts),
+            )
+
+    def record(self, path: Path, session: Session, stamp: Stamp) -> None:
+        """Index a session the app has just written (so the next search finds it).
+
+        ``stamp`` is the file's as it was written: if anything changes the
+        file after that, the next refresh reads it again.
+        """
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._put(
+                    db,
+                    path.name,
+                    stamp,
+                    None,
+                    _entry(session, path.name),
+                    search_texts(session),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        self._with_retry(work)
+
+    # --- reading ----------------------------------------------------------------
+
+    def summaries(self, limit: int = -1) -> list[Summary]:
+        """Every readable session (or the newest ``limit``), newest first."""
+
+        def work(db: sqlite3.Connection) -> list[Summary]:
+            rows = db.execute(
+                f"SELECT name, {', '.join(SUMMARY_COLUMNS)} FROM files "
+                "WHERE problem IS NULL ORDER BY when_utc DESC, name DESC LIMIT ?",
+                (limit,),
+            )
+            return [_summary(row[0], row[1:]) for row in rows]
+
+        return self._with_retry(work)  # type: ignore[no-any-return]
+
+    def first_page(self, limit: int) -> Listing:
+        """The newest ``limit`` sessions, the unreadable files and the count, at once.
+
+        For a first frame: it waits at most a moment for a busy database
+        (raising ``IndexUnavailable``) instead of holding the screen up.
+        """
+        fd = self._lock(wait=False)
+        try:
+            db = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
+            try:
+                if self._meta(db, "version") != str(INDEX_VERSION):
+                    return Listing([], [], total=0)  # nothing usable yet: a refresh builds it
+                rows = db.execute(
+                    f"SELECT name, {', '.join(SUMMARY_COLUMNS)} FROM files "
+                    "WHERE problem IS NULL ORDER BY when_utc DESC, name DESC LIMIT ?",
+                    (limit,),
+                )
+                first = [_summary(row[0], row[1:]) for row in rows]
+                problems = [
+                    Problem(name, reason)
+                    for name, reason in db.execute(
+                        "SELECT name, problem FROM files WHERE problem IS NOT NULL ORDER BY name"
+                    )
+                ]
+                (total,) = db.execute("SELECT count(*) FROM files WHERE problem IS NULL").fetchone()
+                return Listing(first, problems, total=int(total))
+            finally:
+                db.close()
+        except sqlite3.Error as error:
+            raise IndexUnavailable(str(error)) from None
+        finally:
+            os.close(fd)
+
+    def count(self) -> int:
+        """How many readable sessions the index holds."""
+
+        def work(db: sqlite3.Connection) -> int:
+            (n,) = db.execute("SELECT count(*) FROM files WHERE problem IS NULL").fetchone()
+            return int(n)
+
+        return self._with_retry(work)  # type: ignore[no-any-return]
+
+    def problems(self) -> list[Problem]:
+        def work(db: sqlite3.Connection) -> list[Problem]:
+            rows = db.execute(
+                "SELECT name, problem FROM files WHERE problem IS NOT NULL ORDER BY name"
+            )
+            return [Problem(name, reason) for name, reason in rows]
+
+        return self._with_retry(work)  # type: ignore[no-any-return]
+
+    def search(self, query: str, limit: int = 200) -> tuple[list[Hit], int]:
+        """The best ``limit`` matches for the words in ``query``, and how many match in all."""
+        expression = match_expression(query)
+        if not expression:
+            return [], 0
+        snippets = ", ".join(
+            f"snippet(fts, {n}, '{MARK_START}', '{MARK_END}', '…', 12)"
+            for n in range(len(SEARCH_FIELDS))
+        )
+
+        def work(db: sqlite3.Connection) -> tuple[list[Hit], int]:
+            # `rank` is bm25 with FIELD_WEIGHTS (set at creation). The best are
+            # chosen first (ties by file name, so the answer never depends on
+            # the order files were indexed); snippets are made for those only.
+            rows = db.execute(
+                "WITH best AS ("
+                "  SELECT fts.rowid AS id, fts.rank AS score, f.name AS name"
+                "  FROM fts JOIN files AS f ON f.rowid = fts.rowid"
+                "  WHERE fts MATCH ? ORDER BY fts.rank, f.name LIMIT ?"
+                ") "
+                f"SELECT f.name, {', '.join('f.' + c for c in SUMMARY_COLUMNS)}, {snippets} "
+                "FROM best JOIN fts ON fts.rowid = best.id JOIN files AS f ON f.rowid = best.id "
+                "WHERE fts MATCH ? ORDER BY best.score, best.name",
+                (expression, limit, expression),
+            ).fetchall()
+            hits = []
+            width = len(SUMMARY_COLUMNS)
+            for row in rows:
+                summary = _summary(row[0], row[1 : width + 1])
+                parts = row[width + 1 :]
+                # The first part (in SEARCH_FIELDS order) with a matched word.
+                best = next((n for n, text in enumerate(parts) if text and MARK_START in text), 0)
+                snippet = " ".join((parts[best] or "").split())
+                hits.append(Hit(summary, SEARCH_FIELDS[best], snippet))
+            if len(rows) < limit:
+                return hits, len(rows)
+            (count,) = db.execute(
+                "SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)
+            ).fetchone()
+            return hits, int(count)
+
+        return self._with_retry(work)  # type: ignore[no-any-return]
+
+
+@dataclass
+class Listing:
+    """Everything in a sessions folder, as the lists show it."""
+
+    summaries: list[Summary]
+    """Newest first."""
+    problems: list[Problem]
+    note: str = ""
+    """Said when the index could not be used and the folder was read directly."""
+    total: int = -1
+    """How many sessions there are, when ``summaries`` holds only the newest few."""
+
+    @property
+    def count(self) -> int:
+        return self.total if self.total >= 0 else len(self.summaries)
+
+
+def read_listing(index: SessionIndex, progress: Progress | None = None) -> Listing:
+    """The folder's sessions through the index, brought up to date first.
+
+    Without a usable index (say, a read-only cache folder) every file is read
+    directly: slower, but the same answer.
+    """
+    try:
+        index.refresh(progress)
+        return Listing(index.summaries(), index.problems())
+    except IndexUnavailable as error:
+        note = f"Searching is off: {error}"
+    from .store import SessionStore
+
+    try:
+        loaded, problems = SessionStore(index.sessions_dir).scan()
+    except OSError as error:
+        raise FolderUnreadable(index.sessions_dir, describe(error)) from None
+    summaries = [summarise(item.path.name, item.session) for item in loaded]
+    summaries.sort(key=lambda s: (s.when, s.file), reverse=True)
+    return Listing(summaries, [Problem(p.path.name, p.reason) for p in problems], note)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:
+    _worker()

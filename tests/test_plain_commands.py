@@ -1,0 +1,302 @@
+"""`list`, `show` and `search`: real processes over the example sessions."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iisession.model import (
+    FollowUp,
+    KeyPoint,
+    Person,
+    Preparation,
+    Question,
+    Referral,
+    Session,
+    TimelineEvent,
+)
+from iisession.store import read_session
+from iisession.summary import summarise
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, target)
+    return target
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(folder), *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+
+def example_files() -> list[str]:
+    return sorted(p.name for p in EXAMPLES.glob("*.toml"))
+
+
+def test_the_repository_ships_at_least_five_readable_example_sessions() -> None:
+    files = example_files()
+    assert len(files) >= 5
+    states = set()
+    for name in files:
+        loaded = read_session(EXAMPLES / name)
+        assert loaded.unknown_keys == ()
+        states.add(loaded.session.state.value)
+        assert loaded.session.person.name
+    assert {"planned", "ended"} <= states
+
+
+# --- list ---------------------------------------------------------------------------
+
+
+def test_list_prints_every_session_newest_first(folder: Path) -> None:
+    done = run(folder, "list")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:3] == ["DATE", "PERSON", "ORGANISATION"]
+    rows = lines[1:]
+    assert len(rows) == len(example_files())
+    # The ID is the last column; dates descend.
+    ids = [row.split()[-1] for row in rows]
+    assert sorted(ids) == example_files()
+    assert [row[:16] for row in rows] == sorted((row[:16] for row in rows), reverse=True)
+    owen = next(row for row in rows if "Owen Pritchard" in row)
+    assert "30:50 / 30" in owen
+    assert "9/11" in owen
+    assert "ended" in owen
+
+
+def test_list_json_holds_every_summary_and_the_unreadable(folder: Path) -> None:
+    (folder / "2026-01-01-0000-broken.toml").write_text("x = [", encoding="utf-8")
+    done = run(folder, "list", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["folder"] == str(folder)
+    expected = [
+        summarise(name, read_session(folder / name).session).to_json() for name in example_files()
+    ]
+    assert sorted(data["sessions"], key=lambda s: s["file"]) == expected
+    assert data["unreadable"] == [
+        {"file": "2026-01-01-0000-broken.toml", "reason": data["unreadable"][0]["reason"]}
+    ]
+    assert "not valid TOML" in data["unreadable"][0]["reason"]
+
+
+def test_list_reports_damaged_files_on_stderr_and_carries_on(folder: Path) -> None:
+    (folder / "2026-01-01-0000-broken.toml").write_bytes(b"\xff\xfe not utf-8")
+    done = run(folder, "list")
+    assert done.returncode == 0
+    assert len(done.stdout.splitlines()) == len(example_files()) + 1
+    assert "2026-01-01-0000-broken.toml" in done.stderr
+    assert "UTF-8" in done.stderr
+
+
+def test_list_of_an_empty_or_missing_folder_says_how_to_start(tmp_path: Path) -> None:
+    done = run(tmp_path / "nothing-here", "list")
+    assert done.returncode == 0
+    assert "No sessions" in done.stdout
+    assert "iisession new" in done.stdout
+    assert not (tmp_path / "nothing-here").exists()  # listing creates nothing
+
+
+def test_list_into_a_closed_pipe_is_not_an_error(folder: Path) -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m iisession --sessions-dir {folder} list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.startswith("DATE")
+    assert "Traceback" not in done.stderr
+    assert "BrokenPipe" not in done.stderr
+
+
+# --- show -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "2026-11-04-1200-owen-pritchard.toml",
+        "2026-11-04-1200-owen-pritchard",
+        "2026-11-04",
+        "2026-11-04-1200-o",
+    ],
+)
+def test_show_takes_a_file_name_or_a_unique_prefix(folder: Path, ident: str) -> None:
+    done = run(folder, "show", ident)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("# Owen Pritchard (Senior Service Designer")
+    for part in ("## Questions", "## Key points", "## Notes", "## Referrals", "## Timeline"):
+        assert part in out
+    assert "*not asked*" in out
+    assert "asked at" in out
+    # Shown as typed (plain): no Markdown escapes in the user's text.
+    assert "- SD looks at the whole service" in out
+
+
+def test_show_latest_is_the_last_call_held(folder: Path) -> None:
+    listed = json.loads(run(folder, "list", "--json").stdout)["sessions"]
+    held = [s for s in listed if s["state"] != "planned"]
+    assert listed[0]["state"] == "planned"  # a call still to come is newer
+    done = run(folder, "show", "latest", "--json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["file"] == held[0]["file"]
+
+
+def _fields(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+@pytest.mark.parametrize(
+    "name", ["2026-10-21-1430-ines-halvorsen.toml", "2026-12-03-1730-theo-marchetti.toml"]
+)
+def test_show_json_holds_every_field_of_the_session(folder: Path, name: str) -> None:
+    done = run(folder, "show", name, "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    # Every field of the model, empty ones included (a planned call has no
+    # answers, timeline or follow-up yet: the keys are there all the same).
+    assert set(data) == _fields(Session) | {"file", "schema_version", "summary", "unknown_fields"}
+    assert set(data["person"]) == _fields(Person)
+    assert set(data["preparation"]) == _fields(Preparation)
+    assert set(data["follow_up"]) == _fields(FollowUp)
+    for key, cls in (
+        ("questions", Question),
+        ("timeline", TimelineEvent),
+        ("key_points", KeyPoint),
+        ("referrals", Referral),
+    ):
+        for item in data[key]:
+            assert set(item) == _fields(cls), key
+    session = read_session(folder / name).session
+    assert data["file"] == name
+    assert data["id"] == session.id
+    assert len(data["questions"]) == len(session.questions)
+    assert data["questions"][0]["text"] == session.questions[0].text
+    assert data["created"].endswith("Z")
+    assert data["summary"]["file"] == name
+    assert data["unknown_fields"] == []
+    if session.state.value == "planned":
+        assert data["follow_up"]["thank_you_sent"] is None
+        assert data["timeline"] == []
+        assert data["questions"][0]["answer"] == ""
+
+
+def test_show_json_names_fields_this_version_does_not_know(folder: Path) -> None:
+    path = folder / "2026-11-18-1700-sunniva-hart.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[extra]\nmood = 'good'\n", "utf-8")
+    data = json.loads(run(folder, "show", path.name, "--json").stdout)
+    assert data["unknown_fields"] == ["extra"]
+
+
+def test_an_ambiguous_id_lists_the_candidates(folder: Path) -> None:
+    done = run(folder, "show", "2026-1")
+    assert done.returncode == 1
+    assert "give more of the name" in done.stderr
+    for name in example_files():
+        if name.startswith("2026-1"):
+            assert name in done.stderr
+
+
+def test_an_unknown_id_says_what_an_id_is_and_offers_near_ones(folder: Path) -> None:
+    done = run(folder, "show", "nobody")
+    assert done.returncode == 1
+    assert "latest" in done.stderr
+    assert "file names" in done.stderr
+    near = run(folder, "show", "pritchard")
+    assert near.returncode == 1
+    assert "Did you mean" in near.stderr
+    assert "2026-11-04-1200-owen-pritchard.toml" in near.stderr
+
+
+def test_show_of_an_unreadable_file_gives_the_reason(folder: Path) -> None:
+    (folder / "2026-01-01-0000-broken.toml").write_text("", encoding="utf-8")
+    done = run(folder, "show", "2026-01-01-0000-broken")
+    assert done.returncode == 1
+    assert "cannot be read" in done.stderr
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def test_search_prints_the_session_and_the_passage(folder: Path) -> None:
+    done = run(folder, "search", "safeguarding")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "Owen Pritchard" in lines[0]
+    assert "(in notes)" in lines[0]
+    assert lines[0].endswith("2026-11-04-1200-owen-pritchard.toml")
+    assert "safeguarding" in lines[1].lower()
+    assert "\x1b" not in done.stdout  # no escape codes into a pipe
+
+
+def test_search_json(folder: Path) -> None:
+    done = run(folder, "search", "Ashcombe", "--json")
+    data = json.loads(done.stdout)
+    assert data["query"] == "Ashcombe"
+    people = {hit["person"] for hit in data["hits"]}
+    assert {"Owen Pritchard", "Nadia Petrakis"} <= people
+    assert data["total"] == len(data["hits"])
+    assert all(hit["snippet"] and hit["matched_in"] for hit in data["hits"])
+
+
+def test_search_with_nothing_to_find(folder: Path) -> None:
+    done = run(folder, "search", "xylophone")
+    assert done.returncode == 0
+    assert "Nothing matches" in done.stdout
+    empty = run(folder, "search", "?!")
+    assert empty.returncode == 2
+    assert "give a word" in empty.stderr
+
+
+def test_the_commands_see_files_changed_by_hand(folder: Path) -> None:
+    assert run(folder, "search", "kumquat").stdout.startswith("Nothing")
+    path = folder / "2026-11-18-1700-sunniva-hart.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Sunniva", "Kumquat"), "utf-8")
+    assert "Kumquat" in run(folder, "search", "kumquat").stdout
+    path.unlink()
+    assert run(folder, "search", "kumquat").stdout.startswith("Nothing")
+    assert "sunniva" not in run(folder, "list").stdout.lower()
+
+
+def test_a_sessions_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "sessions"
+    not_a_folder.write_text("oops")
+    for command in (["list"], ["show", "latest"], ["search", "x"]):
+        done = run(not_a_folder, *command)
+        assert done.returncode == 1, command
+        assert "cannot be read" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_escape_codes_in_a_session_never_reach_the_terminal(folder: Path) -> None:
+    path = folder / "2026-11-18-1700-sunniva-hart.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        "name = 'Sunniva Hart'", 'name = "Sunniva \\u001b[2J Hart"'
+    )
+    assert "\\u001b" in text
+    path.write_text(text, encoding="utf-8")
+    for command in (["list"], ["show", path.name], ["search", "sunniva"]):
+        done = run(folder, *command)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout, command
+        assert "Sunniva \ufffd[2J Hart" in done.stdout

@@ -1,0 +1,319 @@
+"""The review, detail and search screens, driven by Pilot over real session files."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown, OptionList, Static, TextArea
+
+from iisession import index as index_module
+from iisession.app import IISessionApp
+from iisession.clock import ManualClock
+from iisession.codec import dumps
+from iisession.index import SessionIndex
+from iisession.model import EventKind, SessionState, TimelineEvent, utc_now
+from iisession.paths import resolve_folders
+from iisession.screens.detail import DetailScreen
+from iisession.screens.live import LiveScreen
+from iisession.screens.prompts import ChoiceModal, MessageModal
+from iisession.screens.review import ReviewScreen
+from iisession.screens.search import SearchScreen
+from iisession.screens.start import StartScreen
+from iisession.store import SessionStore, read_session
+from iisession.widgets.session_table import SessionTable
+from tests.factories import make_session
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
+OWEN = "2026-11-04-1200-owen-pritchard.toml"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, target)
+    return target
+
+
+def make_app(folder: Path, *, review: bool = True) -> IISessionApp:
+    return IISessionApp(resolve_folders(str(folder)), clock=ManualClock(), review=review)
+
+
+async def review_screen(app: IISessionApp, pilot: Pilot[None]) -> ReviewScreen:
+    for _ in range(200):
+        screen = app.screen
+        if isinstance(screen, ReviewScreen) and screen.loaded:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.02)
+    raise AssertionError(f"the review screen never finished loading: {app.screen}")
+
+
+def people(screen: ReviewScreen) -> list[str]:
+    return [row.person for row in screen.query_one(SessionTable).rows]
+
+
+def status(screen: ReviewScreen) -> str:
+    return str(screen.query_one("#review-status", Static).render())
+
+
+def document(app: IISessionApp) -> str:
+    assert isinstance(app.screen, DetailScreen), app.screen
+    return app.screen.query_one(Markdown).source
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+    await pilot.pause(0.3)
+
+
+async def test_review_lists_every_session_newest_first(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        table = screen.query_one(SessionTable)
+        assert people(screen) == [
+            "Theo Marchetti",
+            "Nadia Petrakis",
+            "Sunniva Hart",
+            "Owen Pritchard",
+            "Ines Halvorsen",
+            "Marisol Vance",
+        ]
+        assert status(screen) == "6 sessions · s sorts, e edits"
+        # What a person sees: the heading and the rows, with every column.
+        heading = table.heading(78)
+        for label in ("Date ▼", "Person", "Organisation", "Length", "Asked", "Ref", "State"):
+            assert label in heading
+        owen = table.render_line(4).text
+        assert owen.startswith("2026-11-04 Owen Pritchard")
+        assert "30:50 / 30" in owen
+        assert "9/11" in owen
+        assert "ended" in owen
+
+
+async def test_sort_by_each_column_and_reverse(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        await pilot.press("s")  # person, A-Z
+        assert people(screen) == sorted(people(screen))
+        assert people(screen)[0] == "Ines Halvorsen"
+        await pilot.press("S")
+        assert people(screen)[0] == "Theo Marchetti"
+        await pilot.press("s", "s")  # organisation, then length (longest first)
+        table = screen.query_one(SessionTable)
+        lengths = [row.length_seconds for row in table.rows]
+        assert lengths == sorted(lengths, reverse=True)
+        assert table.sort_column == "length"
+        for _ in range(4):  # asked, referrals, state, and round to the date
+            await pilot.press("s")
+        assert table.sort_column == "date"
+        # A click on a heading sorts by that column.
+        await pilot.click(SessionTable, offset=(12, 0))
+        assert table.sort_column == "person"
+
+
+async def test_filter_by_typing_and_clear_with_escape(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        await pilot.press("slash")
+        assert app.focused is screen.query_one("#filter", Input)
+        await type_text(pilot, "ashcombe")
+        assert people(screen) == ["Nadia Petrakis", "Owen Pritchard"]
+        assert status(screen).startswith("2 of 6 sessions match the filter")
+        await type_text(pilot, " ended")  # every word must match
+        assert people(screen) == ["Owen Pritchard"]
+        await pilot.press("down")
+        assert app.focused is screen.query_one(SessionTable)
+        await pilot.press("escape")
+        assert len(people(screen)) == 6
+        await type_text(pilot, "/zzz")
+        assert people(screen) == []
+        assert "Escape clears the filter" in status(screen)
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_open_a_session_and_read_it_whole(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        await pilot.press("down", "down", "down", "enter")
+        await pilot.pause(0.2)
+        text = document(app)
+        assert text.startswith("# Owen Pritchard")
+        for part in ("## Questions", "*not asked*", "## Key points", "## Notes", "## Referrals"):
+            assert part in text
+        assert "Nadia Petrakis" in text  # a referral
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_mark_the_thank_you_sent_and_take_it_back(folder: Path) -> None:
+    sunniva = "2026-11-18-1700-sunniva-hart.toml"
+    assert read_session(folder / sunniva).session.follow_up.thank_you_sent is None
+    app = make_app(folder, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_detail(folder / sunniva)
+        await pilot.pause(0.2)
+        assert "Thank-you not sent yet" in document(app)
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        assert read_session(folder / sunniva).session.follow_up.thank_you_sent is not None
+        assert "Thank-you sent" in document(app)
+        await pilot.press("t")  # again: asks before taking it back
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("u")
+        await pilot.pause(0.2)
+        assert read_session(folder / sunniva).session.follow_up.thank_you_sent is None
+
+
+async def test_edit_after_the_call_saves_and_is_searchable(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        await pilot.press("down", "down", "down")  # Owen, ended
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LiveScreen)
+        clock_line = str(app.screen.query_one("#clock-line", Static).render())
+        assert clock_line == "CALL ENDED  30:50 of 30:00"  # no alarm when editing afterwards
+        await pilot.press("f3")
+        notes = app.screen.query_one(TextArea)
+        notes.move_cursor(notes.document.end)
+        await type_text(pilot, " Marzipan follow-up")
+        app.save_all()
+        saved = read_session(folder / OWEN).session
+        assert "Marzipan follow-up" in saved.notes
+        assert saved.state is SessionState.ENDED  # editing does not reopen the call
+        # The index was told at the save: search finds it without a rescan.
+        hits, _ = app.index.search("marzipan")
+        assert [h.summary.file for h in hits] == [OWEN]
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert app.screen is screen
+
+
+async def test_resume_a_call_left_open_from_the_review(folder: Path) -> None:
+    store = SessionStore(folder)
+    left = make_session(name="Rosa Iversen")
+    left.state = SessionState.LIVE
+    left.timeline = [TimelineEvent(EventKind.STARTED, utc_now())]
+    handle = store.create(left)
+    handle.close()
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        rows = screen.query_one(SessionTable).rows
+        row = next(n for n, s in enumerate(rows) if s.person == "Rosa Iversen")
+        assert rows[row].state == "live"
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        live = app.screen
+        assert isinstance(live, LiveScreen)
+        assert not live.live.countdown.running  # waits for F5
+        await pilot.press("f5")
+        assert live.live.countdown.running
+
+
+async def test_damaged_files_are_listed_and_never_stop_the_review(folder: Path) -> None:
+    (folder / "2026-01-01-0000-broken.toml").write_text("state = [", encoding="utf-8")
+    (folder / "2026-01-02-0000-newer.toml").write_text("schema_version = 99\n", encoding="utf-8")
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await review_screen(app, pilot)
+        assert len(people(screen)) == 6
+        assert "2 unreadable (u lists them)" in status(screen)
+        await pilot.press("u")
+        modal = app.screen
+        assert isinstance(modal, MessageModal)
+        assert "2026-01-01-0000-broken.toml: not valid TOML" in modal.body
+        assert "update iisession" in modal.body
+
+
+async def test_search_every_session_and_open_a_hit(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await review_screen(app, pilot)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        await type_text(pilot, "safeguard")
+        await pilot.pause(0.4)
+        hits = app.screen.query_one("#hits", OptionList)
+        assert hits.option_count == 1
+        prompt = str(hits.get_option_at_index(0).prompt)
+        assert "Owen Pritchard" in prompt
+        assert "in notes" in prompt
+        assert "safeguarding" in prompt.lower()
+        assert "1 session matches" in str(app.screen.query_one("#search-status", Static).render())
+        await pilot.press("enter", "enter")  # to the results, then open
+        await pilot.pause(0.2)
+        assert document(app).startswith("# Owen Pritchard")
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_start_screen_r_opens_the_review_and_recent_ones_open_the_detail(
+    folder: Path,
+) -> None:
+    app = make_app(folder, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if app.start_screen.scanned:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("r")
+        await review_screen(app, pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartScreen)
+        app.start_screen.past_list.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert document(app).startswith("# Sunniva Hart")
+
+
+async def test_a_first_build_shows_progress_and_the_screen_stays_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(240):
+        (folder / f"2026-01-01-0000-p{n:03d}.toml").write_text(
+            dumps(make_session(name=f"Person {n:03d}")),
+            encoding="utf-8",
+        )
+    # Slow each read down, so the build is still running while we look.
+    real = index_module.read_for_index
+
+    def slow(path: str) -> object:
+        time.sleep(0.01)
+        return real(path)
+
+    monkeypatch.setattr(index_module, "read_for_index", slow)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10_000)  # in-process, so the patch holds
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = ""
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ReviewScreen):
+                seen = str(app.screen.query_one("#review-status", Static).render())
+                if "Indexing" in seen:
+                    break
+        assert "Indexing the sessions folder" in seen
+        assert "of 240 files" in seen
+        await pilot.press("slash")  # the screen answers while the build runs
+        assert isinstance(app.focused, Input)
+        screen = await review_screen(app, pilot)
+        assert len(people(screen)) == 240
+        assert SessionIndex(folder, app.folders.cache).refresh().read == []
