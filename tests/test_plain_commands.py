@@ -300,3 +300,66 @@ def test_escape_codes_in_a_session_never_reach_the_terminal(folder: Path) -> Non
         assert done.returncode == 0, done.stderr
         assert "\x1b" not in done.stdout, command
         assert "Sunniva \ufffd[2J Hart" in done.stdout
+
+
+# --- export ----------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("form", "golden"), [("md", "owen-pritchard.md"), ("json", "owen-pritchard.json")]
+)
+def test_export_matches_the_golden_file(folder: Path, form: str, golden: str) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iisession",
+            "--sessions-dir",
+            str(folder),
+            "export",
+            "2026-11-04-1200-owen-pritchard",
+            "--format",
+            form,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},  # the Markdown shows local times
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+def test_export_to_a_file_and_the_markdown_escapes_what_was_typed(
+    folder: Path, tmp_path: Path
+) -> None:
+    path = folder / "2026-11-18-1700-sunniva-hart.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "name = 'Sunniva Hart'", "name = '*Sunniva* [Hart](x)'"
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "out" / "sunniva.md"
+    target.parent.mkdir()
+    done = run(folder, "export", path.name, "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert f"to {target}" in done.stderr
+    assert target.read_text(encoding="utf-8").startswith("# \\*Sunniva\\* \\[Hart\\](x)")
+
+
+def test_export_bad_format_and_unwritable_path(folder: Path, tmp_path: Path) -> None:
+    bad = run(folder, "export", "latest", "--format", "pdf")
+    assert bad.returncode == 2
+    assert "invalid choice: 'pdf'" in bad.stderr
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    unwritable = run(folder, "export", "latest", "-o", str(blocked / "out.md"))
+    assert unwritable.returncode == 1
+    assert "cannot be written" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr
+    unknown = run(folder, "export", "nobody")
+    assert unknown.returncode == 1

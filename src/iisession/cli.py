@@ -133,6 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("query", nargs="+", metavar="WORD", help="words to look for")
     search.add_argument("--json", action="store_true", help="print JSON")
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write one session as Markdown or JSON",
+        description="Write one session as a Markdown document (md) or as JSON with every "
+        "field (json), to stdout or to a file. ID as for `show`.",
+    )
+    export.add_argument("id", metavar="ID", help="file name, a unique start of one, or latest")
+    export.add_argument(
+        "--format", choices=["md", "json"], default="md", help="md (the default) or json"
+    )
+    export.add_argument(
+        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
+    )
     return parser
 
 
@@ -285,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
-    if args.command in ("list", "show", "search"):
+    if args.command in ("list", "show", "search", "export"):
         from . import commands as plain
         from .index import FolderUnreadable
 
@@ -294,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return plain.cmd_list(folders, args.json)
             if args.command == "show":
                 return plain.cmd_show(folders, args.id, args.json)
+            if args.command == "export":
+                return plain.cmd_export(folders, args.id, args.format, args.output)
             return plain.cmd_search(folders, args.query, args.json)
         except FolderUnreadable as error:
             print(f"iisession {args.command}: {error}", file=sys.stderr)

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from .document import json_document, to_markdown
@@ -120,6 +121,41 @@ def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
         _dump(json_document(session, name, loaded.unknown_keys))
     else:
         sys.stdout.write(safe(to_markdown(session, name, plain=True)))
+    return 0
+
+
+def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
+    """One session as a Markdown document or JSON, to stdout or a file."""
+    from .atomic import describe_os_error, write_atomic
+
+    listing = _listing(folders)
+    try:
+        name = resolve(ident, listing.summaries, [p.file for p in listing.problems])
+        loaded = read_session(folders.sessions / name)
+    except UnknownSession as error:
+        print(f"iisession export: {error}", file=sys.stderr)
+        return 1
+    except SessionFileError as error:
+        print(f"iisession export: {error}", file=sys.stderr)
+        return 1
+    if form == "md":
+        text = to_markdown(loaded.session, name)
+    else:
+        data = json_document(loaded.session, name, loaded.unknown_keys)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output in ("", "-"):
+        sys.stdout.write(text)
+        return 0
+    target = Path(output).expanduser()
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        print(
+            f"iisession export: {target} cannot be written: {describe_os_error(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Exported {name} to {target}", file=sys.stderr)
     return 0
 
 

@@ -17,8 +17,8 @@ from .countdown import format_clock
 from .model import EventKind, MayMention, Outreach, Priority, Session
 from .summary import summarise
 
-_INLINE = re.compile(r"([\\`*_\[\]<>])")
-_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))", re.MULTILINE)
+_INLINE = re.compile(r"([\\`*_\[\]<])")
+_LINE_START = re.compile(r"^(\s*)([-+=#>]|\d+(?=[.)]))", re.MULTILINE)
 
 EVENT_WORDS = {
     EventKind.STARTED: "call started",

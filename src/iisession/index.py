@@ -423,7 +423,9 @@ class SessionIndex:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as error:
-            raise IndexUnavailable(f"the index cannot be opened: {describe(error)}") from None
+            raise IndexUnavailable(
+                f"the index folder {self.path.parent} cannot be used: {describe(error)}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | (0 if wait else fcntl.LOCK_NB))
         except OSError as error:
