@@ -28,6 +28,7 @@ CORE = [
     "iisession.lookup",
     "iisession.document",
     "iisession.commands",
+    "iisession.followup",
 ]
 
 
