@@ -132,8 +132,10 @@ Every session, newest first.
         shown = False
         if os.path.exists(app_of(self).index.path):  # False, not an error, if it cannot be seen
             with contextlib.suppress(IndexUnavailable):
-                self.show(app_of(self).index.first_page(FIRST_PAGE), False)
-                shown = True
+                first = app_of(self).index.first_page(FIRST_PAGE)
+                if first.count or first.problems:  # else: being built, progress follows
+                    self.show(first, False)
+                    shown = True
         self.load(settle=shown)
 
     def on_screen_resume(self) -> None:
