@@ -29,6 +29,7 @@ CORE = [
     "iisession.document",
     "iisession.commands",
     "iisession.followup",
+    "iisession.todo",
 ]
 
 

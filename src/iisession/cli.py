@@ -147,7 +147,39 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
     )
+    todo = commands.add_parser(
+        "todo",
+        parents=[common],
+        help="what is due: thank-yous, outreach, confirmations, keeping in touch",
+        description="List what is due, earliest first: thank-you notes not sent (due 24 "
+        "hours after the call), referrals not contacted (within a week), planned calls to "
+        "confirm (48 hours before), and a keep-in-touch note some weeks after the last "
+        "contact. As text, JSON, or an RFC 5545 calendar (ics) to import.",
+    )
+    todo.add_argument(
+        "--format", choices=["text", "json", "ics"], default="text", help="text, json or ics"
+    )
+    todo.add_argument(
+        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
+    )
+    todo.add_argument(
+        "--weeks",
+        type=_weeks,
+        default=12,
+        metavar="N",
+        help="weeks after the last contact before keeping in touch is due (12)",
+    )
     return parser
+
+
+def _weeks(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        weeks = 0
+    if not 1 <= weeks <= 104:
+        raise argparse.ArgumentTypeError(f"{text!r}: give whole weeks from 1 to 104")
+    return weeks
 
 
 def _minutes(text: str) -> int:
@@ -299,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
-    if args.command in ("list", "show", "search", "export"):
+    if args.command in ("list", "show", "search", "export", "todo"):
         from . import commands as plain
         from .index import FolderUnreadable
 
@@ -308,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return plain.cmd_list(folders, args.json)
             if args.command == "show":
                 return plain.cmd_show(folders, args.id, args.json)
+            if args.command == "todo":
+                return plain.cmd_todo(folders, args.format, args.output, args.weeks)
             if args.command == "export":
                 return plain.cmd_export(folders, args.id, args.format, args.output)
             return plain.cmd_search(folders, args.query, args.json)

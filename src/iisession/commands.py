@@ -159,6 +159,59 @@ def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     return 0
 
 
+def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
+    """What is due: thank-yous, outreach, confirmations, keeping in touch."""
+    from .atomic import describe_os_error, write_atomic
+    from .index import FolderUnreadable
+    from .model import utc_now
+    from .store import SessionStore
+    from .todo import due_items, to_ics
+
+    try:
+        loaded, problems = SessionStore(folders.sessions).scan()
+    except OSError as error:
+        raise FolderUnreadable(folders.sessions, str(error)) from None
+    for problem in problems:
+        print(
+            safe(f"iisession todo: skipped {problem.path.name}: {problem.reason}"), file=sys.stderr
+        )
+    now = utc_now()
+    items = due_items(((item.path.name, item.session) for item in loaded), weeks)
+    if form == "ics":
+        text = to_ics(items, now)
+    elif form == "json":
+        text = json.dumps([i.to_json(now) for i in items], ensure_ascii=False, indent=2) + "\n"
+    elif not items:
+        text = "Nothing due.\n"
+    else:
+        rows = [
+            (
+                "OVERDUE" if i.overdue(now) else "",
+                f"{i.due.astimezone():%Y-%m-%d %H:%M}",
+                i.kind,
+                i.title,
+                i.file,
+            )
+            for i in items
+        ]
+        text = safe("\n".join(_table(rows))) + "\n"
+    if output in ("", "-"):
+        sys.stdout.write(text)
+        return 0
+    target = Path(output).expanduser()
+    try:
+        # Bytes as they are: a calendar keeps its CRLF line ends.
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        print(
+            f"iisession todo: {target} cannot be written: {describe_os_error(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Wrote {len(items)} item{'' if len(items) == 1 else 's'} to {target}", file=sys.stderr)
+    return 0
+
+
 def _marked(text: str, start: str, end: str, bold: bool) -> str:
     """The snippet made safe, its matched words in bold on a terminal."""
     parts = [safe(part) for part in text.replace(end, start).split(start)]
