@@ -30,6 +30,7 @@ CORE = [
     "iisession.commands",
     "iisession.followup",
     "iisession.todo",
+    "iisession.network",
 ]
 
 

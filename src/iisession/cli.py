@@ -147,6 +147,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
     )
+    referrals = commands.add_parser(
+        "referrals",
+        parents=[common],
+        help="who led to whom: the people met and the people they suggested",
+        description="The referral network across all sessions: each person, who referred "
+        "them, whom they referred and where each stands (met, call planned, to contact, "
+        "contacted, meeting planned, declined), with the number of people met and of "
+        "referrals waiting. As a tree (text), JSON or CSV.",
+    )
+    referrals.add_argument(
+        "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
+    )
+    referrals.add_argument(
+        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
+    )
     todo = commands.add_parser(
         "todo",
         parents=[common],
@@ -331,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
-    if args.command in ("list", "show", "search", "export", "todo"):
+    if args.command in ("list", "show", "search", "export", "todo", "referrals"):
         from . import commands as plain
         from .index import FolderUnreadable
 
@@ -340,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return plain.cmd_list(folders, args.json)
             if args.command == "show":
                 return plain.cmd_show(folders, args.id, args.json)
+            if args.command == "referrals":
+                return plain.cmd_referrals(folders, args.format, args.output)
             if args.command == "todo":
                 return plain.cmd_todo(folders, args.format, args.output, args.weeks)
             if args.command == "export":

@@ -159,6 +159,49 @@ def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     return 0
 
 
+def cmd_referrals(folders: Folders, form: str, output: str) -> int:
+    """The referral network: each person, who referred them, whom they referred."""
+    from .atomic import describe_os_error, write_atomic
+    from .index import FolderUnreadable
+    from .network import as_csv, as_text, build
+    from .store import SessionStore
+
+    try:
+        loaded, problems = SessionStore(folders.sessions).scan()
+    except OSError as error:
+        raise FolderUnreadable(folders.sessions, str(error)) from None
+    for problem in problems:
+        print(
+            safe(f"iisession referrals: skipped {problem.path.name}: {problem.reason}"),
+            file=sys.stderr,
+        )
+    network = build((item.path.name, item.session) for item in loaded)
+    if form == "json":
+        data = {
+            "people": [c.to_json() for c in network.contacts],
+            "counts": {"met": network.met, "waiting": network.waiting},
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif form == "csv":
+        text = as_csv(network)
+    else:
+        text = safe(as_text(network))
+    if output in ("", "-"):
+        sys.stdout.write(text)
+        return 0
+    target = Path(output).expanduser()
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        print(
+            f"iisession referrals: {target} cannot be written: {describe_os_error(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Wrote {len(network.contacts)} people to {target}", file=sys.stderr)
+    return 0
+
+
 def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
     """What is due: thank-yous, outreach, confirmations, keeping in touch."""
     from .atomic import describe_os_error, write_atomic

@@ -1,0 +1,156 @@
+"""Who led to whom: the people met and the people they suggested, across all sessions.
+
+A referral and the session later held with that person are one person: they
+are joined by the ids the app records (``Referral.session_id`` and
+``Session.source_session``/``source_referral``), else by the same name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import OUTREACH_WORDS
+from .model import Outreach, Session, SessionState
+
+
+@dataclass
+class Contact:
+    name: str
+    organisation: str = ""
+    role: str = ""
+    status: str = ""
+    """met, call planned, or the outreach status of the referral."""
+    referred_by: str = ""
+    referred: list[str] = field(default_factory=list)
+    session: str = ""
+    """The file of the call held (or planned) with them, if any."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "organisation": self.organisation,
+            "role": self.role,
+            "status": self.status,
+            "referred_by": self.referred_by,
+            "referred": list(self.referred),
+            "session": self.session or None,
+        }
+
+
+@dataclass
+class Network:
+    contacts: list[Contact]
+
+    @property
+    def met(self) -> int:
+        return sum(c.status == "met" for c in self.contacts)
+
+    @property
+    def waiting(self) -> int:
+        """Referrals not yet contacted."""
+        return sum(c.status == OUTREACH_WORDS[Outreach.TO_CONTACT] for c in self.contacts)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def build(sessions: Iterable[tuple[str, Session]]) -> Network:
+    held = [(f, s) for f, s in sessions if not s.practice and s.person.name.strip()]
+    by_id = {s.id: (f, s) for f, s in held}
+    contacts: dict[str, Contact] = {}
+
+    def contact(name: str) -> Contact:
+        key = _key(name)
+        if key not in contacts:
+            contacts[key] = Contact(name=name.strip())
+        return contacts[key]
+
+    # The people the calls were with.
+    for file, s in held:
+        c = contact(s.person.name)
+        c.organisation = c.organisation or s.person.organisation
+        c.role = c.role or s.person.title
+        status = "call planned" if s.state is SessionState.PLANNED else "met"
+        if c.status != "met":
+            c.status, c.session = status, file
+        source = by_id.get(s.source_session)
+        if source is not None:
+            c.referred_by = source[1].person.name.strip()
+        elif s.person.referred_by.strip() and not c.referred_by:
+            c.referred_by = s.person.referred_by.strip()
+    # The people they suggested.
+    for _, s in held:
+        if s.state is SessionState.PLANNED:
+            continue
+        referrer = s.person.name.strip()
+        for r in s.referrals:
+            if not r.name.strip():
+                continue
+            linked = by_id.get(r.session_id)
+            c = contact(linked[1].person.name if linked else r.name)
+            c.organisation = c.organisation or r.organisation
+            c.role = c.role or r.role
+            c.referred_by = c.referred_by or referrer
+            if not c.status:
+                c.status = OUTREACH_WORDS[r.outreach]
+            giver = contact(referrer)
+            if c.name not in giver.referred:
+                giver.referred.append(c.name)
+    return Network(sorted(contacts.values(), key=lambda c: _key(c.name)))
+
+
+def as_text(network: Network) -> str:
+    """A tree from each person with no known referrer, then the counts."""
+    by_name = {_key(c.name): c for c in network.contacts}
+    lines: list[str] = []
+    shown: set[str] = set()
+
+    def describe(c: Contact) -> str:
+        where = ", ".join(x for x in (c.role, c.organisation) if x)
+        return f"{c.name}" + (f" ({where})" if where else "") + f": {c.status or 'unknown'}"
+
+    def walk(c: Contact, prefix: str, last: bool, top: bool) -> None:
+        branch = "" if top else ("└─ " if last else "├─ ")
+        lines.append(prefix + branch + describe(c))
+        shown.add(_key(c.name))
+        children = [by_name[_key(n)] for n in c.referred if _key(n) not in shown]
+        inner = prefix + ("" if top else ("   " if last else "│  "))
+        for n, child in enumerate(children):
+            if _key(child.name) not in shown:  # a loop (A suggested B, B suggested A) ends here
+                walk(child, inner, n == len(children) - 1, False)
+
+    roots = [c for c in network.contacts if _key(c.referred_by) not in by_name]
+    for root in roots + network.contacts:  # then anything only reachable through a loop
+        if _key(root.name) not in shown:
+            walk(root, "", True, True)
+    lines.append("")
+    lines.append(
+        f"People met: {network.met}. Referrals waiting to be contacted: {network.waiting}."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def as_csv(network: Network) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["name", "organisation", "role", "status", "referred_by", "referred", "session"]
+    )
+    for c in network.contacts:
+        writer.writerow(
+            [
+                c.name,
+                c.organisation,
+                c.role,
+                c.status,
+                c.referred_by,
+                "; ".join(c.referred),
+                c.session,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,80 @@
+"""The referral network (`iisession referrals`): a golden tree, JSON, CSV, loops."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from iisession.model import Outreach, Person, Referral, Session, SessionState
+from iisession.network import as_csv, as_text, build
+from iisession.store import read_session
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "sessions"
+
+
+def examples() -> list[tuple[str, Session]]:
+    return [(p.name, read_session(p).session) for p in sorted(EXAMPLES.glob("*.toml"))]
+
+
+def test_the_example_network_as_a_tree() -> None:
+    network = build(examples())
+    assert as_text(network) == (ROOT / "tests" / "golden" / "referrals.txt").read_text("utf-8")
+    assert (network.met, network.waiting) == (4, 3)
+    ines = next(c for c in network.contacts if c.name == "Ines Halvorsen")
+    # One person, whether seen as Marisol's referral or as the call held with her.
+    assert (ines.status, ines.referred_by) == ("met", "Marisol Vance")
+    assert ines.session == "2026-10-21-1430-ines-halvorsen.toml"
+    assert ines.referred == ["Tobias Ferreira", "Amara Nwosu"]
+    nadia = next(c for c in network.contacts if c.name == "Nadia Petrakis")
+    assert (nadia.status, nadia.referred_by) == ("call planned", "Owen Pritchard")
+
+
+def test_csv_and_json_hold_the_same_people() -> None:
+    network = build(examples())
+    rows = list(csv.DictReader(io.StringIO(as_csv(network))))
+    assert [r["name"] for r in rows] == [c.name for c in network.contacts]
+    assert next(r for r in rows if r["name"] == "Ines Halvorsen")["referred"] == (
+        "Tobias Ferreira; Amara Nwosu"
+    )
+
+
+def test_a_loop_of_referrals_ends_and_shows_everyone() -> None:
+    a = Session(person=Person(name="Ada Byron"), state=SessionState.ENDED)
+    b = Session(person=Person(name="Ben Okafor"), state=SessionState.ENDED)
+    a.referrals = [Referral(name="Ben Okafor", outreach=Outreach.MET, session_id=b.id)]
+    b.referrals = [Referral(name="Ada Byron", outreach=Outreach.MET, session_id=a.id)]
+    text = as_text(build([("a.toml", a), ("b.toml", b)]))
+    assert text.count("Ada Byron") == 1
+    assert text.count("Ben Okafor") == 1
+    assert "People met: 2." in text
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(EXAMPLES), "referrals", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+
+
+def test_referrals_command(tmp_path: Path) -> None:
+    data = json.loads(run("--format", "json").stdout)
+    assert data["counts"] == {"met": 4, "waiting": 3}
+    assert {p["name"] for p in data["people"]} >= {"Marisol Vance", "Joanna Pike"}
+    target = tmp_path / "network.csv"
+    assert run("--format", "csv", "-o", str(target)).returncode == 0
+    assert target.read_text(encoding="utf-8").startswith("name,organisation,role,status")
+    assert run("--format", "xml").returncode == 2
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    failed = run("-o", str(blocked / "n.csv"))
+    assert failed.returncode == 1
+    assert "cannot be written" in failed.stderr
