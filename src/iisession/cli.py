@@ -162,6 +162,19 @@ def build_parser() -> argparse.ArgumentParser:
     referrals.add_argument(
         "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
     )
+    compare = commands.add_parser(
+        "compare",
+        parents=[common],
+        help="answers to one question across interviews, as Markdown",
+        description="With a question (its bank id, like day.typical-week, or words from "
+        "its text): every answer given across the calls, with person, organisation and "
+        "date. Without: per topic, the questions asked most and least, and bank questions "
+        "never asked yet. Markdown, to stdout or a file.",
+    )
+    compare.add_argument("question", nargs="*", metavar="WORD", help="a bank id or words")
+    compare.add_argument(
+        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
+    )
     todo = commands.add_parser(
         "todo",
         parents=[common],
@@ -346,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
-    if args.command in ("list", "show", "search", "export", "todo", "referrals"):
+    if args.command in ("list", "show", "search", "export", "todo", "referrals", "compare"):
         from . import commands as plain
         from .index import FolderUnreadable
 
@@ -355,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return plain.cmd_list(folders, args.json)
             if args.command == "show":
                 return plain.cmd_show(folders, args.id, args.json)
+            if args.command == "compare":
+                return plain.cmd_compare(folders, " ".join(args.question), args.output)
             if args.command == "referrals":
                 return plain.cmd_referrals(folders, args.format, args.output)
             if args.command == "todo":

@@ -202,6 +202,58 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     return 0
 
 
+def cmd_compare(folders: Folders, words: str, output: str) -> int:
+    """Answers to one question across interviews, or how often each was asked (Markdown)."""
+    from .atomic import describe_os_error, write_atomic
+    from .bank import OWN_TOPIC, TOPICS, load_bank
+    from .compare import answers_markdown, collect, coverage_markdown, find
+    from .index import FolderUnreadable
+    from .store import SessionStore
+
+    try:
+        loaded, problems = SessionStore(folders.sessions).scan()
+    except OSError as error:
+        raise FolderUnreadable(folders.sessions, str(error)) from None
+    for problem in problems:
+        print(
+            safe(f"iisession compare: skipped {problem.path.name}: {problem.reason}"),
+            file=sys.stderr,
+        )
+    asked = collect((item.path.name, item.session) for item in loaded)
+    if words.strip():
+        matches = find(asked, words)
+        if len(matches) != 1:
+            listed = "\n".join(f"  {m.key}: {m.text}" for m in matches[:15])
+            message = (
+                f"{len(matches)} questions match {words!r}; give a bank id or more words:\n{listed}"
+                if matches
+                else f"No question asked so far matches {words!r}."
+            )
+            print(safe(f"iisession compare: {message}"), file=sys.stderr)
+            return 1
+        text = answers_markdown(matches[0])
+    else:
+        warnings: list[str] = []
+        bank = load_bank(folders.config, warnings)
+        for warning in warnings:
+            print(f"iisession: {warning}", file=sys.stderr)
+        text = coverage_markdown(asked, bank, [*TOPICS, OWN_TOPIC])
+    if output in ("", "-"):
+        sys.stdout.write(safe(text))
+        return 0
+    target = Path(output).expanduser()
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        print(
+            f"iisession compare: {target} cannot be written: {describe_os_error(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Wrote the comparison to {target}", file=sys.stderr)
+    return 0
+
+
 def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
     """What is due: thank-yous, outreach, confirmations, keeping in touch."""
     from .atomic import describe_os_error, write_atomic

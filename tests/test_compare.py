@@ -1,0 +1,90 @@
+"""Answers across interviews (`iisession compare`): golden Markdown, matching, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from iisession.compare import collect, find, question_key
+from iisession.model import EventKind, Person, Question, Session, SessionState, TimelineEvent
+from iisession.store import read_session
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "sessions"
+
+
+def examples() -> list[tuple[str, Session]]:
+    return [(p.name, read_session(p).session) for p in sorted(EXAMPLES.glob("*.toml"))]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(EXAMPLES), "compare", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},
+        timeout=120,
+    )
+
+
+def test_answers_to_one_question_side_by_side() -> None:
+    done = run("day.typical-week")
+    assert done.returncode == 0, done.stderr
+    golden = (ROOT / "tests" / "golden" / "compare-typical-week.md").read_text("utf-8")
+    assert done.stdout == golden
+    assert "## Marisol Vance, Lanternpay (2026-10-08)" in golden
+    assert "Prepared but not asked: Sunniva Hart." in golden
+    # The same by words from the question.
+    assert run("typical", "week").stdout == golden
+
+
+def test_own_questions_match_by_text_whatever_the_case_and_spacing() -> None:
+    def held(name: str, text: str, answer: str) -> tuple[str, Session]:
+        start = dt.datetime(2026, 11, 1, 10, tzinfo=dt.UTC)
+        s = Session(
+            person=Person(name=name),
+            state=SessionState.ENDED,
+            timeline=[TimelineEvent(EventKind.STARTED, start)],
+            questions=[Question(text, topic="own", asked_at=start, answer=answer)],
+        )
+        return (f"{name}.toml", s)
+
+    sessions = [
+        held("Ana", "How do you  handle burnout?", "Walks."),
+        held("Ben", "how do you handle burnout", "Four-day weeks."),
+    ]
+    asked = collect(sessions)
+    [entry] = asked.values()
+    assert entry.key == question_key(sessions[0][1].questions[0])
+    assert [a.answer for a in entry.answers] == ["Walks.", "Four-day weeks."]
+    assert find(asked, "burnout") == [entry]
+
+
+def test_coverage_per_topic_and_never_asked() -> None:
+    done = run()
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("# Questions across interviews")
+    assert (
+        "- What does a typical week look like for you? (`day.typical-week`): asked in 2 calls"
+        in out
+    )
+    assert "Never asked yet" in out
+    # Planned calls count for nothing yet.
+    assert "theo" not in out.casefold()
+
+
+def test_ambiguous_or_unknown_questions_and_output_file(tmp_path: Path) -> None:
+    many = run("you")
+    assert many.returncode == 1
+    assert "give a bank id or more words" in many.stderr
+    none = run("xylophone")
+    assert none.returncode == 1
+    assert "No question" in none.stderr
+    target = tmp_path / "week.md"
+    done = run("day.typical-week", "-o", str(target))
+    assert done.returncode == 0
+    assert target.read_text("utf-8").startswith("# What does a typical week look like for you?")
