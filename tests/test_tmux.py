@@ -42,6 +42,20 @@ def start_live_call(term: Tmux, sessions_dir: Path, name: str) -> str:
     return term.wait_for("F5 starts the clock")
 
 
+def process_ends(pid: int, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return True  # exited, waiting for its parent to collect it
+        time.sleep(0.05)
+    return False
+
+
 @pytest.fixture
 def term() -> Iterator[Tmux]:
     tmux = Tmux(80, 24)
@@ -94,6 +108,7 @@ def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path)
     time.sleep(0.2)
     term.send("typed just before the terminal closed")
     term.wait_for("closed")
+    pid = term.pid()
     term.kill()  # the terminal goes away: SIGHUP, well inside the 2 s autosave pause
     deadline = time.monotonic() + 10
     [path] = list(sessions_dir.glob("*.toml"))
@@ -105,6 +120,9 @@ def test_live_call_survives_the_terminal_closing(term: Tmux, sessions_dir: Path)
     assert session.notes == "typed just before the terminal closed"
     assert session.questions[0].asked
     assert [r.name for r in session.referrals] == ["Priya Raman"]
+    # And the app is gone: a process left behind would hold the session's lock.
+    assert process_ends(pid), f"iisession (pid {pid}) still running after SIGHUP"
+    assert not SessionStore(sessions_dir).open(path).read_only
 
 
 def test_kill_9_while_typing_loses_no_more_than_the_autosave_pause(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 
 from .paths import Folders
 from .settings import load_settings
+
+EXIT_GRACE_SECONDS = 5.0
+"""After SIGTERM, how long a normal shutdown may take before the process ends anyway."""
 
 PRACTICE_FOLDER = ".practice"
 """Practice runs live here, out of the history, until the user keeps one."""
@@ -98,8 +103,8 @@ class IISessionApp(App[None]):
         # Textual installs no handler for these: closing the terminal or a plain
         # `kill` would end the process with nothing saved.
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(sig, self._save_and_exit)
+        loop.add_signal_handler(signal.SIGHUP, self._terminal_gone)
+        loop.add_signal_handler(signal.SIGTERM, self._save_and_exit)
         if self._first_live is not None:
             self.push_screen(self._live_screen(self._first_live))
         elif self._first_setup is not None:
@@ -513,7 +518,23 @@ class IISessionApp(App[None]):
 
     def _save_and_exit(self) -> None:
         self.save_all()
+        # If shutting down hangs (the terminal half gone), end anyway: all is saved,
+        # and a process left behind would hold its sessions' locks for good.
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, self._end_now)
+        watchdog.daemon = True  # a normal exit does not wait for it
+        watchdog.start()
         self.exit(return_code=1)
+
+    def _terminal_gone(self) -> None:
+        """SIGHUP: the terminal was closed. Save, and end at once: there is no
+        screen to restore, and writing to a terminal that is gone can hang."""
+        self.save_all()
+        self._end_now()
+
+    def _end_now(self) -> None:
+        for handle in self.open_files:
+            handle.close()  # releases its lock
+        os._exit(1)
 
     def on_unmount(self) -> None:
         # Runs after a crash in a handler too (the widgets are gone by then,
