@@ -317,3 +317,78 @@ async def test_a_first_build_shows_progress_and_the_screen_stays_usable(
         screen = await review_screen(app, pilot)
         assert len(people(screen)) == 240
         assert SessionIndex(folder, app.folders.cache).refresh().read == []
+
+
+# --- the thank-you note -------------------------------------------------------------------
+
+
+async def test_thank_you_note_edit_send_and_mark(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iisession.screens.prompts import TextPrompt
+    from iisession.screens.thank_you import ThankYouScreen
+
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    marisol = "2026-10-08-1600-marisol-vance.toml"
+    store = SessionStore(folder)  # no draft yet, not sent: drafted afresh from the session
+    handle = store.open(folder / marisol)
+    handle.session.follow_up.thank_you_draft = ""
+    handle.session.follow_up.thank_you_sent = None
+    handle.save()
+    handle.close()
+    app = make_app(folder, review=False)
+    opened: list[str] = []
+    copied: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_detail(folder / marisol)
+        await pilot.pause(0.2)
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, ThankYouScreen)
+        area = screen.query_one(TextArea)
+        assert area.text.startswith("Dear Marisol,")
+        assert "Ines Halvorsen" in area.text  # thanks for the referral
+        area.move_cursor(area.document.end)
+        await type_text(pilot, "Clara")
+        await pilot.press("f2")
+        assert copied == [area.text]
+        await pilot.press("f3")
+        [link] = opened
+        assert link.startswith(
+            "mailto:marisol.vance@example.org?subject=Thank%20you&body=Dear%20Marisol"
+        )
+        await pilot.press("f4")
+        assert isinstance(app.screen, TextPrompt)
+        prompt_box = app.screen.query_one(Input)
+        prompt_box.value = str(tmp_path / "note.txt")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert (tmp_path / "note.txt").read_text(encoding="utf-8") == area.text
+        await pilot.press("f6")  # no $EDITOR: says so, stays here
+        assert isinstance(app.screen, ThankYouScreen)
+        await pilot.press("f5")
+        await pilot.pause(0.1)
+        assert "Thank-you sent" in str(screen.query_one("#thank-you-status", Static).render())
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, DetailScreen)
+    saved = read_session(folder / marisol).session.follow_up
+    assert saved.thank_you_sent is not None
+    assert saved.thank_you_draft.rstrip().endswith("Clara")
+    assert saved.thank_you_drafted is not None
+
+
+async def test_no_thank_you_before_the_call(folder: Path) -> None:
+    from iisession.screens.thank_you import ThankYouScreen
+
+    app = make_app(folder, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_detail(folder / "2026-12-03-1730-theo-marchetti.toml")
+        await pilot.pause(0.2)
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, ThankYouScreen)

@@ -346,6 +346,26 @@ class IISessionApp(App[None]):
         else:
             self.open_live(path)
 
+    def open_thank_you(self, path: Path) -> None:
+        """The thank-you note of a session: drafted from it the first time."""
+        from .followup import thank_you_draft
+        from .model import utc_now
+        from .screens.thank_you import ThankYouScreen
+
+        handle = self._open(path)
+        if handle is None:
+            return
+        if handle.read_only:
+            self.notify(handle.read_only_reason, title="Read only", severity="warning")
+            handle.close()
+            return
+        follow = handle.session.follow_up
+        if not follow.thank_you_draft.strip():
+            follow.thank_you_draft = thank_you_draft(handle.session)
+            follow.thank_you_drafted = utc_now()
+        self.open_files.append(handle)
+        self.push_screen(ThankYouScreen(handle))
+
     def mark_thank_you(self, path: Path, *, sent: bool) -> bool:
         from .model import utc_now
         from .store import SaveError

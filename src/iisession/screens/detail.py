@@ -19,6 +19,7 @@ class DetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("e", "edit", "Edit or resume", tooltip="Edit this session, or resume its call"),
+        Binding("y", "write_thank_you", "Thank-you note", tooltip="Draft, send and mark it"),
         Binding("t", "thank_you", "Thank-you sent", tooltip="Mark the thank-you note sent"),
     ]
 
@@ -27,6 +28,7 @@ class DetailScreen(Screen[None]):
 - **e** edits it: a planned call opens in the setup form; a call left open
   resumes (the clock waits for F5); an ended call opens on the live screen to
   finish the notes and add referrals. Everything is saved as you type.
+- **y** opens the thank-you note: a draft from the session to edit and send.
 - **t** marks the thank-you note sent (again to take that back).
 - **Escape** goes back. Arrows, Page Up/Down scroll.
 """
@@ -74,6 +76,12 @@ class DetailScreen(Screen[None]):
             self.notify("This file cannot be read, so it cannot be edited.", severity="error")
             return
         app_of(self).edit_session(self.path, self.state)
+
+    def action_write_thank_you(self) -> None:
+        if self.state in ("", "planned"):
+            self.notify("A thank-you comes after the call.", timeout=4)
+            return
+        app_of(self).open_thank_you(self.path)
 
     def action_thank_you(self) -> None:
         if not self.state:
