@@ -392,3 +392,19 @@ async def test_no_thank_you_before_the_call(folder: Path) -> None:
         await pilot.press("y")
         await pilot.pause(0.1)
         assert not isinstance(app.screen, ThankYouScreen)
+
+
+async def test_a_thank_you_typed_just_before_quitting_is_saved(folder: Path) -> None:
+    sunniva = "2026-11-18-1700-sunniva-hart.toml"
+    app = make_app(folder, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_detail(folder / sunniva)
+        await pilot.pause(0.2)
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        area = app.screen.query_one(TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press("P", "S")  # well inside the save pause
+        await pilot.press("ctrl+q")
+    draft = read_session(folder / sunniva).session.follow_up.thank_you_draft
+    assert draft.endswith("PS")

@@ -86,17 +86,19 @@ not sent within a day of the call is listed as overdue by `iisession todo`.
 
     @on(TextArea.Changed)
     def typed(self) -> None:
+        from ..model import utc_now
+
+        # Into the model at once, so a quit or a closed terminal saves every key;
+        # to disk after a pause.
+        follow = self.handle.session.follow_up
+        if follow.thank_you_draft != self.text:
+            follow.thank_you_draft = self.text
+            follow.thank_you_drafted = utc_now()
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(SAVE_PAUSE, self.save)
 
     def save(self) -> bool:
-        from ..model import utc_now
-
-        follow = self.handle.session.follow_up
-        if follow.thank_you_draft != self.text:
-            follow.thank_you_draft = self.text
-            follow.thank_you_drafted = utc_now()
         try:
             self.handle.save()
         except SaveError as error:
