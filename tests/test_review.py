@@ -408,3 +408,44 @@ async def test_a_thank_you_typed_just_before_quitting_is_saved(folder: Path) -> 
         await pilot.press("ctrl+q")
     draft = read_session(folder / sunniva).session.follow_up.thank_you_draft
     assert draft.endswith("PS")
+
+
+async def test_set_up_a_call_with_a_referral_links_both_ways(folder: Path) -> None:
+    from iisession.network import build
+    from iisession.screens.prompts import ListChooser
+    from iisession.screens.setup import SetupScreen
+
+    owen = "2026-11-04-1200-owen-pritchard.toml"
+    app = make_app(folder, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_detail(folder / owen)
+        await pilot.pause(0.2)
+        await pilot.press("n")
+        await pilot.pause(0.1)
+        chooser = app.screen
+        assert isinstance(chooser, ListChooser)
+        labels = [label for label, _ in chooser.choices]
+        harriet = next(n for n, label in enumerate(labels) if label.startswith("Harriet Oyelaran"))
+        assert labels[harriet].endswith(": to contact")
+        for _ in range(harriet):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        setup = app.screen
+        assert isinstance(setup, SetupScreen)
+        assert setup.query_one("#name", Input).value == "Harriet Oyelaran"
+        assert setup.query_one("#organisation", Input).value == "Ashcombe City Council"
+        assert setup.query_one("#referred_by", Input).value == "Owen Pritchard"
+        new_id = setup.session.id
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+    source = read_session(folder / owen).session
+    link = next(r for r in source.referrals if r.name == "Harriet Oyelaran")
+    assert link.session_id == new_id
+    assert link.outreach.value == "meeting-planned"
+    [created] = [p for p in folder.glob("*harriet*.toml")]
+    made = read_session(created).session
+    assert (made.source_session, made.source_referral) == (source.id, link.id)
+    network = build((p.name, read_session(p).session) for p in folder.glob("*.toml"))
+    harriet_node = next(c for c in network.contacts if c.name == "Harriet Oyelaran")
+    assert (harriet_node.status, harriet_node.referred_by) == ("call planned", "Owen Pritchard")

@@ -346,6 +346,82 @@ class IISessionApp(App[None]):
         else:
             self.open_live(path)
 
+    def call_referral(self, path: Path) -> None:
+        """Set up a call with someone this session's person suggested, linked both ways
+        (the new session names its source; the referral, the new session)."""
+        from .document import OUTREACH_WORDS
+        from .screens.prompts import ListChooser
+        from .store import SessionFileError, read_session
+
+        try:
+            source = read_session(path).session
+        except SessionFileError as error:
+            self.notify(str(error), title="Cannot open", severity="error")
+            return
+        choices = [
+            (
+                f"{r.name}"
+                + (
+                    f" ({', '.join(x for x in (r.role, r.organisation) if x)})"
+                    if r.role or r.organisation
+                    else ""
+                )
+                + f": {OUTREACH_WORDS[r.outreach]}",
+                r.id,
+            )
+            for r in source.referrals
+            if r.name.strip()
+        ]
+        if not choices:
+            self.notify("No referrals in this session.", timeout=4)
+            return
+
+        def chosen(referral_id: str | None) -> None:
+            if referral_id:
+                self._set_up_referral(path, referral_id)
+
+        self.push_screen(ListChooser("Set up a call with", choices), chosen)
+
+    def _set_up_referral(self, path: Path, referral_id: str) -> None:
+        from .model import Outreach, Person, Session, utc_now
+        from .store import SaveError
+
+        handle = self._open(path)
+        if handle is None:
+            return
+        source = handle.session
+        referral = next((r for r in source.referrals if r.id == referral_id), None)
+        if referral is None:  # the file changed meanwhile
+            handle.close()
+            self.notify("That referral is no longer in the session.", severity="warning")
+            return
+        session = Session(
+            person=Person(
+                name=referral.name,
+                title=referral.role,
+                organisation=referral.organisation,
+                contact=referral.contact,
+                how_found=f"suggested by {source.person.name}"
+                + (f": {referral.why}" if referral.why else ""),
+                referred_by=source.person.name,
+            ),
+            source_session=source.id,
+            source_referral=referral.id,
+            questions=self.bank.defaults(),
+        )
+        try:
+            if not handle.read_only:
+                referral.session_id = session.id
+                if referral.outreach in (Outreach.TO_CONTACT, Outreach.CONTACTED):
+                    referral.outreach = Outreach.MEETING_PLANNED
+                    referral.outreach_updated = utc_now()
+                handle.save()
+        except SaveError as error:
+            self.notify(f"{error}; the link back is not recorded", severity="warning")
+        finally:
+            handle.close()
+        self._push_setup(session, None)
+
     def open_thank_you(self, path: Path) -> None:
         """The thank-you note of a session: drafted from it the first time."""
         from .followup import thank_you_draft

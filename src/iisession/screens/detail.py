@@ -21,6 +21,7 @@ class DetailScreen(Screen[None]):
         Binding("e", "edit", "Edit or resume", tooltip="Edit this session, or resume its call"),
         Binding("y", "write_thank_you", "Thank-you note", tooltip="Draft, send and mark it"),
         Binding("t", "thank_you", "Thank-you sent", tooltip="Mark the thank-you note sent"),
+        Binding("n", "call_referral", "Call a referral", tooltip="Set up a call with a referral"),
     ]
 
     HELP = """
@@ -30,6 +31,8 @@ class DetailScreen(Screen[None]):
   finish the notes and add referrals. Everything is saved as you type.
 - **y** opens the thank-you note: a draft from the session to edit and send.
 - **t** marks the thank-you note sent (again to take that back).
+- **n** sets up a call with one of the people suggested: the new session and
+  the referral are linked, so chains show in `iisession referrals`.
 - **Escape** goes back. Arrows, Page Up/Down scroll.
 """
 
@@ -82,6 +85,10 @@ class DetailScreen(Screen[None]):
             self.notify("A thank-you comes after the call.", timeout=4)
             return
         app_of(self).open_thank_you(self.path)
+
+    def action_call_referral(self) -> None:
+        if self.state:
+            app_of(self).call_referral(self.path)
 
     def action_thank_you(self) -> None:
         if not self.state:
