@@ -295,11 +295,18 @@ def test_escape_codes_in_a_session_never_reach_the_terminal(folder: Path) -> Non
     )
     assert "\\u001b" in text
     path.write_text(text, encoding="utf-8")
-    for command in (["list"], ["show", path.name], ["search", "sunniva"]):
+    for command in (
+        ["list"],
+        ["show", path.name],
+        ["search", "sunniva"],
+        ["export", path.name],
+        ["todo"],
+        ["referrals"],
+    ):
         done = run(folder, *command)
         assert done.returncode == 0, done.stderr
         assert "\x1b" not in done.stdout, command
-        assert "Sunniva \ufffd[2J Hart" in done.stdout
+        assert "Sunniva \ufffd" in done.stdout  # shown, and harmless
 
 
 # --- export ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from .document import json_document, to_markdown
 from .index import Listing, Progress, SessionIndex, read_listing
 from .lookup import UnknownSession, resolve
 from .paths import Folders
-from .store import SessionFileError, read_session
+from .store import Loaded, SessionFileError, read_session
 from .summary import FIELD_LABELS, Summary
 
 
@@ -124,9 +124,47 @@ def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
     return 0
 
 
+def _read_all(folders: Folders, command: str) -> list[Loaded]:
+    """Every readable session, read from its file; the others named on stderr."""
+    from .index import FolderUnreadable
+    from .store import SessionStore
+
+    try:
+        loaded, problems = SessionStore(folders.sessions).scan()
+    except OSError as error:
+        raise FolderUnreadable(folders.sessions, str(error)) from None
+    for problem in problems:
+        print(
+            safe(f"iisession {command}: skipped {problem.path.name}: {problem.reason}"),
+            file=sys.stderr,
+        )
+    return loaded
+
+
+def _emit(command: str, text: str, output: str, done: str, *, crlf: bool = False) -> int:
+    """``text`` to stdout (made safe for a terminal) or to the file ``output``."""
+    from .atomic import describe_os_error, write_atomic
+
+    if output in ("", "-"):
+        # A calendar keeps its CRLF line ends; the rest of its text is made safe.
+        lines = text.split("\r\n") if crlf else [text]
+        sys.stdout.write("\r\n".join(safe(line) for line in lines))
+        return 0
+    target = Path(output).expanduser()
+    try:
+        write_atomic(target, text.encode("utf-8"))  # the bytes as they are
+    except OSError as error:
+        print(
+            f"iisession {command}: {target} cannot be written: {describe_os_error(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{done} to {target}", file=sys.stderr)
+    return 0
+
+
 def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     """One session as a Markdown document or JSON, to stdout or a file."""
-    from .atomic import describe_os_error, write_atomic
 
     listing = _listing(folders)
     try:
@@ -143,38 +181,14 @@ def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     else:
         data = json_document(loaded.session, name, loaded.unknown_keys)
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if output in ("", "-"):
-        sys.stdout.write(text)
-        return 0
-    target = Path(output).expanduser()
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as error:
-        print(
-            f"iisession export: {target} cannot be written: {describe_os_error(error)}",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"Exported {name} to {target}", file=sys.stderr)
-    return 0
+    return _emit("export", text, output, f"Exported {name}")
 
 
 def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     """The referral network: each person, who referred them, whom they referred."""
-    from .atomic import describe_os_error, write_atomic
-    from .index import FolderUnreadable
     from .network import as_csv, as_text, build
-    from .store import SessionStore
 
-    try:
-        loaded, problems = SessionStore(folders.sessions).scan()
-    except OSError as error:
-        raise FolderUnreadable(folders.sessions, str(error)) from None
-    for problem in problems:
-        print(
-            safe(f"iisession referrals: skipped {problem.path.name}: {problem.reason}"),
-            file=sys.stderr,
-        )
+    loaded = _read_all(folders, "referrals")
     network = build((item.path.name, item.session) for item in loaded)
     if form == "json":
         data = {
@@ -185,40 +199,16 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     elif form == "csv":
         text = as_csv(network)
     else:
-        text = safe(as_text(network))
-    if output in ("", "-"):
-        sys.stdout.write(text)
-        return 0
-    target = Path(output).expanduser()
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as error:
-        print(
-            f"iisession referrals: {target} cannot be written: {describe_os_error(error)}",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"Wrote {len(network.contacts)} people to {target}", file=sys.stderr)
-    return 0
+        text = as_text(network)
+    return _emit("referrals", text, output, f"Wrote {len(network.contacts)} people")
 
 
 def cmd_compare(folders: Folders, words: str, output: str) -> int:
     """Answers to one question across interviews, or how often each was asked (Markdown)."""
-    from .atomic import describe_os_error, write_atomic
     from .bank import OWN_TOPIC, TOPICS, load_bank
     from .compare import answers_markdown, collect, coverage_markdown, find
-    from .index import FolderUnreadable
-    from .store import SessionStore
 
-    try:
-        loaded, problems = SessionStore(folders.sessions).scan()
-    except OSError as error:
-        raise FolderUnreadable(folders.sessions, str(error)) from None
-    for problem in problems:
-        print(
-            safe(f"iisession compare: skipped {problem.path.name}: {problem.reason}"),
-            file=sys.stderr,
-        )
+    loaded = _read_all(folders, "compare")
     asked = collect((item.path.name, item.session) for item in loaded)
     if words.strip():
         matches = find(asked, words)
@@ -238,38 +228,15 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
         for warning in warnings:
             print(f"iisession: {warning}", file=sys.stderr)
         text = coverage_markdown(asked, bank, [*TOPICS, OWN_TOPIC])
-    if output in ("", "-"):
-        sys.stdout.write(safe(text))
-        return 0
-    target = Path(output).expanduser()
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as error:
-        print(
-            f"iisession compare: {target} cannot be written: {describe_os_error(error)}",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"Wrote the comparison to {target}", file=sys.stderr)
-    return 0
+    return _emit("compare", text, output, "Wrote the comparison")
 
 
 def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
     """What is due: thank-yous, outreach, confirmations, keeping in touch."""
-    from .atomic import describe_os_error, write_atomic
-    from .index import FolderUnreadable
     from .model import utc_now
-    from .store import SessionStore
     from .todo import due_items, to_ics
 
-    try:
-        loaded, problems = SessionStore(folders.sessions).scan()
-    except OSError as error:
-        raise FolderUnreadable(folders.sessions, str(error)) from None
-    for problem in problems:
-        print(
-            safe(f"iisession todo: skipped {problem.path.name}: {problem.reason}"), file=sys.stderr
-        )
+    loaded = _read_all(folders, "todo")
     now = utc_now()
     items = due_items(((item.path.name, item.session) for item in loaded), weeks)
     if form == "ics":
@@ -289,22 +256,14 @@ def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
             )
             for i in items
         ]
-        text = safe("\n".join(_table(rows))) + "\n"
-    if output in ("", "-"):
-        sys.stdout.write(text)
-        return 0
-    target = Path(output).expanduser()
-    try:
-        # Bytes as they are: a calendar keeps its CRLF line ends.
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as error:
-        print(
-            f"iisession todo: {target} cannot be written: {describe_os_error(error)}",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"Wrote {len(items)} item{'' if len(items) == 1 else 's'} to {target}", file=sys.stderr)
-    return 0
+        text = "\n".join(_table(rows)) + "\n"
+    return _emit(
+        "todo",
+        text,
+        output,
+        f"Wrote {len(items)} item{'' if len(items) == 1 else 's'}",
+        crlf=form == "ics",
+    )
 
 
 def _marked(text: str, start: str, end: str, bold: bool) -> str:
