@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder of session files (default: $IISESSION_SESSIONS_DIR, then "
         "the config file, then the user data folder; see `iisession where`)",
     )
+    to_file = argparse.ArgumentParser(add_help=False)
+    to_file.add_argument(
+        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
+    )
     parser = argparse.ArgumentParser(
         prog="iisession",
         parents=[common],
@@ -135,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON")
     export = commands.add_parser(
         "export",
-        parents=[common],
+        parents=[common, to_file],
         help="write one session as Markdown or JSON",
         description="Write one session as a Markdown document (md) or as JSON with every "
         "field (json), to stdout or to a file. ID as for `show`.",
@@ -144,12 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format", choices=["md", "json"], default="md", help="md (the default) or json"
     )
-    export.add_argument(
-        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
-    )
     referrals = commands.add_parser(
         "referrals",
-        parents=[common],
+        parents=[common, to_file],
         help="who led to whom: the people met and the people they suggested",
         description="The referral network across all sessions: each person, who referred "
         "them, whom they referred and where each stands (met, call planned, to contact, "
@@ -159,12 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     referrals.add_argument(
         "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
     )
-    referrals.add_argument(
-        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
-    )
     compare = commands.add_parser(
         "compare",
-        parents=[common],
+        parents=[common, to_file],
         help="answers to one question across interviews, as Markdown",
         description="With a question (its bank id, like day.typical-week, or words from "
         "its text): every answer given across the calls, with person, organisation and "
@@ -172,12 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         "never asked yet. Markdown, to stdout or a file.",
     )
     compare.add_argument("question", nargs="*", metavar="WORD", help="a bank id or words")
-    compare.add_argument(
-        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
-    )
     todo = commands.add_parser(
         "todo",
-        parents=[common],
+        parents=[common, to_file],
         help="what is due: thank-yous, outreach, confirmations, keeping in touch",
         description="List what is due, earliest first: thank-you notes not sent (due 24 "
         "hours after the call), referrals not contacted (within a week), planned calls to "
@@ -186,9 +181,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     todo.add_argument(
         "--format", choices=["text", "json", "ics"], default="text", help="text, json or ics"
-    )
-    todo.add_argument(
-        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
     )
     todo.add_argument(
         "--weeks",
