@@ -101,17 +101,19 @@ def bench_save(label: str, notes: str, runs: int, folder: Path) -> dict[str, flo
 
 
 def time_to_first_frame(term: Tmux, command: list[str], first: str, last: str) -> float:
-    """Seconds from launch until the title line and the footer are both on screen.
+    """Seconds from launch until ``first`` is on screen and ``last`` on its bottom line
+    (the footer): the whole first frame.
 
     The program is then quit with Ctrl+Q and waited for, so that no run shares
     the machine with the previous one's exit.
     """
     start = time.perf_counter()
     term.respawn(command)
-    deadline = start + 30
+    deadline = start + 60
     while True:
-        lines = term.screen().splitlines()
-        if lines and first in lines[0] and last in lines[-1]:
+        shown = term.screen()
+        lines = shown.splitlines()
+        if lines and first in shown and last in lines[-1]:
             elapsed = time.perf_counter() - start
             break
         if time.perf_counter() > deadline:

@@ -30,6 +30,7 @@ from tests.tmux import Tmux  # noqa: E402
 
 from corpus import generate  # noqa: E402
 from iisession.index import SessionIndex  # noqa: E402
+from run import _peak_rss_mb, time_to_first_frame  # noqa: E402
 
 TARGETS = {
     "cold_build_s": 10.0,
@@ -61,32 +62,6 @@ QUERIES = [
     "fieldwork",
     "salary promotion",
 ]
-
-
-def _first_frame(term: Tmux, command: list[str], first: str, last: str) -> float:
-    """Seconds from launch until ``first`` is on screen and ``last`` on the bottom line."""
-    start = time.perf_counter()
-    term.respawn(command)
-    deadline = start + 60
-    while True:
-        shown = term.screen()
-        lines = shown.splitlines()
-        if lines and first in shown and last in lines[-1]:
-            elapsed = time.perf_counter() - start
-            break
-        if time.perf_counter() > deadline:
-            raise RuntimeError(f"no first frame for {command}:\n{shown}")
-        time.sleep(0.005)
-    term.send("C-q")
-    term.wait_dead()
-    return elapsed
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
 
 
 def bench_cold_build(folder: Path, cache: Path, runs: int = 3) -> dict[str, float]:
@@ -146,12 +121,12 @@ def bench_list_and_review(
     bare_s, review_s, list_s = [], [], []
     try:
         # Warm the file cache and the index for all of them.
-        _first_frame(term, bare, "bare", "palette")
-        _first_frame(term, review, loaded, "palette")
+        time_to_first_frame(term, bare, "bare", "palette")
+        time_to_first_frame(term, review, loaded, "palette")
         subprocess.run(listing, stdout=subprocess.DEVNULL, env=full_env, check=True)
         for _ in range(runs):  # interleaved, so drift hits all alike
-            bare_s.append(_first_frame(term, bare, "bare", "palette"))
-            review_s.append(_first_frame(term, review, loaded, "palette"))
+            bare_s.append(time_to_first_frame(term, bare, "bare", "palette"))
+            review_s.append(time_to_first_frame(term, review, loaded, "palette"))
             start = time.perf_counter()
             subprocess.run(listing, stdout=subprocess.DEVNULL, env=full_env, check=True)
             list_s.append(time.perf_counter() - start)
