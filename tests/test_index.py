@@ -58,6 +58,7 @@ def answers(ix: SessionIndex) -> tuple[object, ...]:
         sorted(ix.summaries(), key=lambda s: s.file),
         ix.problems(),
         found,
+        ix.digests(),
     )
 
 

@@ -111,6 +111,7 @@ referrals = st.builds(
     outreach=st.sampled_from(Outreach),
     outreach_updated=maybe_time,
     session_id=hostile_text,
+    draft=hostile_text,
 )
 events = st.builds(
     TimelineEvent,

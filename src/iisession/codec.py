@@ -133,12 +133,22 @@ def _referral(r: Referral) -> Document:
         "may_mention": r.may_mention.value,
         **_drop_empty({"intro_offered": r.intro_offered}),
         "outreach": r.outreach.value,
-        **_drop_empty({"outreach_updated": r.outreach_updated, "session_id": r.session_id}),
+        **_drop_empty(
+            {
+                "outreach_updated": r.outreach_updated,
+                "session_id": r.session_id,
+                "draft": r.draft,
+            }
+        ),
     }
 
 
-def to_document(session: Session) -> Document:
-    """The session as a plain dict in file order, empty values omitted."""
+def to_document(session: Session, *, clean: bool = True) -> Document:
+    """The session as a plain dict in file order, empty values omitted.
+
+    ``clean=False`` skips normalising the text again, for a session known to
+    be as read (its texts were cleaned as it was built).
+    """
     doc: Document = {
         "schema_version": SCHEMA_VERSION,
         "id": session.id,
@@ -172,6 +182,8 @@ def to_document(session: Session) -> Document:
     doc.update({k: v for k, v in arrays.items() if v})
     if session.notes:
         doc["notes"] = {"text": session.notes}
+    if not clean:
+        return doc
     cleaned: Document = _cleaned(doc)
     return cleaned
 
@@ -411,6 +423,7 @@ def _read_referral(r: _Reader) -> Referral:
         outreach=r.choice("outreach", Outreach, Outreach.TO_CONTACT),
         outreach_updated=r.time("outreach_updated"),
         session_id=r.text("session_id"),
+        draft=r.text("draft"),
     )
     r.done()
     return ref

@@ -12,14 +12,17 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .document import json_document, to_markdown
 from .index import Listing, Progress, SessionIndex, read_listing
 from .lookup import UnknownSession, resolve
 from .paths import Folders
-from .store import Loaded, SessionFileError, read_session
+from .store import SessionFileError, read_session
 from .summary import FIELD_LABELS, Summary
+
+if TYPE_CHECKING:
+    from .model import Session
 
 
 def _progress(stream: TextIO) -> Progress | None:
@@ -124,21 +127,20 @@ def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
     return 0
 
 
-def _read_all(folders: Folders, command: str) -> list[Loaded]:
-    """Every readable session, read from its file; the others named on stderr."""
-    from .index import FolderUnreadable
-    from .store import SessionStore
+def _read_all(folders: Folders, command: str) -> list[tuple[str, Session]]:
+    """Every readable session (through the index) by file name; the others named
+    on stderr."""
+    from .index import read_sessions
 
-    try:
-        loaded, problems = SessionStore(folders.sessions).scan()
-    except OSError as error:
-        raise FolderUnreadable(folders.sessions, str(error)) from None
-    for problem in problems:
+    found = read_sessions(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
+    if found.note:
+        print(f"iisession {command}: {found.note}", file=sys.stderr)
+    for problem in found.problems:
         print(
-            safe(f"iisession {command}: skipped {problem.path.name}: {problem.reason}"),
+            safe(f"iisession {command}: skipped {problem.file}: {problem.reason}"),
             file=sys.stderr,
         )
-    return loaded
+    return found.sessions
 
 
 def _emit(command: str, text: str, output: str, done: str, *, crlf: bool = False) -> int:
@@ -188,8 +190,7 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     """The referral network: each person, who referred them, whom they referred."""
     from .network import as_csv, as_text, build
 
-    loaded = _read_all(folders, "referrals")
-    network = build((item.path.name, item.session) for item in loaded)
+    network = build(_read_all(folders, "referrals"))
     if form == "json":
         data = {
             "people": [c.to_json() for c in network.contacts],
@@ -208,8 +209,7 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
     from .bank import OWN_TOPIC, TOPICS, load_bank
     from .compare import answers_markdown, collect, coverage_markdown, find
 
-    loaded = _read_all(folders, "compare")
-    asked = collect((item.path.name, item.session) for item in loaded)
+    asked = collect(_read_all(folders, "compare"))
     if words.strip():
         matches = find(asked, words)
         if len(matches) != 1:
@@ -236,9 +236,9 @@ def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
     from .model import utc_now
     from .todo import due_items, to_ics
 
-    loaded = _read_all(folders, "todo")
+    sessions = _read_all(folders, "todo")
     now = utc_now()
-    items = due_items(((item.path.name, item.session) for item in loaded), weeks)
+    items = due_items(sessions, weeks)
     if form == "ics":
         text = to_ics(items, now)
     elif form == "json":

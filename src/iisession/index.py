@@ -29,7 +29,7 @@ from .atomic import describe_os_error as describe
 from .naming import SUFFIX
 from .summary import SEARCH_FIELDS, Summary, search_texts, summarise
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
 
 PARALLEL_FROM = 200
@@ -163,13 +163,17 @@ def _entry(session: Session, name: str) -> tuple[Any, ...]:
     )
 
 
-def read_for_index(
-    path_text: str,
-) -> tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...]]:
-    """(name, stamp, problem or None, summary columns, search texts) of one file.
+Read = tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...], str]
+"""What the index keeps of one file: (name, stamp, problem or None, summary
+columns, search texts, digest)."""
+
+
+def read_for_index(path_text: str) -> Read:
+    """What the index keeps of one file (see ``Read``).
 
     Module level and picklable: the first build runs it in worker processes.
     """
+    from .digest import encode
     from .store import SessionFileError, read_session
 
     path = Path(path_text)
@@ -179,7 +183,7 @@ def read_for_index(
         before = _stamp(os.stat(path))
     except FileNotFoundError:
         if not os.path.islink(path):
-            return (path.name, (-1, -1, -1, -1), GONE, (), ())
+            return (path.name, (-1, -1, -1, -1), GONE, (), (), "")
         before = _stamp(os.lstat(path))  # a link to nothing: listed with the reason
     except OSError:
         before = (-1, -1, -1, -1)
@@ -193,11 +197,13 @@ def read_for_index(
             None,
             _entry(loaded.session, path.name),
             search_texts(loaded.session),
+            encode(loaded.session, as_read=True),
         )
     except SessionFileError as error:
-        return (path.name, before, error.reason, (), ())
+        return (path.name, before, error.reason, (), (), "")
     except Exception as error:  # one odd file must never stop the rest
-        return (path.name, before, f"cannot be read: {type(error).__name__}: {error}", (), ())
+        problem = f"cannot be read: {type(error).__name__}: {error}"
+        return (path.name, before, problem, (), (), "")
 
 
 def _stamp(st: os.stat_result) -> Stamp:
@@ -377,6 +383,7 @@ CREATE TABLE IF NOT EXISTS files (
     inode INTEGER NOT NULL,
     ctime_ns INTEGER NOT NULL,
     problem TEXT,
+    digest TEXT,
     {", ".join(f"{c} {'TEXT' if c in TEXT_COLUMNS else 'INTEGER'}" for c in SUMMARY_COLUMNS)}
 );
 CREATE INDEX IF NOT EXISTS files_newest ON files (when_utc DESC, name DESC);
@@ -590,7 +597,7 @@ class SessionIndex:
             return report
         # Names that are not UTF-8 cannot be stored or shown as they are: listed
         # as unreadable, with what to do, and never read.
-        named = [(n, on_disk[n], NOT_UTF8_NAME, (), ()) for n in stale if n in undecodable]
+        named = [(n, on_disk[n], NOT_UTF8_NAME, (), (), "") for n in stale if n in undecodable]
         paths = [str(self.sessions_dir / name) for name in stale if name not in undecodable]
         cores = workers if workers is not None else (os.cpu_count() or 1)
         if len(paths) >= PARALLEL_FROM and cores > 1:
@@ -620,11 +627,11 @@ class SessionIndex:
     ) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
-            for name, stamp, problem, entry, texts in results:
+            for name, stamp, problem, entry, texts, digest in results:
                 if problem == GONE:
                     self._drop(db, name)
                     continue
-                self._put(db, name, stamp, problem, entry, texts)
+                self._put(db, name, stamp, problem, entry, texts, digest)
                 report.read.append(name)
                 if problem is not None:
                     report.unreadable += 1
@@ -652,14 +659,15 @@ class SessionIndex:
         problem: str | None,
         entry: Sequence[Any],
         texts: Sequence[str],
+        digest: str,
     ) -> None:
         SessionIndex._drop(db, name)
         values = tuple(entry) if problem is None else (None,) * len(SUMMARY_COLUMNS)
         cursor = db.execute(
-            "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, "
+            "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, digest, "
             f"{', '.join(SUMMARY_COLUMNS)}) "
-            f"VALUES (?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})",
-            (name, *stamp, problem, *values),
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})",
+            (name, *stamp, problem, digest if problem is None else None, *values),
         )
         if problem is None:
             db.execute(
@@ -674,6 +682,7 @@ class SessionIndex:
         ``stamp`` is the file's as it was written: if anything changes the
         file after that, the next refresh reads it again.
         """
+        from .digest import encode
 
         def work(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
@@ -685,6 +694,7 @@ class SessionIndex:
                     None,
                     _entry(session, path.name),
                     search_texts(session),
+                    encode(session),
                 )
                 db.execute("COMMIT")
             except BaseException:
@@ -749,6 +759,27 @@ class SessionIndex:
             return int(n)
 
         return self._with_retry(work)  # type: ignore[no-any-return]
+
+    def digests(self) -> list[tuple[str, Session]]:
+        """Every readable session's digest (see ``digest.py``) with its file name,
+        by file name."""
+        from .digest import decode
+        from .store import SessionFileError, read_session
+
+        def work(db: sqlite3.Connection) -> list[tuple[str, str | None]]:
+            return db.execute(
+                "SELECT name, digest FROM files WHERE problem IS NULL ORDER BY name"
+            ).fetchall()
+
+        found: list[tuple[str, Session]] = []
+        for name, text in self._with_retry(work):
+            try:
+                found.append((name, decode(text)))
+            except (TypeError, ValueError):
+                # Never expected (the digest was checked as it was made): read the file.
+                with contextlib.suppress(SessionFileError):
+                    found.append((name, read_session(self.sessions_dir / name).session))
+        return found
 
     def problems(self) -> list[Problem]:
         def work(db: sqlite3.Connection) -> list[Problem]:
@@ -818,6 +849,38 @@ class Listing:
     @property
     def count(self) -> int:
         return self.total if self.total >= 0 else len(self.summaries)
+
+
+@dataclass
+class Sessions:
+    """Every readable session of a folder (digests, from the index) by file name."""
+
+    sessions: list[tuple[str, Session]]
+    problems: list[Problem]
+    note: str = ""
+    """Said when the index could not be used and the folder was read directly."""
+
+
+def read_sessions(index: SessionIndex, progress: Progress | None = None) -> Sessions:
+    """Every session's digest through the index, brought up to date first; for
+    the follow-ups, the network and the comparison. Without a usable index,
+    every file is read directly."""
+    try:
+        index.refresh(progress)
+        return Sessions(index.digests(), index.problems())
+    except IndexUnavailable as error:
+        note = f"The index is off, so every file was read: {error}"
+    from .store import SessionStore
+
+    try:
+        loaded, problems = SessionStore(index.sessions_dir).scan()
+    except OSError as error:
+        raise FolderUnreadable(index.sessions_dir, describe(error)) from None
+    return Sessions(
+        [(item.path.name, item.session) for item in loaded],
+        [Problem(p.path.name, p.reason) for p in problems],
+        note,
+    )
 
 
 def read_listing(index: SessionIndex, progress: Progress | None = None) -> Listing:

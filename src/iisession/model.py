@@ -43,6 +43,8 @@ def clean_text(text: str) -> str:
 
 def clean_time(moment: dt.datetime) -> dt.datetime:
     """Return ``moment`` as UTC with whole seconds; a naive time is refused."""
+    if moment.tzinfo is UTC and not moment.microsecond:
+        return moment  # as every time read from a file is: the common case, kept quick
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("times in a session must be timezone-aware")
     return moment.astimezone(UTC).replace(microsecond=0)
@@ -202,6 +204,8 @@ class Referral:
     outreach_updated: dt.datetime | None = None
     session_id: str = ""
     """The id of the session held with this person, once there is one."""
+    draft: str = ""
+    """The request to this person as edited (empty: made afresh from the session)."""
 
     def __post_init__(self) -> None:
         self.name = clean_text(self.name)
@@ -214,6 +218,7 @@ class Referral:
         self.outreach = Outreach(self.outreach)
         self.outreach_updated = _clean_optional_time(self.outreach_updated)
         self.session_id = clean_text(self.session_id)
+        self.draft = clean_text(self.draft)
 
 
 @dataclass

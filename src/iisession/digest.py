@@ -1,0 +1,66 @@
+"""A session's digest: the parts the follow-ups, the network and the comparison read.
+
+The index keeps one per session, so those views read compact JSON instead of
+parsing every TOML file (at 10,000 sessions, about 2 s instead of 15 to 20 s).
+A digest is the session without its long texts (notes, key points,
+preparation, drafts) and with only the two timeline events they use; it goes
+through the codec both ways, so it is checked like a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from .codec import from_document, to_document
+from .model import EventKind, Preparation, Session
+
+_TIME = "$t"
+
+
+def digest(session: Session) -> Session:
+    """The session as the follow-ups, network and comparison need it."""
+    started = [e for e in session.timeline if e.kind is EventKind.STARTED][:1]
+    ended = [e for e in session.timeline if e.kind is EventKind.ENDED][-1:]
+    return dataclasses.replace(
+        session,
+        preparation=Preparation(),
+        follow_up=dataclasses.replace(session.follow_up, thank_you_draft=""),
+        timeline=started + ended,
+        key_points=[],
+        referrals=[dataclasses.replace(r, draft="") for r in session.referrals],
+        notes="",
+    )
+
+
+def _time_out(value: object) -> dict[str, str]:
+    if isinstance(value, dt.datetime):
+        return {_TIME: value.isoformat()}
+    raise TypeError(f"{type(value).__name__} is not part of a session")
+
+
+def _time_in(table: dict[str, Any]) -> Any:
+    # Only the codec's own tables reach here, whose keys are field names: a
+    # one-key table named "$t" can only be a time.
+    if len(table) == 1 and _TIME in table:
+        return dt.datetime.fromisoformat(table[_TIME])
+    return table
+
+
+def encode(session: Session, *, as_read: bool = False) -> str:
+    """The session's digest as compact JSON. ``as_read``: the session is just
+    as it was read from its file, so its text needs no cleaning again."""
+    return json.dumps(
+        to_document(digest(session), clean=not as_read),
+        default=_time_out,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode(text: str) -> Session:
+    """A digest back from ``encode``. Raises ``ValueError`` (a ``FormatError``
+    among them) for text that is not one."""
+    return from_document(json.loads(text, object_hook=_time_in)).session

@@ -1,0 +1,137 @@
+"""Digests: the index's copy of what the follow-ups, the network and the comparison read.
+
+Each check compares answers from digests with answers from the full files, so
+a field the views need and the digest dropped cannot go unnoticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from iisession import compare, network, todo
+from iisession.codec import dumps
+from iisession.digest import decode, digest, encode
+from iisession.index import SessionIndex, read_sessions
+from iisession.model import Outreach, Person, Referral, Session, utc_now
+from iisession.store import SessionStore, read_session
+from tests.factories import make_session
+from tests.test_roundtrip import sessions as any_session
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+def full(folder: Path) -> list[tuple[str, Session]]:
+    """Every readable session, read in full from its file, by file name."""
+    return [
+        (p.name, read_session(p).session)
+        for p in sorted(folder.glob("*.toml"))
+        if "broken" not in p.name
+    ]
+
+
+def views(pairs: list[tuple[str, Session]]) -> tuple[object, ...]:
+    """Everything the three views show, as plain values."""
+    asked = compare.collect(pairs)
+    return (
+        [item.to_json(NOW) for item in todo.due_items(pairs, 6)],
+        network.as_text(network.build(pairs)),
+        network.as_csv(network.build(pairs)),
+        {key: (a.text, a.topic, a.answers) for key, a in asked.items()},
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_session)
+def test_a_digest_reads_back_as_the_session_less_its_long_texts(session: Session) -> None:
+    back = decode(encode(session))
+    assert back == digest(session)
+    assert back.notes == ""
+    assert back.key_points == []
+    assert back.preparation.research == ""
+    assert len(back.timeline) <= 2
+    # What the views read is all there.
+    assert back.questions == session.questions
+    assert [(r.id, r.name, r.outreach, r.session_id) for r in back.referrals] == [
+        (r.id, r.name, r.outreach, r.session_id) for r in session.referrals
+    ]
+    assert (back.started_at, back.ended_at) == (session.started_at, session.ended_at)
+    assert back.follow_up.thank_you_sent == session.follow_up.thank_you_sent
+
+
+def test_the_views_from_digests_equal_the_views_from_the_files(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    shutil.copytree(EXAMPLES, folder)
+    # A chain, with one of each outreach state, so every branch of the views runs.
+    a = make_session(name="Ada Byron", referrals=0)
+    b = make_session(name="Ben Okafor", referrals=0)
+    b.source_session = a.id
+    a.referrals = [
+        Referral(name="Ben Okafor", outreach=Outreach.MET, session_id=b.id),
+        *(Referral(name=f"Person {state.value}", outreach=state) for state in Outreach),
+    ]
+    for n, s in enumerate((a, b)):
+        (folder / f"2026-01-0{n + 1}-1200-chain.toml").write_text(dumps(s), encoding="utf-8")
+    found = read_sessions(SessionIndex(folder, tmp_path / "cache"))
+    assert found.note == ""
+    assert found.problems == []
+    assert [name for name, _ in found.sessions] == [name for name, _ in full(folder)]
+    assert views(found.sessions) == views(full(folder))
+    assert "Ben Okafor" in views(found.sessions)[1]
+
+
+def test_a_save_recorded_in_the_index_updates_its_digest(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    ix = SessionIndex(folder, tmp_path / "cache")
+
+    def index_it(path: Path, session: Session, fp: object) -> None:
+        ix.record(path, session, (fp.size, fp.mtime_ns, fp.inode, fp.ctime_ns))  # type: ignore[attr-defined]
+
+    handle = SessionStore(folder, on_written=index_it).create(make_session(referrals=1))
+    ix.refresh()
+    handle.session.referrals[0].outreach = Outreach.DECLINED
+    handle.session.referrals[0].outreach_updated = utc_now()
+    handle.save()
+    handle.close()
+    [(name, kept)] = ix.digests()
+    assert name == handle.path.name
+    assert kept.referrals[0].outreach is Outreach.DECLINED
+    assert ix.refresh().read == []  # the recorded digest stands for the file as written
+
+
+def test_a_digest_that_cannot_be_read_falls_back_to_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    shutil.copytree(EXAMPLES, folder)
+    ix = SessionIndex(folder, tmp_path / "cache")
+    ix.refresh()
+    db = sqlite3.connect(ix.path)
+    db.execute("UPDATE files SET digest = 'not json' WHERE name LIKE '%owen%'")
+    db.execute("UPDATE files SET digest = NULL WHERE name LIKE '%ines%'")
+    db.commit()
+    db.close()
+    assert views(ix.digests()) == views(full(folder))
+
+
+def test_without_a_usable_cache_every_file_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "2026-01-01-0000-broken.toml").write_text("nonsense", encoding="utf-8")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    found = read_sessions(SessionIndex(folder, blocked))
+    assert "every file was read" in found.note
+    assert [p.file for p in found.problems] == ["2026-01-01-0000-broken.toml"]
+    assert views(found.sessions) == views(full(folder))
+
+
+def test_practice_and_planned_sessions_keep_what_the_views_need(tmp_path: Path) -> None:
+    planned = Session(person=Person(name="Theo Marsh"), planned_at=NOW + dt.timedelta(days=1))
+    assert decode(encode(planned)).planned_at == planned.planned_at
+    practice = make_session()
+    practice.practice = True
+    assert decode(encode(practice)).practice
