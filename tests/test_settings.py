@@ -50,3 +50,20 @@ def test_bad_values_are_reported_and_replaced() -> None:
     warnings.clear()
     assert load_settings({"live": "loud"}, warnings) == Settings()
     assert "should be a table" in warnings[0]
+
+
+def test_keep_in_touch_weeks_from_the_config_and_bad_values_replaced() -> None:
+    warnings: list[str] = []
+    assert (
+        load_settings({"follow_up": {"keep_in_touch_weeks": 6}}, warnings).keep_in_touch_weeks == 6
+    )
+    assert warnings == []
+    for bad in (0, 105, "six", 2.5, True):
+        settings = load_settings({"follow_up": {"keep_in_touch_weeks": bad}}, warnings)
+        assert settings.keep_in_touch_weeks == 12
+        assert "follow_up.keep_in_touch_weeks" in warnings.pop()
+    assert load_settings({"follow_up": [1]}, warnings).keep_in_touch_weeks == 12
+    assert "should be a table" in warnings.pop()
+    # A broken [live] table does not lose a good follow-up setting.
+    weeks = load_settings({"live": "loud", "follow_up": {"keep_in_touch_weeks": 3}}, warnings)
+    assert weeks.keep_in_touch_weeks == 3

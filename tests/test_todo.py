@@ -141,3 +141,30 @@ def test_keep_in_touch_weeks_are_the_users(tmp_path: Path, weeks: str) -> None:
     assert last is not None
     due = dt.datetime.fromisoformat(owen["due"])
     assert due == last + dt.timedelta(weeks=int(weeks))
+
+
+def test_keep_in_touch_weeks_come_from_the_config_file_unless_given(tmp_path: Path) -> None:
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, folder)
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "iisession"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("[follow_up]\nkeep_in_touch_weeks = 3\n")
+
+    def owen_due(*args: str) -> dt.timedelta:
+        done = run(folder, "--format", "json", *args)
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        owen = next(
+            d for d in data if d["kind"] == "keep-in-touch" and d["person"] == "Owen Pritchard"
+        )
+        last = read_session(folder / owen["file"]).session.follow_up.last_contact
+        assert last is not None
+        return dt.datetime.fromisoformat(owen["due"]) - last
+
+    assert owen_due() == dt.timedelta(weeks=3)
+    assert owen_due("--weeks", "5") == dt.timedelta(weeks=5)
+    (config / "config.toml").write_text("[follow_up]\nkeep_in_touch_weeks = 0\n")
+    done = run(folder)
+    assert done.returncode == 0
+    assert "follow_up.keep_in_touch_weeks" in done.stderr
+    assert owen_due() == dt.timedelta(weeks=12)

@@ -185,9 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     todo.add_argument(
         "--weeks",
         type=_weeks,
-        default=12,
+        default=None,
         metavar="N",
-        help="weeks after the last contact before keeping in touch is due (12)",
+        help="weeks after the last contact before keeping in touch is due "
+        "(default: follow_up.keep_in_touch_weeks in the config file, else 12)",
     )
     return parser
 
@@ -197,8 +198,10 @@ def _weeks(text: str) -> int:
         weeks = int(text)
     except ValueError:
         weeks = 0
-    if not 1 <= weeks <= 104:
-        raise argparse.ArgumentTypeError(f"{text!r}: give whole weeks from 1 to 104")
+    from .settings import MAX_WEEKS
+
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise argparse.ArgumentTypeError(f"{text!r}: give whole weeks from 1 to {MAX_WEEKS}")
     return weeks
 
 

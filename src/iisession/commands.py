@@ -231,10 +231,18 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
     return _emit("compare", text, output, "Wrote the comparison")
 
 
-def cmd_todo(folders: Folders, form: str, output: str, weeks: int) -> int:
+def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int:
     """What is due: thank-yous, outreach, confirmations, keeping in touch."""
     from .model import utc_now
+    from .settings import load_settings
     from .todo import due_items, to_ics
+
+    if weeks is None:  # from the config file, as the app does
+        warnings: list[str] = []
+        weeks = load_settings(folders.config_data, warnings).keep_in_touch_weeks
+        for warning in warnings:
+            if "follow_up" in warning:
+                print(f"iisession todo: {warning}", file=sys.stderr)
 
     sessions = _read_all(folders, "todo")
     now = utc_now()

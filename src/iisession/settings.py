@@ -1,10 +1,13 @@
-"""User settings from the config file's ``[live]`` table, checked.
+"""User settings from the config file's ``[live]`` and ``[follow_up]`` tables, checked.
 
     [live]
     warnings = [10, 5]        # minutes before the limit for a quiet warning
     wrap_up = 5               # minutes before the limit to wrap up
     minutes_per_question = 2  # pacing: fewer than this per must-ask means "will not fit"
     bell = false              # ring the terminal bell at warnings (off: a call is on)
+
+    [follow_up]
+    keep_in_touch_weeks = 12  # weeks after the last contact before keeping in touch is due
 
 A bad value is reported and its default used; nothing here stops the app.
 """
@@ -26,10 +29,31 @@ class LiveSettings:
     """Below this many minutes per must-ask question, pacing says they will not all fit."""
 
 
+KEEP_IN_TOUCH_WEEKS = 12
+MAX_WEEKS = 104
+
+
 @dataclass(frozen=True)
 class Settings:
     live: LiveSettings = field(default_factory=LiveSettings)
     bell: bool = False
+    keep_in_touch_weeks: int = KEEP_IN_TOUCH_WEEKS
+    """Weeks after the last contact before a keep-in-touch note is due."""
+
+
+def _follow_up_weeks(config: Mapping[str, Any], warnings: list[str]) -> int:
+    table = config.get("follow_up", {})
+    if not isinstance(table, dict):
+        warnings.append("config: `follow_up` should be a table ([follow_up]); defaults used")
+        return KEEP_IN_TOUCH_WEEKS
+    weeks = table.get("keep_in_touch_weeks", KEEP_IN_TOUCH_WEEKS)
+    if not _minutes(weeks, 1, MAX_WEEKS):
+        warnings.append(
+            f"config: `follow_up.keep_in_touch_weeks` should be whole weeks from 1 to "
+            f"{MAX_WEEKS}; {KEEP_IN_TOUCH_WEEKS} used"
+        )
+        return KEEP_IN_TOUCH_WEEKS
+    return int(weeks)
 
 
 def _minutes(value: Any, low: int, high: int) -> bool:
@@ -37,10 +61,11 @@ def _minutes(value: Any, low: int, high: int) -> bool:
 
 
 def load_settings(config: Mapping[str, Any], warnings: list[str]) -> Settings:
+    weeks = _follow_up_weeks(config, warnings)
     table = config.get("live", {})
     if not isinstance(table, dict):
         warnings.append("config: `live` should be a table ([live]); defaults used")
-        return Settings()
+        return Settings(keep_in_touch_weeks=weeks)
     defaults = LiveSettings()
     points = table.get("warnings", list(defaults.warnings))
     if not (isinstance(points, list) and all(_minutes(p, 1, 180) for p in points)):
@@ -66,4 +91,4 @@ def load_settings(config: Mapping[str, Any], warnings: list[str]) -> Settings:
         wrap_up=wrap_up,
         minutes_per_question=float(pace),
     )
-    return Settings(live=live, bell=bell)
+    return Settings(live=live, bell=bell, keep_in_touch_weeks=weeks)

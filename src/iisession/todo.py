@@ -11,12 +11,10 @@ from typing import Any
 from .followup import THANK_YOU_DUE
 from .model import Outreach, Session, SessionState
 from .planning import CONFIRM_BEFORE
+from .settings import KEEP_IN_TOUCH_WEEKS
 
 OUTREACH_WITHIN = dt.timedelta(days=7)
 """A referral is best contacted within a week of the call that produced it."""
-
-KEEP_IN_TOUCH_WEEKS = 12
-"""Default weeks after the last contact before a keep-in-touch note is due."""
 
 
 @dataclass(frozen=True)
