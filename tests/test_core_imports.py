@@ -31,6 +31,7 @@ CORE = [
     "iisession.followup",
     "iisession.todo",
     "iisession.network",
+    "iisession.digest",
     "iisession.compare",
 ]
 

@@ -372,7 +372,7 @@ async def test_thank_you_note_edit_send_and_mark(
         assert isinstance(app.screen, ThankYouScreen)
         await pilot.press("f5")
         await pilot.pause(0.1)
-        assert "Thank-you sent" in str(screen.query_one("#thank-you-status", Static).render())
+        assert "Thank-you sent" in str(screen.query_one("#draft-status", Static).render())
         await pilot.press("escape")
         await pilot.pause(0.2)
         assert isinstance(app.screen, DetailScreen)

@@ -24,7 +24,7 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from .bank import Bank
     from .clock import Clock
-    from .index import Listing, Progress, SessionIndex
+    from .index import Listing, Progress, SessionIndex, Sessions
     from .model import Session
     from .store import Fingerprint, SessionFile, SessionStore
     from .summary import Summary
@@ -349,6 +349,13 @@ class IISessionApp(App[None]):
     def call_referral(self, path: Path) -> None:
         """Set up a call with someone this session's person suggested, linked both ways
         (the new session names its source; the referral, the new session)."""
+        self._choose_referral(path, "Set up a call with", partial(self.set_up_referral, path))
+
+    def outreach_for(self, path: Path) -> None:
+        """Reach out to one of the people this session's person suggested."""
+        self._choose_referral(path, "Reach out to", partial(self.open_outreach, path))
+
+    def _choose_referral(self, path: Path, title: str, then: Callable[[str], None]) -> None:
         from .document import OUTREACH_WORDS
         from .screens.prompts import ListChooser
         from .store import SessionFileError, read_session
@@ -378,11 +385,11 @@ class IISessionApp(App[None]):
 
         def chosen(referral_id: str | None) -> None:
             if referral_id:
-                self._set_up_referral(path, referral_id)
+                then(referral_id)
 
-        self.push_screen(ListChooser("Set up a call with", choices), chosen)
+        self.push_screen(ListChooser(title, choices), chosen)
 
-    def _set_up_referral(self, path: Path, referral_id: str) -> None:
+    def set_up_referral(self, path: Path, referral_id: str) -> None:
         from .model import Outreach, Person, Session, utc_now
         from .store import SaveError
 
@@ -442,8 +449,27 @@ class IISessionApp(App[None]):
         self.open_files.append(handle)
         self.push_screen(ThankYouScreen(handle))
 
-    def mark_thank_you(self, path: Path, *, sent: bool) -> bool:
-        from .model import utc_now
+    def open_outreach(self, path: Path, referral_id: str) -> None:
+        """The request to one referred person, and where it stands."""
+        from .screens.outreach import OutreachScreen
+
+        handle = self._open(path)
+        if handle is None:
+            return
+        if handle.read_only:
+            self.notify(handle.read_only_reason, title="Read only", severity="warning")
+            handle.close()
+            return
+        if not any(r.id == referral_id for r in handle.session.referrals):
+            handle.close()  # the file changed since the list was made
+            self.notify("That referral is no longer in the session.", severity="warning")
+            return
+        self.open_files.append(handle)
+        self.push_screen(OutreachScreen(handle, referral_id))
+
+    def update_session(self, path: Path, change: Callable[[Session], str]) -> bool:
+        """Open a session, change it, save and close it. ``change`` returns what to
+        tell the user; a failure is shown and nothing is changed on disk."""
         from .store import SaveError
 
         handle = self._open(path)
@@ -453,19 +479,36 @@ class IISessionApp(App[None]):
             if handle.read_only:
                 self.notify(handle.read_only_reason, title="Not changed", severity="warning")
                 return False
-            handle.session.follow_up.thank_you_sent = utc_now() if sent else None
+            message = change(handle.session)
             handle.save()
         except SaveError as error:
             self.notify(str(error), title="Not saved", severity="error")
             return False
         finally:
             handle.close()
-        who = handle.session.person.name
-        self.notify(
-            f"Thank-you to {who} marked sent." if sent else f"Thank-you to {who}: not sent.",
-            timeout=4,
-        )
+        if message:
+            self.notify(message, timeout=4)
         return True
+
+    def mark_thank_you(self, path: Path, *, sent: bool) -> bool:
+        from .model import utc_now
+
+        def change(session: Session) -> str:
+            session.follow_up.thank_you_sent = utc_now() if sent else None
+            who = session.person.name
+            return f"Thank-you to {who} marked sent." if sent else f"Thank-you to {who}: not sent."
+
+        return self.update_session(path, change)
+
+    def mark_in_touch(self, path: Path) -> bool:
+        """Record being in touch today: the keep-in-touch reminder starts again."""
+        from .model import utc_now
+
+        def change(session: Session) -> str:
+            session.follow_up.last_contact = utc_now()
+            return f"In touch with {session.person.name} today: noted."
+
+        return self.update_session(path, change)
 
     def start_call(self, handle: SessionFile) -> None:
         """From the setup form to the live screen, with the same open file."""
@@ -554,21 +597,53 @@ class IISessionApp(App[None]):
 
     def mark_confirmed(self, path: Path) -> bool:
         from .model import utc_now
-        from .store import SaveError
 
-        handle = self._open(path)
-        if handle is None:
-            return False
+        def change(session: Session) -> str:
+            session.confirmed_at = utc_now()
+            return f"Marked confirmed: {session.person.name}"
+
+        return self.update_session(path, change)
+
+    # --- after the call: follow-ups, the network, answers compared -------------------------
+
+    def export_text(self, target: Path, text: str, what: str) -> bool:
+        """Write ``text`` (a note, a calendar, a comparison) to a file the user named,
+        whole or not at all, and say where it went or why it did not."""
+        from .atomic import describe_os_error, write_atomic
+
         try:
-            handle.session.confirmed_at = utc_now()
-            handle.save()
-        except SaveError as error:
-            self.notify(str(error), title="Not saved", severity="error")
+            write_atomic(target, text.encode("utf-8"))
+        except OSError as error:
+            self.notify(
+                f"{target} cannot be written: {describe_os_error(error)}",
+                title="Not written",
+                severity="error",
+                timeout=10,
+            )
             return False
-        finally:
-            handle.close()
-        self.notify(f"Marked confirmed: {handle.session.person.name}", timeout=4)
+        self.notify(f"Wrote {what} to {target}", timeout=6)
         return True
+
+    def read_sessions(self, progress: Progress | None = None) -> Sessions:
+        """Every session's digest through the index (any thread)."""
+        from .index import read_sessions
+
+        return read_sessions(self.index, progress)
+
+    def open_follow_ups(self) -> None:
+        from .screens.follow_ups import FollowUpsScreen
+
+        self.push_screen(FollowUpsScreen(self.folders.sessions, self.settings.keep_in_touch_weeks))
+
+    def open_network(self) -> None:
+        from .screens.network import NetworkScreen
+
+        self.push_screen(NetworkScreen(self.folders.sessions))
+
+    def open_compare(self) -> None:
+        from .screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen())
 
     # --- bank and templates -------------------------------------------------------------
 

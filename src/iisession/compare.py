@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .bank import Bank, topic_label
+from .bank import Bank, BankQuestion, topic_label
 from .document import escape
 from .model import Question, Session, SessionState
 
@@ -107,25 +107,49 @@ def answers_markdown(entry: Asked, tz: dt.tzinfo | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def coverage_markdown(asked: dict[str, Asked], bank: Bank, topics: Sequence[str]) -> str:
-    """Per topic: the questions answered most and least, and bank questions never asked."""
-    lines = ["# Questions across interviews", ""]
-    for topic in topics:
-        entries = [e for e in asked.values() if e.topic == topic and e.times_asked]
+@dataclass
+class Topic:
+    """One topic's questions: those asked (most first), and bank questions never asked."""
+
+    topic: str
+    asked: list[Asked]
+    never: list[BankQuestion]
+
+
+def by_topic(asked: dict[str, Asked], bank: Bank, topics: Sequence[str]) -> list[Topic]:
+    """Per topic (in the order given, then any other topic found in the sessions):
+    the questions asked, most asked first, and the bank questions never asked.
+    A question prepared but never asked counts under "never asked" if it is in
+    the bank, and as asked 0 times if it is one's own."""
+    order = list(topics) + sorted({e.topic for e in asked.values()} - set(topics))
+    found = []
+    for topic in order:
+        entries = [
+            e
+            for e in asked.values()
+            if e.topic == topic and (e.times_asked or e.key not in bank.by_id)
+        ]
         entries.sort(key=lambda e: (-e.times_asked, e.text.casefold()))
         never = [
             q
             for q in bank.by_id.values()
             if q.topic == topic and (q.id not in asked or not asked[q.id].times_asked)
         ]
-        if not entries and not never:
-            continue
-        lines += [f"## {topic_label(topic)}", ""]
-        for e in entries:
+        if entries or never:
+            found.append(Topic(topic, entries, never))
+    return found
+
+
+def coverage_markdown(asked: dict[str, Asked], bank: Bank, topics: Sequence[str]) -> str:
+    """Per topic: the questions answered most and least, and bank questions never asked."""
+    lines = ["# Questions across interviews", ""]
+    for group in by_topic(asked, bank, topics):
+        lines += [f"## {topic_label(group.topic)}", ""]
+        for e in group.asked:
             calls = f"{e.times_asked} call{'' if e.times_asked == 1 else 's'}"
             lines.append(f"- {escape(e.text)} (`{e.key}`): asked in {calls}")
-        if never:
-            lines += ["", f"Never asked yet ({len(never)}):", ""]
-            lines += [f"- {escape(q.text)} (`{q.id}`)" for q in never]
+        if group.never:
+            lines += ["", f"Never asked yet ({len(group.never)}):", ""]
+            lines += [f"- {escape(q.text)} (`{q.id}`)" for q in group.never]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -28,6 +28,10 @@ class Contact:
     referred: list[str] = field(default_factory=list)
     session: str = ""
     """The file of the call held (or planned) with them, if any."""
+    via_file: str = ""
+    """The file of the session in which they were suggested, if they were."""
+    via_referral: str = ""
+    """The id of that referral, for its outreach."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,7 +88,7 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
         elif s.person.referred_by.strip() and not c.referred_by:
             c.referred_by = s.person.referred_by.strip()
     # The people they suggested.
-    for _, s in held:
+    for file, s in held:
         if s.state is SessionState.PLANNED:
             continue
         referrer = s.person.name.strip()
@@ -96,6 +100,8 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
             c.organisation = c.organisation or r.organisation
             c.role = c.role or r.role
             c.referred_by = c.referred_by or referrer
+            if not c.via_file:
+                c.via_file, c.via_referral = file, r.id
             if not c.status:
                 c.status = OUTREACH_WORDS[r.outreach]
             giver = contact(referrer)
@@ -104,34 +110,56 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
     return Network(sorted(contacts.values(), key=lambda c: _key(c.name)))
 
 
-def as_text(network: Network) -> str:
-    """A tree from each person with no known referrer, then the counts."""
+@dataclass
+class Node:
+    """A person in the tree, with the people they led to."""
+
+    contact: Contact
+    children: list[Node] = field(default_factory=list)
+
+
+def forest(network: Network) -> list[Node]:
+    """Who led to whom: a tree from each person with no known referrer (then
+    anyone only reachable through a loop); each person appears once."""
     by_name = {_key(c.name): c for c in network.contacts}
-    lines: list[str] = []
     shown: set[str] = set()
 
-    def describe(c: Contact) -> str:
-        where = ", ".join(x for x in (c.role, c.organisation) if x)
-        return f"{c.name}" + (f" ({where})" if where else "") + f": {c.status or 'unknown'}"
-
-    def walk(c: Contact, prefix: str, last: bool, top: bool) -> None:
-        branch = "" if top else ("└─ " if last else "├─ ")
-        lines.append(prefix + branch + describe(c))
+    def grow(c: Contact) -> Node:
         shown.add(_key(c.name))
-        children = [by_name[_key(n)] for n in c.referred if _key(n) not in shown]
-        inner = prefix + ("" if top else ("   " if last else "│  "))
-        for n, child in enumerate(children):
-            if _key(child.name) not in shown:  # a loop (A suggested B, B suggested A) ends here
-                walk(child, inner, n == len(children) - 1, False)
+        node = Node(c)
+        for name in c.referred:
+            if _key(name) not in shown:  # a loop (A suggested B, B suggested A) ends here
+                node.children.append(grow(by_name[_key(name)]))
+        return node
 
     roots = [c for c in network.contacts if _key(c.referred_by) not in by_name]
-    for root in roots + network.contacts:  # then anything only reachable through a loop
-        if _key(root.name) not in shown:
-            walk(root, "", True, True)
-    lines.append("")
-    lines.append(
-        f"People met: {network.met}. Referrals waiting to be contacted: {network.waiting}."
-    )
+    return [grow(c) for c in roots + network.contacts if _key(c.name) not in shown]
+
+
+def describe(c: Contact) -> str:
+    """Name (role, organisation): status."""
+    where = ", ".join(x for x in (c.role, c.organisation) if x)
+    return f"{c.name}" + (f" ({where})" if where else "") + f": {c.status or 'unknown'}"
+
+
+def counts(network: Network) -> str:
+    return f"People met: {network.met}. Referrals waiting to be contacted: {network.waiting}."
+
+
+def as_text(network: Network) -> str:
+    """The forest drawn as a tree, then the counts."""
+    lines: list[str] = []
+
+    def draw(node: Node, prefix: str, last: bool, top: bool) -> None:
+        branch = "" if top else ("└─ " if last else "├─ ")
+        lines.append(prefix + branch + describe(node.contact))
+        inner = prefix + ("" if top else ("   " if last else "│  "))
+        for n, child in enumerate(node.children):
+            draw(child, inner, n == len(node.children) - 1, False)
+
+    for root in forest(network):
+        draw(root, "", True, True)
+    lines += ["", counts(network)]
     return "\n".join(lines) + "\n"
 
 

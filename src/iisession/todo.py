@@ -27,6 +27,8 @@ class Due:
     person: str
     uid: str
     """Stable across runs, so a calendar updates an item instead of adding it again."""
+    referral: str = ""
+    """For outreach: the referral's id in the session."""
 
     def overdue(self, now: dt.datetime) -> bool:
         return now > self.due
@@ -89,6 +91,7 @@ def due_items(
                         file,
                         r.name,
                         f"outreach-{s.id}-{r.id}@iisession",
+                        r.id,
                     )
                 )
         last = s.follow_up.last_contact or s.follow_up.thank_you_sent or ended

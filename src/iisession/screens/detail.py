@@ -18,10 +18,11 @@ class DetailScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("e", "edit", "Edit or resume", tooltip="Edit this session, or resume its call"),
-        Binding("y", "write_thank_you", "Thank-you note", tooltip="Draft, send and mark it"),
-        Binding("t", "thank_you", "Thank-you sent", tooltip="Mark the thank-you note sent"),
-        Binding("n", "call_referral", "Call a referral", tooltip="Set up a call with a referral"),
+        Binding("e", "edit", "Edit", tooltip="Edit this session, or resume its call"),
+        Binding("y", "write_thank_you", "Thank-you", tooltip="Write the thank-you note"),
+        Binding("t", "thank_you", "Sent", tooltip="Mark the thank-you note sent"),
+        Binding("o", "outreach", "Reach out", tooltip="Write to one of the people suggested"),
+        Binding("n", "call_referral", "Call", tooltip="Set up a call with a referral"),
     ]
 
     HELP = """
@@ -31,6 +32,8 @@ class DetailScreen(Screen[None]):
   finish the notes and add referrals. Everything is saved as you type.
 - **y** opens the thank-you note: a draft from the session to edit and send.
 - **t** marks the thank-you note sent (again to take that back).
+- **o** opens the request to one of the people suggested: send it, and record
+  where it stands (contacted, meeting planned, met, declined).
 - **n** sets up a call with one of the people suggested: the new session and
   the referral are linked, so chains show in `iisession referrals`.
 - **Escape** goes back. Arrows, Page Up/Down scroll.
@@ -85,6 +88,10 @@ class DetailScreen(Screen[None]):
             self.notify("A thank-you comes after the call.", timeout=4)
             return
         app_of(self).open_thank_you(self.path)
+
+    def action_outreach(self) -> None:
+        if self.state:
+            app_of(self).outreach_for(self.path)
 
     def action_call_referral(self) -> None:
         if self.state:

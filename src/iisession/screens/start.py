@@ -36,6 +36,9 @@ MENU = [
     ("new", "n", "New session"),
     ("upcoming", "u", "Upcoming calls"),
     ("review", "r", "Review past sessions"),
+    ("follow-ups", "f", "Follow-ups due"),
+    ("network", "w", "Who led to whom"),
+    ("compare", "a", "Answers across interviews"),
     ("bank", "b", "Question bank and templates"),
 ]
 
@@ -55,6 +58,17 @@ class StartScreen(Screen[None]):
             show=False,
         ),
         Binding("r", "review", "Review", tooltip="Review past sessions", show=False),
+        Binding(
+            "f",
+            "follow_ups",
+            "Follow-ups",
+            tooltip="What is due: thank-yous, outreach, confirmations",
+            show=False,
+        ),
+        Binding("w", "network", "Network", tooltip="Who led to whom", show=False),
+        Binding(
+            "a", "compare", "Compare", tooltip="Answers compared across interviews", show=False
+        ),
         Binding(
             "b",
             "question_bank",
@@ -84,6 +98,10 @@ class StartScreen(Screen[None]):
 - **u** goes to the upcoming calls: **Enter** opens one to edit or start it,
   **p** starts a practice run of it, **c** marks it confirmed.
 - **r** opens the review of all past sessions; **Enter** on a recent one opens it.
+- **f** lists the follow-ups due: thank-yous, people to contact, calls to
+  confirm, contacts to keep.
+- **w** shows who led to whom: everyone you met or were told about.
+- **a** compares the answers to each question across your interviews.
 - **b** opens the question bank and your templates.
 - **Tab** moves between the lists. **Ctrl+Q** quits.
 """
@@ -274,6 +292,15 @@ class StartScreen(Screen[None]):
 
     def action_review(self) -> None:
         app_of(self).open_review()
+
+    def action_follow_ups(self) -> None:
+        app_of(self).open_follow_ups()
+
+    def action_network(self) -> None:
+        app_of(self).open_network()
+
+    def action_compare(self) -> None:
+        app_of(self).open_compare()
 
     def action_practice(self) -> None:
         path = self._path("upcoming")

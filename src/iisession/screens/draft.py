@@ -1,0 +1,183 @@
+"""A message to someone (a thank-you, a request to a referred person): edited here
+or in $EDITOR, then sent the user's way (clipboard, an e-mail program, a file).
+
+The text lives in the session file: every key goes into the model at once (so a
+quit or a closed terminal saves it), and to disk after a short pause, with the
+same guarantees as every other save. Subclasses say where in the session the
+text lives and what F5 does.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static, TextArea
+
+from ..store import SaveError
+from . import app_of
+
+if TYPE_CHECKING:
+    from ..store import SessionFile
+
+SAVE_PAUSE = 2.0
+"""Seconds after the last key before the text is saved."""
+
+
+class DraftScreen(Screen[None]):
+    """Edit and send one message kept in a session."""
+
+    BINDINGS = [
+        Binding("f2", "copy", "Copy", tooltip="Copy the text to the clipboard"),
+        Binding("f3", "email", "E-mail", tooltip="Open the text in your e-mail program"),
+        Binding("f4", "save_file", "Save as file", tooltip="Write the text to a file"),
+        Binding("f6", "editor", "Editor", tooltip="Edit the text in your own editor"),
+        Binding("escape", "back", "Back", tooltip="Save and go back"),
+    ]
+
+    def __init__(self, handle: SessionFile) -> None:
+        super().__init__()
+        self.handle = handle
+        self._timer: Timer | None = None
+
+    # --- what subclasses say --------------------------------------------------------
+
+    @property
+    def recipient(self) -> tuple[str, str]:
+        """(name, contact) of the person the text is for."""
+        raise NotImplementedError
+
+    @property
+    def stored(self) -> str:
+        """The text as kept in the session."""
+        raise NotImplementedError
+
+    def store_text(self, text: str) -> None:
+        """Keep ``text`` in the session (in memory; saving is done here)."""
+        raise NotImplementedError
+
+    def status(self) -> str:
+        """The line under the text: where the message stands."""
+        raise NotImplementedError
+
+    def mail_subject(self) -> str:
+        """The e-mail subject F3 fills in."""
+        return ""
+
+    def about(self) -> str:
+        """Lines above the text (after To:), or nothing."""
+        return ""
+
+    def file_stem(self) -> str:
+        """The suggested file name for F4, without ".txt"."""
+        return self.handle.path.stem
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        name, contact = self.recipient
+        heading = f"To: {name}" + (f" <{contact}>" if contact else "")
+        if self.about():
+            heading += "\n" + self.about()
+        yield Header()
+        yield Static(heading, id="draft-to", markup=False)
+        yield TextArea(self.stored, id="draft-text")
+        yield Static("", id="draft-status", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+        self.show_status()
+
+    def show_status(self, note: str = "") -> None:
+        self.query_one("#draft-status", Static).update(self.status() + (f" {note}" if note else ""))
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    # --- saving -----------------------------------------------------------------------
+
+    @on(TextArea.Changed)
+    def typed(self) -> None:
+        if self.stored != self.text:
+            self.store_text(self.text)
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_PAUSE, self.save)
+
+    def save(self) -> bool:
+        try:
+            self.handle.save()
+        except SaveError as error:
+            self.notify(f"{error}; it stays on screen", title="Not saved", severity="error")
+            return False
+        return True
+
+    def action_back(self) -> None:
+        self.save()
+        app_of(self).release(self.handle)
+        self.dismiss()
+
+    # --- sending ----------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.notify(
+            "Copied, where your terminal allows it; the text is on screen to copy by hand too.",
+            timeout=6,
+        )
+
+    def action_email(self) -> None:
+        from ..followup import mailto
+
+        _, contact = self.recipient
+        self.app.open_url(mailto(contact, self.mail_subject(), self.text))
+        where = contact if "@" in contact else "(add their address there)"
+        self.notify(f"Opening your e-mail program, to {where}.", timeout=6)
+
+    def action_save_file(self) -> None:
+        from .prompts import TextPrompt
+
+        default = str(Path("~") / f"{self.file_stem()}.txt")
+
+        def chosen(value: str | None) -> None:
+            if value and value.strip():
+                self.write_file(Path(value.strip()).expanduser())
+
+        self.app.push_screen(TextPrompt("Save the text as", default), chosen)
+
+    def write_file(self, target: Path) -> None:
+        app_of(self).export_text(target, self.text, "the text")
+
+    def action_editor(self) -> None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+        if not editor:
+            self.notify("Set $EDITOR to edit in your own editor; edit here meanwhile.")
+            return
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as draft:
+            draft.write(self.text)
+        try:
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(editor), draft.name], check=False)
+            except SuspendNotSupported:
+                self.notify("This terminal cannot hand over to an editor; edit here.")
+                return
+            except (OSError, ValueError) as error:  # not found; a $EDITOR shlex cannot split
+                self.notify(f"{editor} could not be started: {error}", severity="error")
+                return
+            edited = Path(draft.name).read_text(encoding="utf-8", errors="replace")
+        finally:
+            Path(draft.name).unlink(missing_ok=True)
+        self.query_one(TextArea).text = edited
+        self.save()

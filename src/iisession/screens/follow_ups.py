@@ -1,0 +1,216 @@
+"""Follow-ups: what is due, earliest first, each one key away from being done."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ..planning import CONFIRM_BEFORE
+from . import app_of
+from .folder_view import FolderView
+
+if TYPE_CHECKING:
+    from ..index import Sessions
+    from ..todo import Due
+
+SOON = dt.timedelta(days=30)
+"""Shown unless everything is asked for: what is overdue or due this soon."""
+
+SHOWN_MAX = 500
+"""Rows in the table at most; `iisession todo` lists everything."""
+
+
+class FollowUpsScreen(FolderView):
+    """Thank-yous to send, people to contact, calls to confirm, contacts to keep."""
+
+    BINDINGS = [
+        Binding("o", "open_session", "Open session", tooltip="Read the highlighted item's session"),
+        Binding("a", "toggle_all", "All/soon", tooltip="Show everything, or what is due soon"),
+        Binding("x", "export", "Calendar", tooltip="Write the follow-ups as a calendar (.ics)"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    HELP = """
+## Follow-ups
+What is due, earliest first: thank-you notes not sent (due a day after the
+call), referrals not contacted (within a week of the call), planned calls to
+confirm (48 hours before), and keeping in touch some weeks after the last
+contact (`keep_in_touch_weeks` in the config file, 12 by default).
+
+- **Enter** does the highlighted item: writes the thank-you, opens the request
+  to the referral, marks the call confirmed, or notes you were in touch today.
+- **o** opens the item's session. **a** shows everything, not only what is due
+  in the next 30 days. **x** writes them all as a calendar file (.ics).
+- **Escape** goes back.
+"""
+
+    def __init__(self, sessions_dir: Path, weeks: int) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+        self.weeks = weeks
+        self.show_all = False
+        self.items: list[Due] = []
+        self.rows: dict[str, Due] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table: DataTable[str | Text] = DataTable(id="follow-ups", cursor_type="row")
+        table.add_column("Due", key="due", width=10)
+        table.add_column("", key="flag", width=7)
+        table.add_column("What", key="title")
+        yield table
+        yield Static("", id=self.STATUS_ID, markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "follow-ups"
+        self.query_one(DataTable).focus()
+        super().on_mount()
+
+    # --- reading and showing ---------------------------------------------------------
+
+    def compute(self, found: Sessions) -> list[Due]:
+        from ..todo import due_items
+
+        return due_items(found.sessions, self.weeks)
+
+    def show(self, found: Sessions, result: list[Due]) -> None:
+        self.items = result
+        self.fill()
+
+    def fill(self) -> None:
+        from ..model import utc_now
+
+        now = utc_now()
+        table = self.query_one(DataTable)
+        kept = self.current.uid if self.current is not None else None
+        shown = self.items if self.show_all else [i for i in self.items if i.due - now <= SOON]
+        table.clear()
+        self.rows = {}
+        for item in shown[:SHOWN_MAX]:
+            self.rows[item.uid] = item
+            if item.overdue(now):
+                flag = Text("OVERDUE", style="bold")
+            elif item.due.astimezone().date() == now.astimezone().date():
+                flag = Text("today", style="bold")
+            else:
+                flag = Text("")
+            table.add_row(
+                f"{item.due.astimezone():%Y-%m-%d}",
+                flag,
+                Text(item.title),
+                key=item.uid,
+            )
+        if kept in self.rows:
+            table.move_cursor(row=table.get_row_index(kept))
+        overdue = sum(i.overdue(now) for i in self.items)
+        later = len(self.items) - len(shown)
+        count = len(self.items)
+        parts = [f"{count:,} follow-up{'' if count == 1 else 's'}" if count else "Nothing due"]
+        if overdue:
+            parts.append(f"{overdue:,} overdue")
+        if later > 0:
+            parts.append(f"{later:,} due after the next 30 days (a shows them)")
+        elif self.show_all and count:
+            parts.append("all shown (a: the next 30 days only)")
+        if len(shown) > SHOWN_MAX:
+            parts.append(f"the first {SHOWN_MAX} listed (x writes all to a calendar)")
+        if self.rows:
+            parts.append("Enter does it")
+        self.status_line.update(" · ".join(parts))
+
+    @property
+    def current(self) -> Due | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    # --- doing -----------------------------------------------------------------------
+
+    @on(DataTable.RowSelected)
+    def do_it(self) -> None:
+        from .prompts import ChoiceModal
+
+        item = self.current
+        if item is None:
+            return
+        app = app_of(self)
+        path = self.sessions_dir / item.file
+        if item.kind == "thank-you":
+            app.open_thank_you(path)
+        elif item.kind == "outreach":
+            app.open_outreach(path, item.referral)
+        elif item.kind == "confirm":
+
+            def confirm(choice: str | None) -> None:
+                if choice == "confirm" and app.mark_confirmed(path):
+                    self.load()
+                elif choice == "open":
+                    app.open_setup(path)
+
+            when = f"{(item.due + CONFIRM_BEFORE).astimezone():%A %d %B, %H:%M}"
+            self.app.push_screen(
+                ChoiceModal(
+                    f"The call with {item.person}",
+                    f"Planned for {when}. Confirm it with them a day or two before.",
+                    [("c", "mark it confirmed", "confirm"), ("o", "open it to edit", "open")],
+                ),
+                confirm,
+            )
+        else:
+
+            def touch(choice: str | None) -> None:
+                if choice == "touch" and app.mark_in_touch(path):
+                    self.load()
+                elif choice == "open":
+                    app.open_detail(path)
+
+            last = f"{(item.due - dt.timedelta(weeks=self.weeks)).astimezone():%d %B %Y}"
+            self.app.push_screen(
+                ChoiceModal(
+                    f"Keep in touch with {item.person}",
+                    f"Last in touch {last}. A short note is enough: what you did with "
+                    "their advice, or how your search is going.",
+                    [("t", "I was in touch today", "touch"), ("o", "open the session", "open")],
+                ),
+                touch,
+            )
+
+    def action_open_session(self) -> None:
+        item = self.current
+        if item is not None:
+            app_of(self).open_detail(self.sessions_dir / item.file)
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.fill()
+
+    def action_export(self) -> None:
+        from .prompts import TextPrompt
+
+        def chosen(value: str | None) -> None:
+            if value and value.strip():
+                self.export(Path(value.strip()).expanduser())
+
+        default = str(Path("~") / "iisession-follow-ups.ics")
+        self.app.push_screen(TextPrompt("Write the follow-ups as a calendar", default), chosen)
+
+    def export(self, target: Path) -> None:
+        from ..model import utc_now
+        from ..todo import to_ics
+
+        text = to_ics(self.items, utc_now())
+        count = len(self.items)
+        app_of(self).export_text(target, text, f"{count} follow-up{'' if count == 1 else 's'}")
+
+    def action_back(self) -> None:
+        self.dismiss()

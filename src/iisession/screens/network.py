@@ -1,0 +1,153 @@
+"""The network: who led to whom across every session, as a tree to walk and act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static, Tree
+
+from . import app_of
+from .folder_view import FolderView
+
+if TYPE_CHECKING:
+    from textual.widgets.tree import TreeNode
+
+    from ..index import Sessions
+    from ..network import Contact, Network, Node
+
+EXPAND_UP_TO = 2_000
+"""With more people than this, the tree opens with only its first level shown."""
+
+
+class NetworkScreen(FolderView):
+    """Each person met or suggested, who suggested them, and where each stands."""
+
+    BINDINGS = [
+        Binding("o", "outreach", "Reach out", tooltip="The request to the highlighted person"),
+        Binding("n", "call", "Set up a call", tooltip="Set up a call with the highlighted person"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    HELP = """
+## Who led to whom
+Every person you talked to, with the people they suggested under them, and
+where each stands: met, call planned, or the outreach (to contact, contacted,
+meeting planned, declined).
+
+- **Enter** on a person opens the call held with them; for someone suggested
+  and not yet met, it opens the request to them.
+- **o** opens the request to the highlighted person, to send it or change
+  where it stands. **n** sets up a call with them, linked to the referral.
+- **Left/Right** fold and unfold. **Escape** goes back.
+"""
+
+    def __init__(self, sessions_dir: Path) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        tree: Tree[Contact] = Tree("People", id="network")
+        tree.show_root = False
+        tree.guide_depth = 3
+        yield tree
+        yield Static("", id=self.STATUS_ID, markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "who led to whom"
+        self.query_one(Tree).focus()
+        super().on_mount()
+
+    def compute(self, found: Sessions) -> Network:
+        from ..network import build
+
+        return build(found.sessions)
+
+    def show(self, found: Sessions, result: Network) -> None:
+        from ..network import counts, forest
+
+        tree: Tree[Contact] = self.query_one(Tree)
+        kept = self.current.name if self.current is not None else None
+        tree.clear()
+        expand = len(result.contacts) <= EXPAND_UP_TO
+
+        def add(parent: TreeNode[Contact], node: Node) -> None:
+            if node.children:
+                branch = parent.add(_label(node.contact), data=node.contact, expand=expand)
+                for child in node.children:
+                    add(branch, child)
+            else:
+                parent.add_leaf(_label(node.contact), data=node.contact)
+
+        for root in forest(result):
+            add(tree.root, root)
+        tree.root.expand()
+        if kept is not None:
+            for line in range(tree.last_line + 1):
+                node = tree.get_node_at_line(line)
+                if node is not None and node.data is not None and node.data.name == kept:
+                    tree.cursor_line = line
+                    break
+        if not result.contacts:
+            self.status_line.update(
+                "No one yet: the people you talk to, and those they suggest, show here."
+            )
+        else:
+            self.status_line.update(counts(result) + " Enter opens, o reaches out.")
+
+    @property
+    def current(self) -> Contact | None:
+        node = self.query_one(Tree).cursor_node
+        return None if node is None else node.data
+
+    # --- acting ---------------------------------------------------------------------
+
+    @on(Tree.NodeSelected)
+    def open_person(self, event: Tree.NodeSelected[Contact]) -> None:
+        contact = event.node.data
+        if contact is None:
+            return
+        if contact.session:
+            app_of(self).open_detail(self.sessions_dir / contact.session)
+        elif contact.via_file:
+            app_of(self).open_outreach(self.sessions_dir / contact.via_file, contact.via_referral)
+
+    def action_outreach(self) -> None:
+        contact = self.current
+        if contact is None:
+            return
+        if not contact.via_file:
+            self.notify(f"No one suggested {contact.name}: there is no request to send.", timeout=4)
+            return
+        app_of(self).open_outreach(self.sessions_dir / contact.via_file, contact.via_referral)
+
+    def action_call(self) -> None:
+        contact = self.current
+        if contact is None:
+            return
+        if contact.session:
+            self.notify(f"There is a call with {contact.name} already: Enter opens it.", timeout=4)
+            return
+        if not contact.via_file:
+            return
+        app_of(self).set_up_referral(self.sessions_dir / contact.via_file, contact.via_referral)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _label(contact: Contact) -> Text:
+    # Text, not markup: a name like "[bold]" shows as typed.
+    # The status before the role: a long title is cut at the edge, the status never.
+    label = Text(contact.name, style="bold")
+    label.append(f"  {contact.status or 'unknown'}", style="italic")
+    where = ", ".join(x for x in (contact.role, contact.organisation) if x)
+    if where:
+        label.append(f"  {where}", style="dim")
+    return label

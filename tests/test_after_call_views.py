@@ -1,0 +1,433 @@
+"""The views after the call (follow-ups, outreach, the network, answers compared),
+driven by Pilot over real session files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TypeVar
+
+import icalendar
+import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Markdown, OptionList, Static, TextArea, Tree
+
+from iisession.app import IISessionApp
+from iisession.clock import ManualClock
+from iisession.compare import answers_markdown, collect
+from iisession.model import MayMention, Outreach
+from iisession.paths import resolve_folders
+from iisession.screens.compare import CompareScreen
+from iisession.screens.detail import DetailScreen
+from iisession.screens.follow_ups import FollowUpsScreen
+from iisession.screens.folder_view import FolderView
+from iisession.screens.network import NetworkScreen
+from iisession.screens.outreach import OutreachScreen
+from iisession.screens.prompts import ChoiceModal, ListChooser, TextPrompt
+from iisession.screens.setup import SetupScreen
+from iisession.screens.thank_you import ThankYouScreen
+from iisession.store import SessionStore, read_session
+from tests.test_review import type_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
+OWEN = "2026-11-04-1200-owen-pritchard.toml"
+INES = "2026-10-21-1430-ines-halvorsen.toml"
+SUNNIVA = "2026-11-18-1700-sunniva-hart.toml"
+THEO = "2026-12-03-1730-theo-marchetti.toml"
+MARISOL = "2026-10-08-1600-marisol-vance.toml"
+
+S = TypeVar("S", bound=Screen[None])
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, target)
+    return target
+
+
+def make_app(folder: Path) -> IISessionApp:
+    return IISessionApp(resolve_folders(str(folder)), clock=ManualClock(), offer_resume=False)
+
+
+async def shown(app: IISessionApp, pilot: Pilot[None], kind: type[S]) -> S:
+    """Wait until a screen of ``kind`` is up (and, for a view, has read the folder)."""
+    for _ in range(300):
+        screen = app.screen
+        if isinstance(screen, kind) and (not isinstance(screen, FolderView) or screen.loaded):
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.02)
+    raise AssertionError(f"{kind.__name__} never came up: {app.screen}")
+
+
+def status(screen: Screen[None]) -> str:
+    return str(screen.query_one("#view-status", Static).render())
+
+
+def titles(screen: FollowUpsScreen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [str(table.get_row_at(n)[2]) for n in range(table.row_count)]
+
+
+async def to_row(pilot: Pilot[None], screen: FollowUpsScreen, words: str) -> None:
+    """Move the cursor to the row whose title starts with ``words``."""
+    table = screen.query_one(DataTable)
+    target = next(n for n, title in enumerate(titles(screen)) if title.startswith(words))
+    table.move_cursor(row=target)
+    await pilot.pause()
+
+
+# --- follow-ups ------------------------------------------------------------------------
+
+
+async def test_follow_ups_list_what_is_due_and_each_is_done_from_the_list(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("f")
+        screen = await shown(app, pilot, FollowUpsScreen)
+        table = screen.query_one(DataTable)
+        rows = titles(screen)
+        assert "Send a thank-you to Sunniva Hart" in rows
+        assert "Contact Amara Nwosu (suggested by Ines Halvorsen)" in rows
+        assert "Confirm the call with Theo Marchetti" in rows
+        assert not any("Nadia" in r for r in rows)  # confirmed already
+        flags = {str(table.get_row_at(n)[2]): str(table.get_row_at(n)[1]) for n in range(len(rows))}
+        assert flags["Send a thank-you to Sunniva Hart"] == "OVERDUE"  # the call was 18 November
+        assert "overdue" in status(screen)
+
+        # The thank-you: Enter opens the note.
+        await to_row(pilot, screen, "Send a thank-you to Sunniva")
+        await pilot.press("enter")
+        await shown(app, pilot, ThankYouScreen)
+        await pilot.press("escape")
+        screen = await shown(app, pilot, FollowUpsScreen)
+
+        # A referral: Enter opens the request; F5 then c records it contacted.
+        await to_row(pilot, screen, "Contact Amara Nwosu")
+        await pilot.press("enter")
+        outreach = await shown(app, pilot, OutreachScreen)
+        assert outreach.referral.name == "Amara Nwosu"
+        await pilot.press("f5")
+        await shown(app, pilot, ChoiceModal)
+        await pilot.press("c")
+        await pilot.pause(0.1)
+        assert "contacted" in str(outreach.query_one("#draft-status", Static).render())
+        await pilot.press("escape")
+        screen = await shown(app, pilot, FollowUpsScreen)
+        await pilot.pause(0.3)  # the view reads the folder again on coming back
+        assert not any("Amara" in r for r in titles(screen))
+        amara = next(r for r in read_session(folder / INES).session.referrals if "Amara" in r.name)
+        assert amara.outreach is Outreach.CONTACTED
+        assert amara.outreach_updated is not None
+
+        # A call to confirm: Enter, then c.
+        await to_row(pilot, screen, "Confirm the call with Theo")
+        await pilot.press("enter")
+        await shown(app, pilot, ChoiceModal)
+        await pilot.press("c")
+        await pilot.pause(0.5)
+        assert read_session(folder / THEO).session.confirmed_at is not None
+        assert not any("Theo" in r for r in titles(screen))
+
+        # Keeping in touch: everything (a), then Enter and t.
+        await pilot.press("a")
+        await to_row(pilot, screen, "Keep in touch with Marisol")
+        before = read_session(folder / MARISOL).session.follow_up.last_contact
+        await pilot.press("enter")
+        await shown(app, pilot, ChoiceModal)
+        await pilot.press("t")
+        await pilot.pause(0.5)
+        after = read_session(folder / MARISOL).session.follow_up.last_contact
+        assert after is not None
+        assert before is None or after > before
+
+        # o opens the session of the highlighted item.
+        await to_row(pilot, screen, "Send a thank-you to Sunniva")
+        await pilot.press("o")
+        detail = await shown(app, pilot, DetailScreen)
+        assert detail.path.name == SUNNIVA
+        await pilot.press("escape")
+        screen = await shown(app, pilot, FollowUpsScreen)
+
+        # x writes every item as a calendar a real parser reads.
+        await pilot.press("x")
+        prompt = await shown(app, pilot, TextPrompt)
+        prompt.query_one(Input).value = str(tmp_path / "due.ics")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        calendar = icalendar.Calendar.from_ical((tmp_path / "due.ics").read_bytes())
+        summaries = {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
+        assert summaries == {item.title for item in screen.items}
+        assert "Send a thank-you to Sunniva Hart" in summaries
+
+
+async def test_a_calendar_that_cannot_be_written_is_reported(folder: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_follow_ups()
+        screen = await shown(app, pilot, FollowUpsScreen)
+        await pilot.press("x")
+        prompt = await shown(app, pilot, TextPrompt)
+        prompt.query_one(Input).value = str(blocked / "due.ics")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is screen
+        [note] = [n for n in app._notifications if "cannot be written" in n.message]
+        assert note.severity == "error"
+
+
+async def test_nothing_due_says_so(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "empty")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_follow_ups()
+        screen = await shown(app, pilot, FollowUpsScreen)
+        assert screen.query_one(DataTable).row_count == 0
+        assert status(screen).startswith("Nothing due")
+        await pilot.press("enter", "o")  # nothing highlighted: nothing happens, no error
+        assert app.screen is screen
+
+
+# --- outreach ---------------------------------------------------------------------------
+
+
+async def choose_referral(app: IISessionApp, pilot: Pilot[None], name: str) -> None:
+    chooser = await shown(app, pilot, ListChooser)
+    labels = [label for label, _ in chooser.choices]
+    target = next(n for n, label in enumerate(labels) if label.startswith(name))
+    for _ in range(target):
+        await pilot.press("down")
+    await pilot.press("enter")
+
+
+async def test_outreach_drafts_send_and_the_edited_text_is_kept(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = make_app(folder)
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_detail(folder / OWEN)
+        await shown(app, pilot, DetailScreen)
+        await pilot.press("o")
+        await choose_referral(app, pilot, "Harriet Oyelaran")
+        screen = await shown(app, pilot, OutreachScreen)
+        heading = str(screen.query_one("#draft-to", Static).render())
+        assert "To: Harriet Oyelaran" in heading
+        assert "Suggested by Owen Pritchard" in heading
+        area = screen.query_one(TextArea)
+        # Owen said he may be named: the request says who suggested the call.
+        assert area.text.startswith("Dear Harriet,")
+        assert "Owen Pritchard" in area.text
+        assert "not asking about jobs" in area.text
+        assert "30 minutes" in area.text
+        await pilot.press("f3")
+        [link] = opened
+        assert "subject=Introduction%20from%20Owen%20Pritchard" in link
+        area.move_cursor(area.document.end)
+        await type_text(pilot, "Clara")
+        await pilot.press("f4")
+        prompt = await shown(app, pilot, TextPrompt)
+        prompt.query_one(Input).value = str(tmp_path / "request.txt")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert (tmp_path / "request.txt").read_text(encoding="utf-8") == area.text
+        await pilot.press("escape")
+        await shown(app, pilot, DetailScreen)
+        saved = next(
+            r for r in read_session(folder / OWEN).session.referrals if r.name.startswith("Harr")
+        )
+        assert saved.draft.rstrip().endswith("Clara")
+        assert saved.outreach is Outreach.TO_CONTACT  # writing it is not sending it
+        # Opened again: the edited text, not a fresh draft.
+        await pilot.press("o")
+        await choose_referral(app, pilot, "Harriet Oyelaran")
+        again = await shown(app, pilot, OutreachScreen)
+        assert again.query_one(TextArea).text.rstrip().endswith("Clara")
+
+
+async def test_a_referrer_not_to_be_named_is_left_out(folder: Path) -> None:
+    app = make_app(folder)
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        source = read_session(folder / SUNNIVA).session
+        joanna = next(r for r in source.referrals if r.name == "Joanna Pike")
+        assert joanna.may_mention is MayMention.NOT_ASKED
+        app.open_outreach(folder / SUNNIVA, joanna.id)
+        screen = await shown(app, pilot, OutreachScreen)
+        text = screen.query_one(TextArea).text
+        assert "Sunniva" not in text
+        assert "not asking about jobs" in text
+        await pilot.press("f3")
+        assert "Introduction" not in opened[0]
+        # Every status, in turn, is recorded with its time.
+        for key, status_value in (("p", "meeting-planned"), ("d", "declined"), ("t", "to-contact")):
+            await pilot.press("f5")
+            await shown(app, pilot, ChoiceModal)
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            saved = next(
+                r for r in read_session(folder / SUNNIVA).session.referrals if r.id == joanna.id
+            )
+            assert saved.outreach.value == status_value
+            assert saved.outreach_updated is not None
+        # The untouched draft is not written into the file: it follows the referral.
+        assert saved.draft == ""
+
+
+async def test_outreach_on_a_session_open_elsewhere_is_refused_with_the_reason(
+    folder: Path,
+) -> None:
+    elsewhere = SessionStore(folder).open(folder / SUNNIVA)  # holds the session's lock
+    try:
+        app = make_app(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            joanna = elsewhere.session.referrals[0]
+            app.open_outreach(folder / SUNNIVA, joanna.id)
+            await pilot.pause(0.2)
+            assert not isinstance(app.screen, OutreachScreen)
+            assert any(n.title == "Read only" for n in app._notifications)
+            app.open_outreach(folder / OWEN, "no-such-referral")
+            await pilot.pause(0.1)
+            assert not isinstance(app.screen, OutreachScreen)
+            assert any("no longer in the session" in n.message for n in app._notifications)
+    finally:
+        elsewhere.close()
+
+
+# --- the network ---------------------------------------------------------------------------
+
+
+async def move_to(pilot: Pilot[None], screen: NetworkScreen, name: str) -> None:
+    tree = screen.query_one(Tree)
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
+        if node is not None and node.data is not None and node.data.name == name:
+            tree.cursor_line = line
+            await pilot.pause()
+            return
+    raise AssertionError(f"{name} is not in the tree")
+
+
+async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("w")
+        screen = await shown(app, pilot, NetworkScreen)
+        tree = screen.query_one(Tree)
+        marisol = next(n for n in tree.root.children if n.data and n.data.name == "Marisol Vance")
+        ines = next(n for n in marisol.children if n.data and n.data.name == "Ines Halvorsen")
+        assert [c.data.name for c in ines.children if c.data] == [
+            "Tobias Ferreira",
+            "Amara Nwosu",
+        ]
+        assert "met" in str(ines.label)
+        assert status(screen).startswith("People met: 4. Referrals waiting to be contacted: 3.")
+
+        # Someone suggested and not met: Enter opens the request to them.
+        await move_to(pilot, screen, "Harriet Oyelaran")
+        await pilot.press("enter")
+        outreach = await shown(app, pilot, OutreachScreen)
+        assert outreach.referral.name == "Harriet Oyelaran"
+        await pilot.press("f5")
+        await shown(app, pilot, ChoiceModal)
+        await pilot.press("c")
+        await pilot.pause(0.1)
+        await pilot.press("escape")
+        screen = await shown(app, pilot, NetworkScreen)
+        await pilot.pause(0.3)
+        assert status(screen).startswith("People met: 4. Referrals waiting to be contacted: 2.")
+
+        # Someone with a call planned: Enter opens that session.
+        await move_to(pilot, screen, "Nadia Petrakis")
+        await pilot.press("enter")
+        detail = await shown(app, pilot, DetailScreen)
+        assert "nadia" in detail.path.name
+        await pilot.press("escape")
+        screen = await shown(app, pilot, NetworkScreen)
+
+        # n sets up a call with someone suggested, linked to the referral.
+        await move_to(pilot, screen, "Joanna Pike")
+        await pilot.press("n")
+        setup = await shown(app, pilot, SetupScreen)
+        assert setup.query_one("#name", Input).value == "Joanna Pike"
+        assert setup.session.source_session == read_session(folder / SUNNIVA).session.id
+
+
+# --- answers across interviews -----------------------------------------------------------------
+
+
+async def test_answers_compared_across_interviews_and_exported(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("a")
+        screen = await shown(app, pilot, CompareScreen)
+        questions = screen.query_one(OptionList)
+        labels = [
+            str(questions.get_option_at_index(n).prompt) for n in range(questions.option_count)
+        ]
+        assert labels[0].startswith("Overview")
+        assert "The job and day-to-day" in labels
+        assert "  2x  What does a typical week look like for you?" in labels
+        # The overview first: per topic, most asked first, and never asked.
+        overview = screen.query_one(Markdown).source
+        assert overview.startswith("# Questions across interviews")
+        assert "Never asked yet" in overview
+
+        # One question: every answer, with who, where and when.
+        await pilot.press("down")
+        await pilot.pause(0.2)
+        typical = screen.query_one(Markdown).source
+        sessions = [(p.name, read_session(p).session) for p in sorted(folder.glob("*.toml"))]
+        assert typical == answers_markdown(collect(sessions)["day.typical-week"])
+        assert "Owen Pritchard" in typical
+
+        # Filter by words; Escape clears it.
+        await pilot.press("slash")
+        await type_text(pilot, "decisions")
+        shown_now = [
+            str(questions.get_option_at_index(n).prompt) for n in range(questions.option_count)
+        ]
+        assert all("decisions" in label.casefold() for label in shown_now if "  " in label)
+        assert any("decisions" in label for label in shown_now)
+        await pilot.press("enter")  # back to the list
+        assert screen.focused is questions
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert questions.option_count == len(labels)
+
+        # Export what is shown.
+        questions.highlighted = labels.index("  2x  What does a typical week look like for you?")
+        await pilot.pause(0.1)
+        await pilot.press("x")
+        prompt = await shown(app, pilot, TextPrompt)
+        assert prompt.query_one(Input).value.endswith(".md")
+        prompt.query_one(Input).value = str(tmp_path / "week.md")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert (tmp_path / "week.md").read_text(encoding="utf-8") == typical
+
+
+async def test_no_calls_yet_compare_and_network_say_so(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "empty")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_compare()
+        screen = await shown(app, pilot, CompareScreen)
+        assert status(screen).startswith("No calls held yet")
+        await pilot.press("escape")
+        app.open_network()
+        network = await shown(app, pilot, NetworkScreen)
+        assert status(network).startswith("No one yet")
+        await pilot.press("enter", "o", "n")
+        assert app.screen is network
