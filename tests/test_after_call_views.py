@@ -20,8 +20,8 @@ from iisession.model import MayMention, Outreach
 from iisession.paths import resolve_folders
 from iisession.screens.compare import CompareScreen
 from iisession.screens.detail import DetailScreen
-from iisession.screens.follow_ups import FollowUpsScreen
 from iisession.screens.folder_view import FolderView
+from iisession.screens.follow_ups import FollowUpsScreen
 from iisession.screens.network import NetworkScreen
 from iisession.screens.outreach import OutreachScreen
 from iisession.screens.prompts import ChoiceModal, ListChooser, TextPrompt

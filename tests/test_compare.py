@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from iisession.compare import collect, find, question_key
+from iisession.compare import collect, find, question_key, tally
 from iisession.model import EventKind, Person, Question, Session, SessionState, TimelineEvent
 from iisession.store import read_session
 
@@ -60,7 +60,9 @@ def test_own_questions_match_by_text_whatever_the_case_and_spacing() -> None:
     [entry] = asked.values()
     assert entry.key == question_key(sessions[0][1].questions[0])
     assert [a.answer for a in entry.answers] == ["Walks.", "Four-day weeks."]
-    assert find(asked, "burnout") == [entry]
+    [counted] = find(tally(asked), "burnout")
+    assert (counted.key, counted.times_asked, counted.prepared) == (entry.key, 2, 2)
+    assert counted.text == "How do you  handle burnout?"  # as first worded
 
 
 def test_coverage_per_topic_and_never_asked() -> None:
@@ -88,3 +90,26 @@ def test_ambiguous_or_unknown_questions_and_output_file(tmp_path: Path) -> None:
     done = run("day.typical-week", "-o", str(target))
     assert done.returncode == 0
     assert target.read_text("utf-8").startswith("# What does a typical week look like for you?")
+
+
+def test_a_screen_shows_only_the_latest_answers_and_says_so() -> None:
+    def call(n: int) -> tuple[str, Session]:
+        start = dt.datetime(2026, 11, n, 10, tzinfo=dt.UTC)
+        s = Session(
+            person=Person(name=f"Person {n}"),
+            state=SessionState.ENDED,
+            timeline=[TimelineEvent(EventKind.STARTED, start)],
+            questions=[Question("Why?", topic="own", asked_at=start, answer=f"Answer {n}.")],
+        )
+        return (f"{n}.toml", s)
+
+    [entry] = collect([call(n) for n in (1, 2, 3)]).values()
+    from iisession.compare import answers_markdown
+
+    full = answers_markdown(entry)
+    assert all(f"Answer {n}." in full for n in (1, 2, 3))
+    latest = answers_markdown(entry, latest=2)
+    assert "Answer 1." not in latest
+    assert "Answer 2." in latest
+    assert "Answer 3." in latest
+    assert "The latest 2 of 3 answers; the export has them all." in latest

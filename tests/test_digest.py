@@ -1,7 +1,8 @@
-"""Digests: the index's copy of what the follow-ups, the network and the comparison read.
+"""What the index keeps for the views after the call: a digest of each session (the
+follow-ups, the network) and a row per question (the comparison).
 
-Each check compares answers from digests with answers from the full files, so
-a field the views need and the digest dropped cannot go unnoticed.
+Each check compares what the index answers with what the full files answer,
+so a field a view needs and the index dropped cannot go unnoticed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from iisession import compare, network, todo
 from iisession.codec import dumps
 from iisession.digest import decode, digest, encode
-from iisession.index import SessionIndex, read_sessions
+from iisession.index import SessionIndex, read_comparison, read_sessions
 from iisession.model import Outreach, Person, Referral, Session, utc_now
 from iisession.store import SessionStore, read_session
 from tests.factories import make_session
@@ -36,14 +37,18 @@ def full(folder: Path) -> list[tuple[str, Session]]:
 
 
 def views(pairs: list[tuple[str, Session]]) -> tuple[object, ...]:
-    """Everything the three views show, as plain values."""
-    asked = compare.collect(pairs)
+    """Everything the follow-ups and the network show, as plain values."""
     return (
         [item.to_json(NOW) for item in todo.due_items(pairs, 6)],
         network.as_text(network.build(pairs)),
         network.as_csv(network.build(pairs)),
-        {key: (a.text, a.topic, a.answers) for key, a in asked.items()},
     )
+
+
+def compared(source: compare.Comparison) -> tuple[object, ...]:
+    """Everything the comparison shows: the counts, and every answer to every question."""
+    tallies = source.tally()
+    return tallies, {key: source.answers(key) for key in tallies}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,8 +60,8 @@ def test_a_digest_reads_back_as_the_session_less_its_long_texts(session: Session
     assert back.key_points == []
     assert back.preparation.research == ""
     assert len(back.timeline) <= 2
+    assert back.questions == []  # kept in the index's own table
     # What the views read is all there.
-    assert back.questions == session.questions
     assert [(r.id, r.name, r.outreach, r.session_id) for r in back.referrals] == [
         (r.id, r.name, r.outreach, r.session_id) for r in session.referrals
     ]
@@ -83,6 +88,9 @@ def test_the_views_from_digests_equal_the_views_from_the_files(tmp_path: Path) -
     assert [name for name, _ in found.sessions] == [name for name, _ in full(folder)]
     assert views(found.sessions) == views(full(folder))
     assert "Ben Okafor" in views(found.sessions)[1]
+    indexed = read_comparison(SessionIndex(folder, tmp_path / "cache"))
+    assert compared(indexed.comparison) == compared(compare.FromSessions(full(folder)))
+    assert indexed.comparison.answers("day.typical-week") is not None
 
 
 def test_a_save_recorded_in_the_index_updates_its_digest(tmp_path: Path) -> None:
@@ -127,6 +135,9 @@ def test_without_a_usable_cache_every_file_is_read(tmp_path: Path) -> None:
     assert "every file was read" in found.note
     assert [p.file for p in found.problems] == ["2026-01-01-0000-broken.toml"]
     assert views(found.sessions) == views(full(folder))
+    fallback = read_comparison(SessionIndex(folder, blocked))
+    assert "every file was read" in fallback.note
+    assert compared(fallback.comparison) == compared(compare.FromSessions(full(folder)))
 
 
 def test_practice_and_planned_sessions_keep_what_the_views_need(tmp_path: Path) -> None:

@@ -59,6 +59,8 @@ def answers(ix: SessionIndex) -> tuple[object, ...]:
         ix.problems(),
         found,
         ix.digests(),
+        ix.tally(),
+        {key: ix.answers(key) for key in ix.tally()},
     )
 
 

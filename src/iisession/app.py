@@ -24,7 +24,7 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from .bank import Bank
     from .clock import Clock
-    from .index import Listing, Progress, SessionIndex, Sessions
+    from .index import Compared, Listing, Progress, SessionIndex, Sessions
     from .model import Session
     from .store import Fingerprint, SessionFile, SessionStore
     from .summary import Summary
@@ -629,6 +629,12 @@ class IISessionApp(App[None]):
         from .index import read_sessions
 
         return read_sessions(self.index, progress)
+
+    def read_comparison(self, progress: Progress | None = None) -> Compared:
+        """Questions and answers across the calls held, through the index (any thread)."""
+        from .index import read_comparison
+
+        return read_comparison(self.index, progress)
 
     def open_follow_ups(self) -> None:
         from .screens.follow_ups import FollowUpsScreen

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .document import json_document, to_markdown
-from .index import Listing, Progress, SessionIndex, read_listing
+from .index import Listing, Problem, Progress, SessionIndex, read_listing
 from .lookup import UnknownSession, resolve
 from .paths import Folders
 from .store import SessionFileError, read_session
@@ -127,19 +127,24 @@ def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
     return 0
 
 
+def _skipped(command: str, note: str, problems: Sequence[Problem]) -> None:
+    """Name on stderr what could not be used, and why."""
+    if note:
+        print(f"iisession {command}: {note}", file=sys.stderr)
+    for problem in problems:
+        print(
+            safe(f"iisession {command}: skipped {problem.file}: {problem.reason}"),
+            file=sys.stderr,
+        )
+
+
 def _read_all(folders: Folders, command: str) -> list[tuple[str, Session]]:
     """Every readable session (through the index) by file name; the others named
     on stderr."""
     from .index import read_sessions
 
     found = read_sessions(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
-    if found.note:
-        print(f"iisession {command}: {found.note}", file=sys.stderr)
-    for problem in found.problems:
-        print(
-            safe(f"iisession {command}: skipped {problem.file}: {problem.reason}"),
-            file=sys.stderr,
-        )
+    _skipped(command, found.note, found.problems)
     return found.sessions
 
 
@@ -207,11 +212,14 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
 def cmd_compare(folders: Folders, words: str, output: str) -> int:
     """Answers to one question across interviews, or how often each was asked (Markdown)."""
     from .bank import OWN_TOPIC, TOPICS, load_bank
-    from .compare import answers_markdown, collect, coverage_markdown, find
+    from .compare import answers_markdown, coverage_markdown, find
+    from .index import read_comparison
 
-    asked = collect(_read_all(folders, "compare"))
+    compared = read_comparison(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
+    _skipped("compare", compared.note, compared.problems)
+    tallies = compared.comparison.tally()
     if words.strip():
-        matches = find(asked, words)
+        matches = find(tallies, words)
         if len(matches) != 1:
             listed = "\n".join(f"  {m.key}: {m.text}" for m in matches[:15])
             message = (
@@ -221,13 +229,17 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
             )
             print(safe(f"iisession compare: {message}"), file=sys.stderr)
             return 1
-        text = answers_markdown(matches[0])
+        entry = compared.comparison.answers(matches[0].key)
+        if entry is None:  # changed on disk between the two reads
+            print(f"iisession compare: {words!r} is no longer in any session.", file=sys.stderr)
+            return 1
+        text = answers_markdown(entry)
     else:
         warnings: list[str] = []
         bank = load_bank(folders.config, warnings)
         for warning in warnings:
             print(f"iisession: {warning}", file=sys.stderr)
-        text = coverage_markdown(asked, bank, [*TOPICS, OWN_TOPIC])
+        text = coverage_markdown(tallies, bank, [*TOPICS, OWN_TOPIC])
     return _emit("compare", text, output, "Wrote the comparison")
 
 

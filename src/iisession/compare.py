@@ -2,6 +2,11 @@
 
 A question is the same across sessions when it has the same bank id, or (for
 one's own questions) the same text, ignoring case, spacing and the final "?".
+
+Two sources give the same answers: the index (one row per question of each
+call held, so one question's answers are one query at any number of
+sessions), and, without a usable index, the sessions themselves (``collect``).
+Both take their rows from ``question_rows``.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .bank import Bank, BankQuestion, topic_label
 from .document import escape
@@ -33,7 +39,7 @@ class Answer:
 
 @dataclass
 class Asked:
-    """One question across all sessions."""
+    """One question across all sessions, with every answer, oldest call first."""
 
     key: str
     text: str
@@ -45,46 +51,94 @@ class Asked:
         return sum(a.asked for a in self.answers)
 
 
-def _held(sessions: Iterable[tuple[str, Session]]) -> list[tuple[str, Session]]:
+@dataclass
+class Tally:
+    """One question across all sessions, counted: the lists need no answers."""
+
+    key: str
+    text: str
+    """As worded in the oldest call it was prepared for."""
+    topic: str
+    times_asked: int = 0
+    prepared: int = 0
+    """Calls it was prepared for, asked or not."""
+
+
+class Comparison(Protocol):
+    """Where the questions and answers come from (the index, or the sessions)."""
+
+    def tally(self) -> dict[str, Tally]: ...
+
+    def answers(self, key: str) -> Asked | None: ...
+
+
+def held(session: Session) -> bool:
+    """A call that took place (not a practice run, not only planned)."""
+    return (
+        not session.practice
+        and session.state is not SessionState.PLANNED
+        and session.started_at is not None
+    )
+
+
+def held_at(session: Session) -> dt.datetime:
+    return session.started_at or session.created
+
+
+def question_rows(session: Session) -> list[tuple[str, str, str, bool, str]]:
+    """(key, text, topic, asked, answer) of each question of a call held; none for
+    any other session."""
+    if not held(session):
+        return []
     return [
-        (f, s)
-        for f, s in sessions
-        if not s.practice and s.state is not SessionState.PLANNED and s.started_at is not None
+        (question_key(q), q.text, q.topic, q.asked, q.answer.strip()) for q in session.questions
     ]
 
 
 def collect(sessions: Iterable[tuple[str, Session]]) -> dict[str, Asked]:
     """Every question of the calls held, with each session's answer, oldest first."""
     found: dict[str, Asked] = {}
-    for file, s in sorted(_held(sessions), key=lambda item: item[1].started_at or item[1].created):
-        when = s.started_at or s.created
-        for q in s.questions:
-            key = question_key(q)
-            entry = found.setdefault(key, Asked(key, q.text, q.topic))
+    calls = [(f, s) for f, s in sessions if held(s)]
+    for file, s in sorted(calls, key=lambda item: held_at(item[1])):
+        for key, text, topic, asked, answer in question_rows(s):
+            entry = found.setdefault(key, Asked(key, text, topic))
             entry.answers.append(
-                Answer(
-                    s.person.name,
-                    s.person.organisation,
-                    when,
-                    file,
-                    q.asked,
-                    q.answer.strip(),
-                )
+                Answer(s.person.name, s.person.organisation, held_at(s), file, asked, answer)
             )
     return found
 
 
-def find(asked: dict[str, Asked], words: str) -> list[Asked]:
+def tally(asked: dict[str, Asked]) -> dict[str, Tally]:
+    return {
+        key: Tally(key, a.text, a.topic, a.times_asked, len(a.answers)) for key, a in asked.items()
+    }
+
+
+class FromSessions:
+    """A comparison over sessions read in full (when the index cannot be used)."""
+
+    def __init__(self, sessions: Iterable[tuple[str, Session]]) -> None:
+        self.asked = collect(sessions)
+
+    def tally(self) -> dict[str, Tally]:
+        return tally(self.asked)
+
+    def answers(self, key: str) -> Asked | None:
+        return self.asked.get(key)
+
+
+def find(tallies: dict[str, Tally], words: str) -> list[Tally]:
     """The questions a bank id or some words point to."""
     words = words.strip()
-    if words in asked:
-        return [asked[words]]
+    if words in tallies:
+        return [tallies[words]]
     wanted = words.casefold().split()
-    return [a for a in asked.values() if wanted and all(w in a.text.casefold() for w in wanted)]
+    return [t for t in tallies.values() if wanted and all(w in t.text.casefold() for w in wanted)]
 
 
-def answers_markdown(entry: Asked, tz: dt.tzinfo | None = None) -> str:
-    """Every answer to one question, side by side with who, where and when."""
+def answers_markdown(entry: Asked, tz: dt.tzinfo | None = None, latest: int = 0) -> str:
+    """Every answer to one question, side by side with who, where and when; with
+    ``latest``, only that many of the most recent (a screen cannot show thousands)."""
     lines = [f"# {escape(entry.text)}", ""]
     given = [a for a in entry.answers if a.asked or a.answer]
     lines.append(
@@ -92,6 +146,9 @@ def answers_markdown(entry: Asked, tz: dt.tzinfo | None = None) -> str:
         f" ({topic_label(entry.topic)})."
     )
     lines.append("")
+    if latest and len(given) > latest:
+        lines += [f"The latest {latest} of {len(given)} answers; the export has them all.", ""]
+        given = given[-latest:]
     for a in given:
         who = escape(a.person or "(no name)") + (
             f", {escape(a.organisation)}" if a.organisation else ""
@@ -112,42 +169,42 @@ class Topic:
     """One topic's questions: those asked (most first), and bank questions never asked."""
 
     topic: str
-    asked: list[Asked]
+    asked: list[Tally]
     never: list[BankQuestion]
 
 
-def by_topic(asked: dict[str, Asked], bank: Bank, topics: Sequence[str]) -> list[Topic]:
+def by_topic(tallies: dict[str, Tally], bank: Bank, topics: Sequence[str]) -> list[Topic]:
     """Per topic (in the order given, then any other topic found in the sessions):
     the questions asked, most asked first, and the bank questions never asked.
     A question prepared but never asked counts under "never asked" if it is in
     the bank, and as asked 0 times if it is one's own."""
-    order = list(topics) + sorted({e.topic for e in asked.values()} - set(topics))
+    order = list(topics) + sorted({t.topic for t in tallies.values()} - set(topics))
     found = []
     for topic in order:
         entries = [
-            e
-            for e in asked.values()
-            if e.topic == topic and (e.times_asked or e.key not in bank.by_id)
+            t
+            for t in tallies.values()
+            if t.topic == topic and (t.times_asked or t.key not in bank.by_id)
         ]
-        entries.sort(key=lambda e: (-e.times_asked, e.text.casefold()))
+        entries.sort(key=lambda t: (-t.times_asked, t.text.casefold()))
         never = [
             q
             for q in bank.by_id.values()
-            if q.topic == topic and (q.id not in asked or not asked[q.id].times_asked)
+            if q.topic == topic and (q.id not in tallies or not tallies[q.id].times_asked)
         ]
         if entries or never:
             found.append(Topic(topic, entries, never))
     return found
 
 
-def coverage_markdown(asked: dict[str, Asked], bank: Bank, topics: Sequence[str]) -> str:
+def coverage_markdown(tallies: dict[str, Tally], bank: Bank, topics: Sequence[str]) -> str:
     """Per topic: the questions answered most and least, and bank questions never asked."""
     lines = ["# Questions across interviews", ""]
-    for group in by_topic(asked, bank, topics):
+    for group in by_topic(tallies, bank, topics):
         lines += [f"## {topic_label(group.topic)}", ""]
-        for e in group.asked:
-            calls = f"{e.times_asked} call{'' if e.times_asked == 1 else 's'}"
-            lines.append(f"- {escape(e.text)} (`{e.key}`): asked in {calls}")
+        for t in group.asked:
+            calls = f"{t.times_asked} call{'' if t.times_asked == 1 else 's'}"
+            lines.append(f"- {escape(t.text)} (`{t.key}`): asked in {calls}")
         if group.never:
             lines += ["", f"Never asked yet ({len(group.never)}):", ""]
             lines += [f"- {escape(q.text)} (`{q.id}`)" for q in group.never]

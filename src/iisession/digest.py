@@ -1,10 +1,11 @@
-"""A session's digest: the parts the follow-ups, the network and the comparison read.
+"""A session's digest: the parts the follow-ups and the network read.
 
 The index keeps one per session, so those views read compact JSON instead of
-parsing every TOML file (at 10,000 sessions, about 2 s instead of 15 to 20 s).
-A digest is the session without its long texts (notes, key points,
-preparation, drafts) and with only the two timeline events they use; it goes
-through the codec both ways, so it is checked like a file.
+parsing every TOML file. A digest is the session without its long texts
+(notes, key points, preparation, drafts), without its questions (the index
+keeps those in a table of their own, for the comparison) and with only the two
+timeline events the views use. It goes through the codec both ways, so it is
+checked like a file.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _TIME = "$t"
 
 
 def digest(session: Session) -> Session:
-    """The session as the follow-ups, network and comparison need it."""
+    """The session as the follow-ups and the network need it."""
     started = [e for e in session.timeline if e.kind is EventKind.STARTED][:1]
     ended = [e for e in session.timeline if e.kind is EventKind.ENDED][-1:]
     return dataclasses.replace(
@@ -29,6 +30,7 @@ def digest(session: Session) -> Session:
         preparation=Preparation(),
         follow_up=dataclasses.replace(session.follow_up, thank_you_draft=""),
         timeline=started + ended,
+        questions=[],
         key_points=[],
         referrals=[dataclasses.replace(r, draft="") for r in session.referrals],
         notes="",

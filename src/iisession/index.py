@@ -11,6 +11,7 @@ one SQLite cannot read, is thrown away and rebuilt. Losing it costs only time.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import itertools
 import os
@@ -24,12 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .compare import Asked, Comparison, Tally
     from .model import Session
 from .atomic import describe_os_error as describe
 from .naming import SUFFIX
 from .summary import SEARCH_FIELDS, Summary, search_texts, summarise
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
 
 PARALLEL_FROM = 200
@@ -163,9 +165,12 @@ def _entry(session: Session, name: str) -> tuple[Any, ...]:
     )
 
 
-Read = tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...], str]
+QuestionRow = tuple[str, str, str, bool, str]
+"""(key, text, topic, asked, answer): see ``compare.question_rows``."""
+
+Read = tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...], str, list[QuestionRow]]
 """What the index keeps of one file: (name, stamp, problem or None, summary
-columns, search texts, digest)."""
+columns, search texts, digest, question rows)."""
 
 
 def read_for_index(path_text: str) -> Read:
@@ -173,6 +178,7 @@ def read_for_index(path_text: str) -> Read:
 
     Module level and picklable: the first build runs it in worker processes.
     """
+    from .compare import question_rows
     from .digest import encode
     from .store import SessionFileError, read_session
 
@@ -183,7 +189,7 @@ def read_for_index(path_text: str) -> Read:
         before = _stamp(os.stat(path))
     except FileNotFoundError:
         if not os.path.islink(path):
-            return (path.name, (-1, -1, -1, -1), GONE, (), (), "")
+            return (path.name, (-1, -1, -1, -1), GONE, (), (), "", [])
         before = _stamp(os.lstat(path))  # a link to nothing: listed with the reason
     except OSError:
         before = (-1, -1, -1, -1)
@@ -198,12 +204,13 @@ def read_for_index(path_text: str) -> Read:
             _entry(loaded.session, path.name),
             search_texts(loaded.session),
             encode(loaded.session, as_read=True),
+            question_rows(loaded.session),
         )
     except SessionFileError as error:
-        return (path.name, before, error.reason, (), (), "")
+        return (path.name, before, error.reason, (), (), "", [])
     except Exception as error:  # one odd file must never stop the rest
         problem = f"cannot be read: {type(error).__name__}: {error}"
-        return (path.name, before, problem, (), (), "")
+        return (path.name, before, problem, (), (), "", [])
 
 
 def _stamp(st: os.stat_result) -> Stamp:
@@ -387,6 +394,17 @@ CREATE TABLE IF NOT EXISTS files (
     {", ".join(f"{c} {'TEXT' if c in TEXT_COLUMNS else 'INTEGER'}" for c in SUMMARY_COLUMNS)}
 );
 CREATE INDEX IF NOT EXISTS files_newest ON files (when_utc DESC, name DESC);
+CREATE TABLE IF NOT EXISTS questions (
+    file INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    asked INTEGER NOT NULL,
+    answer TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS questions_by_key ON questions (key);
+CREATE INDEX IF NOT EXISTS questions_by_file ON questions (file);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     {", ".join(SEARCH_FIELDS)},
     tokenize = "unicode61 remove_diacritics 2"
@@ -510,7 +528,7 @@ class SessionIndex:
 
     @staticmethod
     def _reset(db: sqlite3.Connection) -> None:
-        for table in ("fts", "files", "meta"):
+        for table in ("fts", "questions", "files", "meta"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _discard_file(self) -> None:
@@ -584,6 +602,7 @@ class SessionIndex:
         if gone:
             db.execute("BEGIN")
             db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in gone])
+            db.executemany("DELETE FROM questions WHERE file = ?", [(r,) for r in gone])
             db.executemany("DELETE FROM files WHERE rowid = ?", [(r,) for r in gone])
             db.execute("COMMIT")
             report.removed = len(gone)
@@ -597,7 +616,9 @@ class SessionIndex:
             return report
         # Names that are not UTF-8 cannot be stored or shown as they are: listed
         # as unreadable, with what to do, and never read.
-        named = [(n, on_disk[n], NOT_UTF8_NAME, (), (), "") for n in stale if n in undecodable]
+        named: list[Read] = [
+            (n, on_disk[n], NOT_UTF8_NAME, (), (), "", []) for n in stale if n in undecodable
+        ]
         paths = [str(self.sessions_dir / name) for name in stale if name not in undecodable]
         cores = workers if workers is not None else (os.cpu_count() or 1)
         if len(paths) >= PARALLEL_FROM and cores > 1:
@@ -627,11 +648,11 @@ class SessionIndex:
     ) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
-            for name, stamp, problem, entry, texts, digest in results:
+            for name, stamp, problem, entry, texts, digest, questions in results:
                 if problem == GONE:
                     self._drop(db, name)
                     continue
-                self._put(db, name, stamp, problem, entry, texts, digest)
+                self._put(db, name, stamp, problem, entry, texts, digest, questions)
                 report.read.append(name)
                 if problem is not None:
                     report.unreadable += 1
@@ -649,6 +670,7 @@ class SessionIndex:
         row = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()
         if row is not None:
             db.execute("DELETE FROM fts WHERE rowid = ?", row)
+            db.execute("DELETE FROM questions WHERE file = ?", row)
             db.execute("DELETE FROM files WHERE rowid = ?", row)
 
     @staticmethod
@@ -660,6 +682,7 @@ class SessionIndex:
         entry: Sequence[Any],
         texts: Sequence[str],
         digest: str,
+        questions: Sequence[QuestionRow],
     ) -> None:
         SessionIndex._drop(db, name)
         values = tuple(entry) if problem is None else (None,) * len(SUMMARY_COLUMNS)
@@ -675,6 +698,10 @@ class SessionIndex:
                 f"VALUES (?, {', '.join('?' * len(SEARCH_FIELDS))})",
                 (cursor.lastrowid, *texts),
             )
+            db.executemany(
+                "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(cursor.lastrowid, n, *row) for n, row in enumerate(questions)],
+            )
 
     def record(self, path: Path, session: Session, stamp: Stamp) -> None:
         """Index a session the app has just written (so the next search finds it).
@@ -682,6 +709,7 @@ class SessionIndex:
         ``stamp`` is the file's as it was written: if anything changes the
         file after that, the next refresh reads it again.
         """
+        from .compare import question_rows
         from .digest import encode
 
         def work(db: sqlite3.Connection) -> None:
@@ -695,6 +723,7 @@ class SessionIndex:
                     _entry(session, path.name),
                     search_texts(session),
                     encode(session),
+                    question_rows(session),
                 )
                 db.execute("COMMIT")
             except BaseException:
@@ -781,6 +810,50 @@ class SessionIndex:
                     found.append((name, read_session(self.sessions_dir / name).session))
         return found
 
+    def tally(self) -> dict[str, Tally]:
+        """Every question of the calls held, counted (see ``compare.Tally``)."""
+        from .compare import Tally
+
+        def work(db: sqlite3.Connection) -> list[tuple[str, str, str, int]]:
+            # Oldest call first, as ``compare.collect``: a question keeps the
+            # wording of the first call it was prepared for. (Counting here, not
+            # in SQL: a window function over the join is three times slower.)
+            return db.execute(
+                "SELECT q.key, q.text, q.topic, q.asked FROM questions AS q "
+                "JOIN files AS f ON f.rowid = q.file "
+                "ORDER BY f.when_utc, f.name, q.position"
+            ).fetchall()
+
+        found: dict[str, Tally] = {}
+        for key, text, topic, asked in self._with_retry(work):
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = Tally(key, text, topic)
+            entry.prepared += 1
+            entry.times_asked += bool(asked)
+        return found
+
+    def answers(self, key: str) -> Asked | None:
+        """Every answer to one question, oldest call first."""
+        from .compare import Answer, Asked
+
+        def work(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            return db.execute(
+                "SELECT q.text, q.topic, q.asked, q.answer, f.when_utc, f.name, f.person, "
+                "f.organisation FROM questions AS q JOIN files AS f ON f.rowid = q.file "
+                "WHERE q.key = ? ORDER BY f.when_utc, f.name, q.position",
+                (key,),
+            ).fetchall()
+
+        rows = self._with_retry(work)
+        if not rows:
+            return None
+        entry = Asked(key, rows[0][0], rows[0][1])
+        for _, _, asked, answer, when, name, person, organisation in rows:
+            moment = dt.datetime.fromisoformat(when)
+            entry.answers.append(Answer(person, organisation, moment, name, bool(asked), answer))
+        return entry
+
     def problems(self) -> list[Problem]:
         def work(db: sqlite3.Connection) -> list[Problem]:
             rows = db.execute(
@@ -863,24 +936,49 @@ class Sessions:
 
 def read_sessions(index: SessionIndex, progress: Progress | None = None) -> Sessions:
     """Every session's digest through the index, brought up to date first; for
-    the follow-ups, the network and the comparison. Without a usable index,
-    every file is read directly."""
+    the follow-ups and the network. Without a usable index, every file is read
+    directly."""
     try:
         index.refresh(progress)
         return Sessions(index.digests(), index.problems())
     except IndexUnavailable as error:
-        note = f"The index is off, so every file was read: {error}"
+        return _read_directly(index.sessions_dir, error)
+
+
+def _read_directly(folder: Path, error: IndexUnavailable) -> Sessions:
     from .store import SessionStore
 
     try:
-        loaded, problems = SessionStore(index.sessions_dir).scan()
-    except OSError as error:
-        raise FolderUnreadable(index.sessions_dir, describe(error)) from None
+        loaded, problems = SessionStore(folder).scan()
+    except OSError as failure:
+        raise FolderUnreadable(folder, describe(failure)) from None
     return Sessions(
         [(item.path.name, item.session) for item in loaded],
         [Problem(p.path.name, p.reason) for p in problems],
-        note,
+        f"The index is off, so every file was read: {error}",
     )
+
+
+@dataclass
+class Compared:
+    """Questions and answers across the calls held, and the files left out."""
+
+    comparison: Comparison
+    problems: list[Problem]
+    note: str = ""
+
+
+def read_comparison(index: SessionIndex, progress: Progress | None = None) -> Compared:
+    """The comparison through the index, brought up to date first (one question's
+    answers are then one query); without a usable index, from every file."""
+    from .compare import FromSessions
+
+    try:
+        index.refresh(progress)
+        return Compared(index, index.problems())
+    except IndexUnavailable as error:
+        found = _read_directly(index.sessions_dir, error)
+    return Compared(FromSessions(found.sessions), found.problems, found.note)
 
 
 def read_listing(index: SessionIndex, progress: Progress | None = None) -> Listing:

@@ -20,12 +20,17 @@ from .folder_view import FolderView
 
 if TYPE_CHECKING:
     from ..bank import Bank
-    from ..compare import Asked
-    from ..index import Sessions
+    from ..compare import Comparison, Tally
+    from ..index import Compared, Progress
 
 OVERVIEW = "*overview"
 NEVER = "never:"
 FILTER_PAUSE = 0.12
+SHOWN_ANSWERS = 50
+"""Answers to one question shown at most (the latest); an export has them all."""
+HIGHLIGHT_PAUSE = 0.1
+"""Seconds a question stays highlighted before its answers are drawn (arrowing
+through the list draws only where it stops)."""
 
 
 class CompareScreen(FolderView):
@@ -54,9 +59,11 @@ questions match by their words.
 
     def __init__(self) -> None:
         super().__init__()
-        self.asked: dict[str, Asked] = {}
+        self.tallies: dict[str, Tally] = {}
+        self.comparison: Comparison | None = None
         self.markdown = ""
         self._filter_timer: Timer | None = None
+        self._answers_timer: Timer | None = None
         self._bank: Bank | None = None
 
     def compose(self) -> ComposeResult:
@@ -83,20 +90,20 @@ questions match by their words.
 
     # --- reading and showing ------------------------------------------------------------
 
-    def compute(self, found: Sessions) -> dict[str, Asked]:
-        from ..compare import collect
+    def read(self, progress: Progress) -> Compared:
+        return app_of(self).read_comparison(progress)
 
-        return collect(found.sessions)
+    def compute(self, found: Compared) -> dict[str, Tally]:
+        return found.comparison.tally()
 
-    def show(self, found: Sessions, result: dict[str, Asked]) -> None:
-        self.asked = result
+    def show(self, found: Compared, result: dict[str, Tally]) -> None:
+        self.comparison = found.comparison
+        self.tallies = result
         self.fill()
-        calls = len({a.file for entry in result.values() for a in entry.answers})
-        asked = sum(1 for e in result.values() if e.times_asked)
+        asked = sum(1 for t in result.values() if t.times_asked)
         self.status_line.update(
-            f"{asked} question{'' if asked == 1 else 's'} asked across {calls} "
-            f"call{'' if calls == 1 else 's'} · x exports what is shown"
-            if calls
+            f"{asked} question{'' if asked == 1 else 's'} asked · x exports what is shown"
+            if result
             else "No calls held yet: answers show here once you have asked questions."
         )
 
@@ -114,7 +121,7 @@ questions match by their words.
         options: list[Option] = []
         if not words:
             options.append(Option(Text("Overview: every question by topic", "bold"), id=OVERVIEW))
-        for group in by_topic(self.asked, self.bank, [*TOPICS, OWN_TOPIC]):
+        for group in by_topic(self.tallies, self.bank, [*TOPICS, OWN_TOPIC]):
             lines = [
                 Option(Text(f"{e.times_asked:>3}x  {e.text}"), id=e.key)
                 for e in group.asked
@@ -152,9 +159,14 @@ questions match by their words.
         return questions.get_option_at_index(questions.highlighted).id
 
     @on(OptionList.OptionHighlighted, "#questions")
+    def highlighted(self) -> None:
+        if self._answers_timer is not None:
+            self._answers_timer.stop()
+        self._answers_timer = self.set_timer(HIGHLIGHT_PAUSE, self.show_answers)
+
     def show_answers(self) -> None:
         from ..bank import topic_label
-        from ..compare import answers_markdown, coverage_markdown
+        from ..compare import coverage_markdown
         from ..document import escape
 
         key = self._highlighted_id()
@@ -163,7 +175,7 @@ questions match by their words.
         elif key == OVERVIEW:
             from ..bank import OWN_TOPIC, TOPICS
 
-            text = coverage_markdown(self.asked, self.bank, [*TOPICS, OWN_TOPIC])
+            text = coverage_markdown(self.tallies, self.bank, [*TOPICS, OWN_TOPIC])
         elif key.startswith(NEVER):
             q = self.bank.by_id[key.removeprefix(NEVER)]
             text = (
@@ -172,11 +184,24 @@ questions match by their words.
                 "from the question bank (b on the start screen).\n"
             )
         else:
-            text = answers_markdown(self.asked[key])
+            text = self.answers_text(key)
         if text != self.markdown:
             self.markdown = text
             self.query_one("#answers-text", Markdown).update(text)
             self.query_one("#answers").scroll_home(animate=False)
+
+    def answers_text(self, key: str, latest: int = SHOWN_ANSWERS) -> str:
+        from ..compare import answers_markdown
+        from ..index import IndexUnavailable
+
+        assert self.comparison is not None
+        try:
+            entry = self.comparison.answers(key)
+        except IndexUnavailable as error:
+            return f"# Cannot be shown\n\nThe index cannot be read just now: {error}.\n"
+        if entry is None:
+            return "# No longer asked\n\nThe sessions changed: Escape and come back.\n"
+        return answers_markdown(entry, latest=latest)
 
     # --- filter ---------------------------------------------------------------------------
 
@@ -222,10 +247,15 @@ questions match by their words.
         if key == OVERVIEW:
             name = "iisession-questions.md"
         else:
-            entry = self.asked.get(key)
+            entry = self.tallies.get(key)
             text = entry.text if entry else key.removeprefix(NEVER)
             name = f"iisession-answers-{slugify(text)[:40].rstrip('-')}.md"
-        markdown = self.markdown
+        # What is shown, but every answer (the screen shows the latest few hundred).
+        markdown = (
+            self.markdown
+            if key == OVERVIEW or key.startswith(NEVER)
+            else (self.answers_text(key, latest=0))
+        )
 
         def chosen(value: str | None) -> None:
             if value and value.strip():

@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from . import app_of
 
 if TYPE_CHECKING:
-    from ..index import Sessions
+    from ..index import Compared, Progress, Sessions
 
 PROGRESS_FROM = 200
 """A refresh reading this many files shows its progress."""
@@ -47,11 +47,15 @@ class FolderView(Screen[None]):
 
     # --- what a view does -------------------------------------------------------------
 
-    def compute(self, found: Sessions) -> Any:
+    def read(self, progress: Progress) -> Sessions | Compared:
+        """In the reading thread: the sessions, through the index."""
+        return app_of(self).read_sessions(progress)
+
+    def compute(self, found: Any) -> Any:
         """In the reading thread: the view's own work on the sessions."""
         raise NotImplementedError
 
-    def show(self, found: Sessions, result: Any) -> None:
+    def show(self, found: Any, result: Any) -> None:
         """On screen: show ``result``."""
         raise NotImplementedError
 
@@ -59,11 +63,11 @@ class FolderView(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="folder-view")
     def load(self) -> None:
-        found = app_of(self).read_sessions(self._progress_from_thread)
+        found = self.read(self._progress_from_thread)
         result = self.compute(found)
         self.app.call_from_thread(self._loaded, found, result)
 
-    def _loaded(self, found: Sessions, result: Any) -> None:
+    def _loaded(self, found: Sessions | Compared, result: Any) -> None:
         first = not self.loaded
         self.loaded = True
         if first and found.note:
