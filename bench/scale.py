@@ -5,7 +5,11 @@
 - the review screen's first full frame (the table filled) with a warm index, in
   tmux at 80x24, against the bare app's first frame in the same run;
 - full-text search: the median over a set of queries;
-- peak memory of the review screen after loading, scrolling, filtering and a search.
+- peak memory of the review screen after loading, scrolling, filtering and a search;
+- the views after the call with a warm index: the follow-ups and the network (every
+  session's digest read and worked through) and the comparison (every question
+  counted), against the bare app's start-up in the same run; and one question's
+  answers, in milliseconds.
 
 Run from the repository root: `python bench/scale.py` (or `python bench/run.py --only scale`).
 """
@@ -29,7 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from tests.tmux import Tmux  # noqa: E402
 
 from corpus import generate  # noqa: E402
-from iisession.index import SessionIndex  # noqa: E402
+from iisession import network, todo  # noqa: E402
+from iisession.index import SessionIndex, read_comparison, read_sessions  # noqa: E402
 from run import _peak_rss_mb, time_to_first_frame  # noqa: E402
 
 TARGETS = {
@@ -38,6 +43,10 @@ TARGETS = {
     "review_ratio": 1.5,
     "search_ms": 50.0,
     "review_peak_mb": 150.0,
+    "follow_ups_ratio": 8.0,
+    "network_ratio": 8.0,
+    "compare_ratio": 3.0,
+    "answers_ms": 100.0,
 }
 
 QUERIES = [
@@ -165,6 +174,36 @@ def bench_list_and_review(
     }
 
 
+def bench_after_call(folder: Path, cache: Path, runs: int) -> dict[str, float]:
+    """Medians of the work behind each view after the call, in this process."""
+    index = SessionIndex(folder, cache)
+    index.refresh()
+    follow_ups, people, compared, answers = [], [], [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        items = todo.due_items(read_sessions(index).sessions)
+        follow_ups.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        network.forest(network.build(read_sessions(index).sessions))
+        people.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        comparison = read_comparison(index).comparison
+        tallies = comparison.tally()
+        compared.append(time.perf_counter() - start)
+        most = max(tallies.values(), key=lambda t: t.prepared)
+        start = time.perf_counter()
+        comparison.answers(most.key)
+        answers.append((time.perf_counter() - start) * 1000)
+    return {
+        "follow_ups_s": statistics.median(follow_ups),
+        "network_s": statistics.median(people),
+        "compare_s": statistics.median(compared),
+        "answers_ms": statistics.median(answers),
+        "items": len(items),
+        "most_answers": most.prepared,
+    }
+
+
 def run(runs: int, count: int = 10_000) -> bool:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
@@ -218,6 +257,28 @@ def run(runs: int, count: int = 10_000) -> bool:
             f"review screen peak memory over {count:,} sessions: "
             f"{screens['review_peak_mb']:.0f} MB "
             f"(target <= {TARGETS['review_peak_mb']:.0f} MB: {'ok' if passed else 'MISSED'})"
+        )
+
+        after = bench_after_call(folder, index_cache, runs=max(3, runs // 3))
+        for label, key in (
+            (f"follow-ups ({after['items']:,.0f} items)", "follow_ups"),
+            ("network", "network"),
+            ("comparison (every question counted)", "compare"),
+        ):
+            ratio = after[f"{key}_s"] / screens["bare_s"]
+            passed = ratio <= TARGETS[f"{key}_ratio"]
+            ok &= passed
+            print(
+                f"{label}, warm index: {after[f'{key}_s'] * 1000:.0f} ms, "
+                f"ratio {ratio:.2f}x the bare app's start-up "
+                f"(target <= {TARGETS[f'{key}_ratio']}x: {'ok' if passed else 'MISSED'})"
+            )
+        passed = after["answers_ms"] <= TARGETS["answers_ms"]
+        ok &= passed
+        print(
+            f"one question's answers ({after['most_answers']:,.0f} of them): "
+            f"{after['answers_ms']:.1f} ms "
+            f"(target <= {TARGETS['answers_ms']:.0f} ms: {'ok' if passed else 'MISSED'})"
         )
     return ok
 

@@ -276,3 +276,42 @@ def test_review_the_example_sessions_in_a_real_terminal(term: Tmux, tmp_path: Pa
     term.wait_for("6 sessions")
     term.send("C-q")
     term.wait_dead()
+
+
+def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
+    term: Tmux, tmp_path: Path
+) -> None:
+    """Follow-ups, the request to a referral, its status; then the network shows it."""
+    examples = tmp_path / "examples"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sessions", examples)
+    term.start(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(examples)],
+        env={"TERM": "xterm-256color"},
+    )
+    term.wait_for("Recent sessions")
+    term.send("f")
+    term.wait_for("· Enter does it")
+    screen = term.wait_for("OVERDUE  Send a thank-you to Sunniva Hart")
+    assert "OVERDUE  Contact Amara Nwosu (suggested by Ines Halvorsen)" in screen
+    assert "OVERDUE  Send a thank-you to Sunniva Hart" in screen
+    term.send("Enter")  # the first row: Amara, the oldest due
+    screen = term.wait_for("F5 changes it")
+    assert "To: Amara Nwosu <amara.nwosu@example.org>" in screen
+    assert "Dear Amara," in screen
+    assert "Outreach: to contact" in screen
+    term.send("F5")
+    term.wait_for("meeting planned")
+    term.send("c")
+    term.wait_for("Outreach: contacted")
+    term.send("Escape")
+    screen = term.wait_for("8 follow-ups")
+    assert "Amara" not in screen
+    term.send("Escape")
+    term.wait_for("Recent sessions")
+    term.send("w")
+    screen = term.wait_for("People met: 4. Referrals waiting to be contacted: 2.")
+    assert "Amara Nwosu  contacted" in screen
+    term.send("C-q")
+    term.wait_dead()
+    ines = read_session(examples / "2026-10-21-1430-ines-halvorsen.toml").session
+    assert next(r for r in ines.referrals if r.name == "Amara Nwosu").outreach.value == "contacted"

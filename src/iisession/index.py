@@ -401,10 +401,10 @@ CREATE TABLE IF NOT EXISTS questions (
     text TEXT NOT NULL,
     topic TEXT NOT NULL,
     asked INTEGER NOT NULL,
-    answer TEXT NOT NULL
-);
+    answer TEXT NOT NULL,
+    PRIMARY KEY (file, position)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS questions_by_key ON questions (key);
-CREATE INDEX IF NOT EXISTS questions_by_file ON questions (file);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     {", ".join(SEARCH_FIELDS)},
     tokenize = "unicode61 remove_diacritics 2"

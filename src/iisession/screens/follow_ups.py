@@ -117,9 +117,9 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         if overdue:
             parts.append(f"{overdue:,} overdue")
         if later > 0:
-            parts.append(f"{later:,} due after the next 30 days (a shows them)")
+            parts.append(f"{later:,} more after 30 days (a)")
         elif self.show_all and count:
-            parts.append("all shown (a: the next 30 days only)")
+            parts.append("all shown (a: next 30 days)")
         if len(shown) > SHOWN_MAX:
             parts.append(f"the first {SHOWN_MAX} listed (x writes all to a calendar)")
         if self.rows:
