@@ -62,6 +62,16 @@ async def shown(app: IISessionApp, pilot: Pilot[None], kind: type[S]) -> S:
     raise AssertionError(f"{kind.__name__} never came up: {app.screen}")
 
 
+async def reloaded(pilot: Pilot[None], view: FolderView, before: int) -> None:
+    """Wait until ``view`` has been filled again since generation ``before``."""
+    for _ in range(300):
+        if view.generation > before:
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{type(view).__name__} was not read again")
+
+
 def status(screen: Screen[None]) -> str:
     return str(screen.query_one("#view-status", Static).render())
 
@@ -97,7 +107,9 @@ async def test_follow_ups_list_what_is_due_and_each_is_done_from_the_list(
         assert "Confirm the call with Theo Marchetti" in rows
         assert not any("Nadia" in r for r in rows)  # confirmed already
         flags = {str(table.get_row_at(n)[2]): str(table.get_row_at(n)[1]) for n in range(len(rows))}
-        assert flags["Send a thank-you to Sunniva Hart"] == "OVERDUE"  # the call was 18 November
+        # The app's clock says 20 November: Sunniva's call was on the 18th.
+        assert flags["Send a thank-you to Sunniva Hart"] == "OVERDUE"
+        assert flags["Confirm the call with Theo Marchetti"] == ""  # due 1 December
         assert "overdue" in status(screen)
 
         # The thank-you: Enter opens the note.
@@ -109,6 +121,7 @@ async def test_follow_ups_list_what_is_due_and_each_is_done_from_the_list(
 
         # A referral: Enter opens the request; F5 then c records it contacted.
         await to_row(pilot, screen, "Contact Amara Nwosu")
+        before = screen.generation
         await pilot.press("enter")
         outreach = await shown(app, pilot, OutreachScreen)
         assert outreach.referral.name == "Amara Nwosu"
@@ -119,7 +132,7 @@ async def test_follow_ups_list_what_is_due_and_each_is_done_from_the_list(
         assert "contacted" in str(outreach.query_one("#draft-status", Static).render())
         await pilot.press("escape")
         screen = await shown(app, pilot, FollowUpsScreen)
-        await pilot.pause(0.3)  # the view reads the folder again on coming back
+        await reloaded(pilot, screen, before)  # something was saved: read again
         assert not any("Amara" in r for r in titles(screen))
         amara = next(r for r in read_session(folder / INES).session.referrals if "Amara" in r.name)
         assert amara.outreach is Outreach.CONTACTED
@@ -334,6 +347,7 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
 
         # Someone suggested and not met: Enter opens the request to them.
         await move_to(pilot, screen, "Harriet Oyelaran")
+        before = screen.generation
         await pilot.press("enter")
         outreach = await shown(app, pilot, OutreachScreen)
         assert outreach.referral.name == "Harriet Oyelaran"
@@ -343,8 +357,17 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
         await pilot.pause(0.1)
         await pilot.press("escape")
         screen = await shown(app, pilot, NetworkScreen)
-        await pilot.pause(0.3)
+        await reloaded(pilot, screen, before)
         assert status(screen).startswith("People met: 4. Referrals waiting to be contacted: 2.")
+
+        # A dialog opened and closed, nothing saved: not read again.
+        before = screen.generation
+        await pilot.press("ctrl+p")  # the command palette: a screen over this one
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert app.screen is screen
+        assert screen.generation == before
 
         # Someone with a call planned: Enter opens that session.
         await move_to(pilot, screen, "Nadia Petrakis")
@@ -431,3 +454,102 @@ async def test_no_calls_yet_compare_and_network_say_so(tmp_path: Path) -> None:
         assert status(network).startswith("No one yet")
         await pilot.press("enter", "o", "n")
         assert app.screen is network
+
+
+# --- odd input ---------------------------------------------------------------------------------
+
+
+async def test_a_conflict_copy_is_listed_beside_its_session(folder: Path) -> None:
+    sunniva = folder / SUNNIVA
+    shutil.copy(sunniva, folder / "2026-11-18-1700-sunniva-hart.conflict-20261119-100000.toml")
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_follow_ups()
+        screen = await shown(app, pilot, FollowUpsScreen)
+        rows = titles(screen)
+        assert rows.count("Send a thank-you to Sunniva Hart") == 2  # the same id, two files
+        assert "could not be read" not in status(screen)
+
+
+async def test_an_export_path_with_an_unknown_user_is_refused_not_fatal(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_compare()
+        screen = await shown(app, pilot, CompareScreen)
+        await pilot.press("x")
+        prompt = await shown(app, pilot, TextPrompt)
+        # A slip for ~/Desktop: like a shell, "~Desktop" is not expanded.
+        prompt.query_one(Input).value = "~Desktop/questions.md"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is screen
+        assert any("cannot be written" in n.message for n in app._notifications)
+        (tmp_path / "~Desktop").mkdir()
+        await pilot.press("x")
+        prompt = await shown(app, pilot, TextPrompt)
+        prompt.query_one(Input).value = "~Desktop/questions.md"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        written = (tmp_path / "~Desktop" / "questions.md").read_text(encoding="utf-8")
+        assert written.startswith("# Questions across interviews")
+
+
+async def test_a_request_that_cannot_be_saved_stays_on_screen(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iisession.store import SaveError, SessionFile
+
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        joanna = read_session(folder / SUNNIVA).session.referrals[0]
+        app.open_outreach(folder / SUNNIVA, joanna.id)
+        screen = await shown(app, pilot, OutreachScreen)
+        area = screen.query_one(TextArea)
+        area.move_cursor(area.document.end)
+        await type_text(pilot, "PS")
+
+        def failing(self: SessionFile) -> None:
+            raise SaveError(self.path, "the disk is full")
+
+        monkeypatch.setattr(SessionFile, "save", failing)
+        await pilot.press("f5")
+        await shown(app, pilot, ChoiceModal)
+        await pilot.press("c")
+        await pilot.pause(0.1)
+        # Not saved, so not shown as done.
+        assert screen.referral.outreach is Outreach.TO_CONTACT
+        assert "to contact" in str(screen.query_one("#draft-status", Static).render())
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.screen is screen  # the text is still here to copy or write out
+        assert any("Not saved" in (n.title or "") for n in app._notifications)
+        monkeypatch.undo()
+        await pilot.press("escape")  # saves now, and leaves
+        await pilot.pause(0.2)
+        assert app.screen is not screen
+    saved = read_session(folder / SUNNIVA).session.referrals[0]
+    assert saved.draft.rstrip().endswith("PS")
+
+
+async def test_hand_edited_question_ids_never_pass_for_other_lines(folder: Path) -> None:
+    marisol = folder / MARISOL
+    text = marisol.read_text(encoding="utf-8")
+    text = text.replace("bank_id = 'day.typical-week'", "bank_id = 'never:x'", 1)
+    text = text.replace("bank_id = 'path.getting-in'", "bank_id = 'overview'", 1)
+    marisol.write_text(text, encoding="utf-8")
+    assert "'never:x'" in text
+    assert "'overview'" in text
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_compare()
+        screen = await shown(app, pilot, CompareScreen)
+        questions = screen.query_one(OptionList)
+        for n in range(questions.option_count):
+            if not questions.get_option_at_index(n).disabled:
+                questions.highlighted = n
+                await pilot.pause(0.15)
+                assert screen.markdown.startswith("# ")
+        assert screen.query_one(Markdown).source.startswith("# ")

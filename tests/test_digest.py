@@ -28,12 +28,9 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 
 def full(folder: Path) -> list[tuple[str, Session]]:
-    """Every readable session, read in full from its file, by file name."""
-    return [
-        (p.name, read_session(p).session)
-        for p in sorted(folder.glob("*.toml"))
-        if "broken" not in p.name
-    ]
+    """Every readable session, read in full from its file, in the store's order."""
+    loaded, _ = SessionStore(folder).scan()
+    return [(item.path.name, item.session) for item in loaded]
 
 
 def views(pairs: list[tuple[str, Session]]) -> tuple[object, ...]:
@@ -82,15 +79,50 @@ def test_the_views_from_digests_equal_the_views_from_the_files(tmp_path: Path) -
     ]
     for n, s in enumerate((a, b)):
         (folder / f"2026-01-0{n + 1}-1200-chain.toml").write_text(dumps(s), encoding="utf-8")
+    # A conflict copy (as the store keeps when another program changed a file): the
+    # same id and times as the session, so every tie is broken by the file name.
+    sunniva = folder / "2026-11-18-1700-sunniva-hart.toml"
+    copy = read_session(sunniva).session
+    copy.questions[0].answer = "The conflict copy's answer."
+    copy.questions[0].asked_at = copy.started_at
+    (folder / "2026-11-18-1700-sunniva-hart.conflict-20261119-100000.toml").write_text(
+        dumps(copy), encoding="utf-8"
+    )
     found = read_sessions(SessionIndex(folder, tmp_path / "cache"))
     assert found.note == ""
     assert found.problems == []
     assert [name for name, _ in found.sessions] == [name for name, _ in full(folder)]
     assert views(found.sessions) == views(full(folder))
     assert "Ben Okafor" in views(found.sessions)[1]
+    # The person is reached through the session itself, not its conflict copy.
+    joanna = next(c for c in network.build(found.sessions).contacts if c.name == "Joanna Pike")
+    assert joanna.via_file == sunniva.name
     indexed = read_comparison(SessionIndex(folder, tmp_path / "cache"))
     assert compared(indexed.comparison) == compared(compare.FromSessions(full(folder)))
     assert indexed.comparison.answers("day.typical-week") is not None
+
+
+def test_text_typed_since_a_session_was_built_is_indexed_as_the_file_holds_it(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "sessions"
+    ix = SessionIndex(folder, tmp_path / "cache")
+
+    def index_it(path: Path, session: Session, fp: object) -> None:
+        ix.record(path, session, (fp.size, fp.mtime_ns, fp.inode, fp.ctime_ns))  # type: ignore[attr-defined]
+
+    handle = SessionStore(folder, on_written=index_it).create(make_session(referrals=1))
+    # As a form or a paste assigns it: after construction, with CR line ends.
+    handle.session.questions[0].answer = "First line\r\nsecond line\rthird"
+    handle.session.questions[0].text = "Edited\r\nquestion"
+    handle.save()
+    handle.close()
+    assert ix.refresh().read == []  # the index holds the file as written
+    from_files = compared(compare.FromSessions(full(folder)))
+    assert compared(ix) == from_files
+    [answer] = ix.answers("day-00").answers  # type: ignore[union-attr]
+    assert answer.answer == "First line\nsecond line\nthird"
+    assert ix.tally()["day-00"].text == "Edited\nquestion"
 
 
 def test_a_save_recorded_in_the_index_updates_its_digest(tmp_path: Path) -> None:

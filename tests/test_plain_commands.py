@@ -370,3 +370,38 @@ def test_export_bad_format_and_unwritable_path(folder: Path, tmp_path: Path) -> 
     assert "Traceback" not in unwritable.stderr
     unknown = run(folder, "export", "nobody")
     assert unknown.returncode == 1
+
+
+def test_a_home_folder_of_an_unknown_user_is_taken_as_typed(folder: Path, tmp_path: Path) -> None:
+    """`~nosuchuser/x` (a slip for `~/x`) is left as typed, as a shell does: a clear
+    failure to write, or a folder of that name, never a crash."""
+    target = "~no-such-user-iisession/owen.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iisession",
+            "--sessions-dir",
+            str(folder),
+            "export",
+            "2026-11-04-1200-owen-pritchard",
+            "-o",
+            target,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "cannot be written" in done.stderr
+    assert "Traceback" not in done.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "iisession", "--sessions-dir", "~no-such-user-iisession", "list"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert "Traceback" not in listed.stderr
+    assert listed.returncode == 0

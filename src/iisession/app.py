@@ -76,6 +76,8 @@ class IISessionApp(App[None]):
         self._related: dict[str, Session] = {}
         self._bank: Bank | None = None
         self._index: SessionIndex | None = None
+        self.saves = 0
+        """Sessions saved since start-up (any thread may add one)."""
         self.config_warnings: list[str] = []
         self.settings = load_settings(folders.config_data, self.config_warnings)
         if session is not None:
@@ -253,6 +255,7 @@ class IISessionApp(App[None]):
         A failure here is never a failed save: the file is written, and the
         next refresh of the index reads it from disk.
         """
+        self.saves += 1  # the views over every session read again when next shown
         stamp = (written.size, written.mtime_ns, written.inode, written.ctime_ns)
         # Anything at all: the save has happened and must be reported as such.
         with contextlib.suppress(Exception):
@@ -606,10 +609,15 @@ class IISessionApp(App[None]):
 
     # --- after the call: follow-ups, the network, answers compared -------------------------
 
-    def export_text(self, target: Path, text: str, what: str) -> bool:
-        """Write ``text`` (a note, a calendar, a comparison) to a file the user named,
-        whole or not at all, and say where it went or why it did not."""
+    def export_text(self, where: str, text: str, what: str) -> bool:
+        """Write ``text`` (a note, a calendar, a comparison) to the file the user
+        typed, whole or not at all, and say where it went or why it did not."""
         from .atomic import describe_os_error, write_atomic
+        from .paths import expand
+
+        if not where.strip():
+            return False
+        target = expand(where.strip())
 
         try:
             write_atomic(target, text.encode("utf-8"))

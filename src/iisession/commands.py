@@ -11,13 +11,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .document import json_document, to_markdown
 from .index import Listing, Problem, Progress, SessionIndex, read_listing
 from .lookup import UnknownSession, resolve
-from .paths import Folders
+from .paths import Folders, expand
 from .store import SessionFileError, read_session
 from .summary import FIELD_LABELS, Summary
 
@@ -157,7 +156,7 @@ def _emit(command: str, text: str, output: str, done: str, *, crlf: bool = False
         lines = text.split("\r\n") if crlf else [text]
         sys.stdout.write("\r\n".join(safe(line) for line in lines))
         return 0
-    target = Path(output).expanduser()
+    target = expand(output)
     try:
         write_atomic(target, text.encode("utf-8"))  # the bytes as they are
     except OSError as error:
@@ -213,11 +212,11 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
     """Answers to one question across interviews, or how often each was asked (Markdown)."""
     from .bank import OWN_TOPIC, TOPICS, load_bank
     from .compare import answers_markdown, coverage_markdown, find
-    from .index import read_comparison
+    from .index import IndexUnavailable, read_comparison
 
     compared = read_comparison(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
     _skipped("compare", compared.note, compared.problems)
-    tallies = compared.comparison.tally()
+    tallies = compared.tallies
     if words.strip():
         matches = find(tallies, words)
         if len(matches) != 1:
@@ -229,7 +228,11 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
             )
             print(safe(f"iisession compare: {message}"), file=sys.stderr)
             return 1
-        entry = compared.comparison.answers(matches[0].key)
+        try:
+            entry = compared.comparison.answers(matches[0].key)
+        except IndexUnavailable as error:
+            print(f"iisession compare: {error}", file=sys.stderr)
+            return 1
         if entry is None:  # changed on disk between the two reads
             print(f"iisession compare: {words!r} is no longer in any session.", file=sys.stderr)
             return 1

@@ -18,13 +18,13 @@ from typing import Protocol
 
 from .bank import Bank, BankQuestion, topic_label
 from .document import escape
-from .model import Question, Session, SessionState
+from .model import Question, Session, SessionState, clean_text
 
 
 def question_key(question: Question) -> str:
     if question.bank_id:
-        return question.bank_id
-    return "text:" + " ".join(question.text.casefold().split()).rstrip("?").strip()
+        return clean_text(question.bank_id)
+    return "text:" + " ".join(clean_text(question.text).casefold().split()).rstrip("?").strip()
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,16 @@ def question_rows(session: Session) -> list[tuple[str, str, str, bool, str]]:
     any other session."""
     if not held(session):
         return []
+    # Cleaned here too: a session just saved may hold text typed since it was built.
     return [
-        (question_key(q), q.text, q.topic, q.asked, q.answer.strip()) for q in session.questions
+        (
+            question_key(q),
+            clean_text(q.text),
+            clean_text(q.topic),
+            q.asked,
+            clean_text(q.answer).strip(),
+        )
+        for q in session.questions
     ]
 
 

@@ -173,6 +173,11 @@ Read = tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...], str, list
 columns, search texts, digest, question rows)."""
 
 
+def _call_order(row: Sequence[Any]) -> tuple[str, str, int]:
+    """(when, file, position) first in a row: oldest call first, ties as the files sort."""
+    return (row[0], file_order(row[1]), row[2])
+
+
 def read_for_index(path_text: str) -> Read:
     """What the index keeps of one file (see ``Read``).
 
@@ -211,6 +216,13 @@ def read_for_index(path_text: str) -> Read:
     except Exception as error:  # one odd file must never stop the rest
         problem = f"cannot be read: {type(error).__name__}: {error}"
         return (path.name, before, problem, (), (), "", [])
+
+
+def file_order(name: str) -> str:
+    """Sessions in the order ``SessionStore.files`` gives them (by name less the
+    suffix: ``x.toml`` before its conflict copy ``x.conflict-….toml``), so the
+    index and reading the files directly agree on every tie."""
+    return name.removesuffix(SUFFIX)
 
 
 def _stamp(st: os.stat_result) -> Stamp:
@@ -801,7 +813,7 @@ class SessionIndex:
             ).fetchall()
 
         found: list[tuple[str, Session]] = []
-        for name, text in self._with_retry(work):
+        for name, text in sorted(self._with_retry(work), key=lambda row: file_order(row[0])):
             try:
                 found.append((name, decode(text)))
             except (TypeError, ValueError):
@@ -814,18 +826,18 @@ class SessionIndex:
         """Every question of the calls held, counted (see ``compare.Tally``)."""
         from .compare import Tally
 
-        def work(db: sqlite3.Connection) -> list[tuple[str, str, str, int]]:
-            # Oldest call first, as ``compare.collect``: a question keeps the
-            # wording of the first call it was prepared for. (Counting here, not
-            # in SQL: a window function over the join is three times slower.)
+        def work(db: sqlite3.Connection) -> list[tuple[str, str, int, str, str, str, int]]:
             return db.execute(
-                "SELECT q.key, q.text, q.topic, q.asked FROM questions AS q "
-                "JOIN files AS f ON f.rowid = q.file "
-                "ORDER BY f.when_utc, f.name, q.position"
+                "SELECT f.when_utc, f.name, q.position, q.key, q.text, q.topic, q.asked "
+                "FROM questions AS q JOIN files AS f ON f.rowid = q.file"
             ).fetchall()
 
+        # Oldest call first, as ``compare.collect``: a question keeps the wording
+        # of the first call it was prepared for. (Counted here, not in SQL: a
+        # window function over the join is three times slower.)
+        rows = sorted(self._with_retry(work), key=_call_order)
         found: dict[str, Tally] = {}
-        for key, text, topic, asked in self._with_retry(work):
+        for _, _, _, key, text, topic, asked in rows:
             entry = found.get(key)
             if entry is None:
                 entry = found[key] = Tally(key, text, topic)
@@ -839,17 +851,17 @@ class SessionIndex:
 
         def work(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
             return db.execute(
-                "SELECT q.text, q.topic, q.asked, q.answer, f.when_utc, f.name, f.person, "
-                "f.organisation FROM questions AS q JOIN files AS f ON f.rowid = q.file "
-                "WHERE q.key = ? ORDER BY f.when_utc, f.name, q.position",
+                "SELECT f.when_utc, f.name, q.position, q.text, q.topic, q.asked, q.answer, "
+                "f.person, f.organisation FROM questions AS q "
+                "JOIN files AS f ON f.rowid = q.file WHERE q.key = ?",
                 (key,),
             ).fetchall()
 
-        rows = self._with_retry(work)
+        rows = sorted(self._with_retry(work), key=_call_order)
         if not rows:
             return None
-        entry = Asked(key, rows[0][0], rows[0][1])
-        for _, _, asked, answer, when, name, person, organisation in rows:
+        entry = Asked(key, rows[0][3], rows[0][4])
+        for when, name, _, _, _, asked, answer, person, organisation in rows:
             moment = dt.datetime.fromisoformat(when)
             entry.answers.append(Answer(person, organisation, moment, name, bool(asked), answer))
         return entry
@@ -964,6 +976,8 @@ class Compared:
     """Questions and answers across the calls held, and the files left out."""
 
     comparison: Comparison
+    tallies: dict[str, Tally]
+    """Every question, counted."""
     problems: list[Problem]
     note: str = ""
 
@@ -975,10 +989,11 @@ def read_comparison(index: SessionIndex, progress: Progress | None = None) -> Co
 
     try:
         index.refresh(progress)
-        return Compared(index, index.problems())
+        return Compared(index, index.tally(), index.problems())
     except IndexUnavailable as error:
         found = _read_directly(index.sessions_dir, error)
-    return Compared(FromSessions(found.sessions), found.problems, found.note)
+    comparison = FromSessions(found.sessions)
+    return Compared(comparison, comparison.tally(), found.problems, found.note)
 
 
 def read_listing(index: SessionIndex, progress: Progress | None = None) -> Listing:

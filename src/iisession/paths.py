@@ -58,6 +58,15 @@ def read_config(config: Path, warnings: list[str]) -> dict[str, Any]:
         return {}
 
 
+def expand(text: str) -> Path:
+    """A path as typed, ``~`` and ``~user`` expanded as a shell does: an unknown
+    user (``~Desktop`` for ``~/Desktop``) is left as typed, never an error."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no such user, or no home folder
+        return Path(text)
+
+
 def _sessions_from_config(data: Mapping[str, Any], path: Path, warnings: list[str]) -> Path | None:
     value = data.get("sessions_dir")
     if value is None:
@@ -65,7 +74,7 @@ def _sessions_from_config(data: Mapping[str, Any], path: Path, warnings: list[st
     if not isinstance(value, str) or not value.strip():
         warnings.append(f"{path}: `sessions_dir` should be a folder path in quotes; ignored")
         return None
-    return Path(value).expanduser()
+    return expand(value)
 
 
 def resolve_folders(flag: str | None, environ: Mapping[str, str] | None = None) -> Folders:
@@ -75,9 +84,9 @@ def resolve_folders(flag: str | None, environ: Mapping[str, str] | None = None) 
     warnings: list[str] = []
     data = read_config(config, warnings)
     if flag:
-        sessions, source = Path(flag).expanduser(), "--sessions-dir"
+        sessions, source = expand(flag), "--sessions-dir"
     elif env.get(SESSIONS_ENV, "").strip():
-        sessions, source = Path(env[SESSIONS_ENV]).expanduser(), SESSIONS_ENV
+        sessions, source = expand(env[SESSIONS_ENV]), SESSIONS_ENV
     elif (configured := _sessions_from_config(data, config / CONFIG_FILE, warnings)) is not None:
         sessions, source = configured, str(config / CONFIG_FILE)
     else:

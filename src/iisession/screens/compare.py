@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from ..compare import Comparison, Tally
     from ..index import Compared, Progress
 
-OVERVIEW = "*overview"
+# Option ids: a prefix each, so no question key (a bank id, or hand-edited text)
+# can be taken for another kind of line.
+OVERVIEW = "overview"
+ASKED = "asked:"
 NEVER = "never:"
 FILTER_PAUSE = 0.12
 SHOWN_ANSWERS = 50
@@ -81,7 +84,6 @@ questions match by their words.
         self.sub_title = "answers across interviews"
         self._bank = app_of(self).bank  # here, not in the reading thread: it may warn
         self.query_one(OptionList).focus()
-        super().on_mount()
 
     @property
     def bank(self) -> Bank:
@@ -94,7 +96,7 @@ questions match by their words.
         return app_of(self).read_comparison(progress)
 
     def compute(self, found: Compared) -> dict[str, Tally]:
-        return found.comparison.tally()
+        return found.tallies
 
     def show(self, found: Compared, result: dict[str, Tally]) -> None:
         self.comparison = found.comparison
@@ -123,7 +125,7 @@ questions match by their words.
             options.append(Option(Text("Overview: every question by topic", "bold"), id=OVERVIEW))
         for group in by_topic(self.tallies, self.bank, [*TOPICS, OWN_TOPIC]):
             lines = [
-                Option(Text(f"{e.times_asked:>3}x  {e.text}"), id=e.key)
+                Option(Text(f"{e.times_asked:>3}x  {e.text}"), id=ASKED + e.key)
                 for e in group.asked
                 if wanted(e.text)
             ]
@@ -184,7 +186,7 @@ questions match by their words.
                 "from the question bank (b on the start screen).\n"
             )
         else:
-            text = self.answers_text(key)
+            text = self.answers_text(key.removeprefix(ASKED))
         if text != self.markdown:
             self.markdown = text
             self.query_one("#answers-text", Markdown).update(text)
@@ -247,21 +249,19 @@ questions match by their words.
         if key == OVERVIEW:
             name = "iisession-questions.md"
         else:
-            entry = self.tallies.get(key)
+            entry = self.tallies.get(key.removeprefix(ASKED))
             text = entry.text if entry else key.removeprefix(NEVER)
             name = f"iisession-answers-{slugify(text)[:40].rstrip('-')}.md"
-        # What is shown, but every answer (the screen shows the latest few hundred).
+        # What is shown, but every answer (the screen shows only the latest).
         markdown = (
-            self.markdown
-            if key == OVERVIEW or key.startswith(NEVER)
-            else (self.answers_text(key, latest=0))
+            self.answers_text(key.removeprefix(ASKED), latest=0)
+            if key.startswith(ASKED)
+            else self.markdown
         )
 
         def chosen(value: str | None) -> None:
-            if value and value.strip():
-                app_of(self).export_text(
-                    Path(value.strip()).expanduser(), markdown, "the comparison"
-                )
+            if value:
+                app_of(self).export_text(value, markdown, "the comparison")
 
         self.app.push_screen(
             TextPrompt("Write this to a Markdown file", str(Path("~") / name)), chosen

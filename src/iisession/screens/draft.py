@@ -48,6 +48,8 @@ class DraftScreen(Screen[None]):
         super().__init__()
         self.handle = handle
         self._timer: Timer | None = None
+        self._leave_unsaved = False
+        """Set when leaving failed to save: a second Escape leaves anyway."""
 
     # --- what subclasses say --------------------------------------------------------
 
@@ -116,6 +118,7 @@ class DraftScreen(Screen[None]):
         self._timer = self.set_timer(SAVE_PAUSE, self.save)
 
     def save(self) -> bool:
+        self._leave_unsaved = False
         try:
             self.handle.save()
         except SaveError as error:
@@ -124,7 +127,17 @@ class DraftScreen(Screen[None]):
         return True
 
     def action_back(self) -> None:
-        self.save()
+        if not self.save() and not self._leave_unsaved:
+            # Stay: the text is on screen, and F2 or F4 can still take it away.
+            self._leave_unsaved = True
+            self.notify(
+                "Not saved, so still here: F4 writes the text to a file, F2 copies it. "
+                "Escape again leaves without it.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+            return
         app_of(self).release(self.handle)
         self.dismiss()
 
@@ -151,13 +164,10 @@ class DraftScreen(Screen[None]):
         default = str(Path("~") / f"{self.file_stem()}.txt")
 
         def chosen(value: str | None) -> None:
-            if value and value.strip():
-                self.write_file(Path(value.strip()).expanduser())
+            if value:
+                app_of(self).export_text(value, self.text, "the text")
 
         self.app.push_screen(TextPrompt("Save the text as", default), chosen)
-
-    def write_file(self, target: Path) -> None:
-        app_of(self).export_text(target, self.text, "the text")
 
     def action_editor(self) -> None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""

@@ -1,8 +1,8 @@
 """The base of the views over every session (follow-ups, network, answers compared).
 
-They read the index's digests in a thread: when first shown, with progress if
-the index is being built, and again on coming back from a session (what was
-just saved is in the index already).
+They read the index in a thread: when first shown, with progress if the index
+is being built, and again on coming back to them after anything was saved
+(what was just saved is in the index already).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -26,19 +27,34 @@ PROGRESS_FROM = 200
 class FolderView(Screen[None]):
     """A screen made from every session in the folder."""
 
+    BINDINGS = [
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Read again",
+            tooltip="Read the sessions folder again (after changes made elsewhere)",
+            show=False,
+        ),
+    ]
+
     STATUS_ID = "view-status"
     """The id of the Static that says what is shown (and the progress while reading)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.loaded = False
+        self.generation = 0
+        """How many times the view has been filled (tests wait on it)."""
+        self._saves_seen = -1
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # a subclass's on_mount runs as well (Textual calls both)
         self.status_line.update("Reading the sessions…")
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.loaded:
+        # Back from a session, a note or a dialog: read again only if something
+        # was saved meanwhile (at 10,000 sessions a read takes a second or two).
+        if self.loaded and app_of(self).saves != self._saves_seen:
             self.load()
 
     @property
@@ -61,24 +77,38 @@ class FolderView(Screen[None]):
 
     # --- reading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="folder-view")
+    def action_reload(self) -> None:
+        self.load()
+
     def load(self) -> None:
+        self._saves_seen = app_of(self).saves
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="folder-view")
+    def _load(self) -> None:
+        from textual.worker import get_current_worker
+
         found = self.read(self._progress_from_thread)
         result = self.compute(found)
-        self.app.call_from_thread(self._loaded, found, result)
+        if not get_current_worker().is_cancelled:  # a newer read, or the screen has gone
+            self.app.call_from_thread(self._loaded, found, result)
 
     def _loaded(self, found: Sessions | Compared, result: Any) -> None:
         first = not self.loaded
         self.loaded = True
+        self.generation += 1
         if first and found.note:
             self.notify(found.note, severity="warning", timeout=10)
         self.show(found, result)
 
     def _progress_from_thread(self, done: int, total: int) -> None:
         if total >= PROGRESS_FROM:
-            self.app.call_from_thread(
-                self.status_line.update,
-                f"Indexing the sessions folder: {done:,} of {total:,} files read…",
+            self.app.call_from_thread(self._progress, done, total)
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.is_mounted:
+            self.status_line.update(
+                f"Indexing the sessions folder: {done:,} of {total:,} files read…"
             )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

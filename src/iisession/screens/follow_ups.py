@@ -72,7 +72,6 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
     def on_mount(self) -> None:
         self.sub_title = "follow-ups"
         self.query_one(DataTable).focus()
-        super().on_mount()
 
     # --- reading and showing ---------------------------------------------------------
 
@@ -85,17 +84,21 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         self.items = result
         self.fill()
 
-    def fill(self) -> None:
-        from ..model import utc_now
+    @staticmethod
+    def row_key(item: Due) -> str:
+        # The file too: a conflict copy of a session has the same id.
+        return f"{item.file}\n{item.uid}"
 
-        now = utc_now()
+    def fill(self) -> None:
+        now = app_of(self).clock.wall()
         table = self.query_one(DataTable)
-        kept = self.current.uid if self.current is not None else None
+        kept = self.row_key(self.current) if self.current is not None else None
         shown = self.items if self.show_all else [i for i in self.items if i.due - now <= SOON]
         table.clear()
         self.rows = {}
         for item in shown[:SHOWN_MAX]:
-            self.rows[item.uid] = item
+            key = self.row_key(item)
+            self.rows[key] = item
             if item.overdue(now):
                 flag = Text("OVERDUE", style="bold")
             elif item.due.astimezone().date() == now.astimezone().date():
@@ -106,7 +109,7 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
                 f"{item.due.astimezone():%Y-%m-%d}",
                 flag,
                 Text(item.title),
-                key=item.uid,
+                key=key,
             )
         if kept in self.rows:
             table.move_cursor(row=table.get_row_index(kept))
@@ -198,19 +201,18 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         from .prompts import TextPrompt
 
         def chosen(value: str | None) -> None:
-            if value and value.strip():
-                self.export(Path(value.strip()).expanduser())
+            if value:
+                self.export(value)
 
         default = str(Path("~") / "iisession-follow-ups.ics")
         self.app.push_screen(TextPrompt("Write the follow-ups as a calendar", default), chosen)
 
-    def export(self, target: Path) -> None:
-        from ..model import utc_now
+    def export(self, where: str) -> None:
         from ..todo import to_ics
 
-        text = to_ics(self.items, utc_now())
+        text = to_ics(self.items, app_of(self).clock.wall())
         count = len(self.items)
-        app_of(self).export_text(target, text, f"{count} follow-up{'' if count == 1 else 's'}")
+        app_of(self).export_text(where, text, f"{count} follow-up{'' if count == 1 else 's'}")
 
     def action_back(self) -> None:
         self.dismiss()

@@ -576,7 +576,9 @@ Every action is also in the command palette (**Ctrl+P**).
         def done(text: str | None) -> None:
             if not text:
                 return
-            target = Path(text).expanduser()
+            from ..paths import expand
+
+            target = expand(text)
             try:
                 write_rescue_copy(self.handle.session, target)
             except SaveError as error:

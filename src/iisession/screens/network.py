@@ -43,7 +43,7 @@ meeting planned, declined).
   and not yet met, it opens the request to them.
 - **o** opens the request to the highlighted person, to send it or change
   where it stands. **n** sets up a call with them, linked to the referral.
-- **Left/Right** fold and unfold. **Escape** goes back.
+- **Space** folds or unfolds a person's suggestions. **Escape** goes back.
 """
 
     def __init__(self, sessions_dir: Path) -> None:
@@ -62,7 +62,6 @@ meeting planned, declined).
     def on_mount(self) -> None:
         self.sub_title = "who led to whom"
         self.query_one(Tree).focus()
-        super().on_mount()
 
     def compute(self, found: Sessions) -> Network:
         from ..network import build
@@ -88,6 +87,7 @@ meeting planned, declined).
         for root in forest(result):
             add(tree.root, root)
         tree.root.expand()
+        tree.cursor_line = 0  # someone highlighted, so the keys act at once
         if kept is not None:
             for line in range(tree.last_line + 1):
                 node = tree.get_node_at_line(line)
@@ -99,7 +99,7 @@ meeting planned, declined).
                 "No one yet: the people you talk to, and those they suggest, show here."
             )
         else:
-            self.status_line.update(counts(result) + " Enter opens, o reaches out.")
+            self.status_line.update(counts(result))
 
     @property
     def current(self) -> Contact | None:

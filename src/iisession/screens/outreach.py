@@ -59,8 +59,7 @@ contacted, meeting planned, met or declined.
             return f"Introduction from {referrer}"
         return "A short conversation about your work"
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # DraftScreen.on_mount runs as well (Textual calls both)
         self.sub_title = f"outreach to {self.referral.name}"
 
     @property
@@ -127,7 +126,9 @@ contacted, meeting planned, met or declined.
         r = self.referral
         if r.outreach is outreach:
             return
+        before = (r.outreach, r.outreach_updated)
         r.outreach = outreach
         r.outreach_updated = utc_now()
-        if self.save():
-            self.show_status()
+        if not self.save():
+            r.outreach, r.outreach_updated = before  # shown as it stands on disk
+        self.show_status()

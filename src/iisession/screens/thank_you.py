@@ -27,8 +27,7 @@ not sent within a day of the call is listed as overdue in the follow-ups.
     def mail_subject(self) -> str:
         return "Thank you"
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # DraftScreen.on_mount runs as well (Textual calls both)
         self.sub_title = "thank-you note"
 
     @property
@@ -60,6 +59,10 @@ not sent within a day of the call is listed as overdue in the follow-ups.
         from ..model import utc_now
 
         follow = self.handle.session.follow_up
-        follow.thank_you_sent = None if follow.thank_you_sent else utc_now()
-        if self.save():
-            self.show_status("F5 again takes it back." if follow.thank_you_sent else "")
+        before = follow.thank_you_sent
+        follow.thank_you_sent = None if before else utc_now()
+        if not self.save():
+            follow.thank_you_sent = before  # shown as it stands on disk
+            self.show_status()
+            return
+        self.show_status("F5 again takes it back." if follow.thank_you_sent else "")
