@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -61,11 +62,7 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[str | Text] = DataTable(id="follow-ups", cursor_type="row")
-        table.add_column("Due", key="due", width=10)
-        table.add_column("", key="flag", width=7)
-        table.add_column("What", key="title")
-        yield table
+        yield DataTable(id="follow-ups", cursor_type="row")
         yield Static("", id=self.STATUS_ID, markup=False)
         yield Footer(compact=True)
 
@@ -94,9 +91,15 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         table = self.query_one(DataTable)
         kept = self.row_key(self.current) if self.current is not None else None
         shown = self.items if self.show_all else [i for i in self.items if i.due - now <= SOON]
-        table.clear()
+        listed = shown[:SHOWN_MAX]
+        # Widths set here, not measured by the table: its measuring waits for an
+        # idle moment, and a refill before then left the titles cut to 4 columns.
+        table.clear(columns=True)
+        table.add_column("Due", key="due", width=10)
+        table.add_column("", key="flag", width=7)
+        table.add_column("What", key="title", width=max([4, *(cell_len(i.title) for i in listed)]))
         self.rows = {}
-        for item in shown[:SHOWN_MAX]:
+        for item in listed:
             key = self.row_key(item)
             self.rows[key] = item
             if item.overdue(now):
