@@ -150,8 +150,13 @@ def test_a_digest_that_cannot_be_read_falls_back_to_the_file(tmp_path: Path) -> 
     ix = SessionIndex(folder, tmp_path / "cache")
     ix.refresh()
     db = sqlite3.connect(ix.path)
-    db.execute("UPDATE files SET digest = 'not json' WHERE name LIKE '%owen%'")
-    db.execute("UPDATE files SET digest = NULL WHERE name LIKE '%ines%'")
+    db.execute(
+        "UPDATE digests SET body = 'not json' "
+        "WHERE file = (SELECT rowid FROM files WHERE name LIKE '%owen%')"
+    )
+    db.execute(
+        "DELETE FROM digests WHERE file = (SELECT rowid FROM files WHERE name LIKE '%ines%')"
+    )
     db.commit()
     db.close()
     assert views(ix.digests()) == views(full(folder))

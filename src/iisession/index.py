@@ -31,7 +31,7 @@ from .atomic import describe_os_error as describe
 from .naming import SUFFIX
 from .summary import SEARCH_FIELDS, Summary, search_texts, summarise
 
-INDEX_VERSION = 6
+INDEX_VERSION = 8
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
 
 PARALLEL_FROM = 200
@@ -171,11 +171,6 @@ QuestionRow = tuple[str, str, str, bool, str]
 Read = tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...], str, list[QuestionRow]]
 """What the index keeps of one file: (name, stamp, problem or None, summary
 columns, search texts, digest, question rows)."""
-
-
-def _call_order(row: Sequence[Any]) -> tuple[str, str, int]:
-    """(when, file, position) first in a row: oldest call first, ties as the files sort."""
-    return (row[0], file_order(row[1]), row[2])
 
 
 def read_for_index(path_text: str) -> Read:
@@ -402,10 +397,10 @@ CREATE TABLE IF NOT EXISTS files (
     inode INTEGER NOT NULL,
     ctime_ns INTEGER NOT NULL,
     problem TEXT,
-    digest TEXT,
     {", ".join(f"{c} {'TEXT' if c in TEXT_COLUMNS else 'INTEGER'}" for c in SUMMARY_COLUMNS)}
 );
 CREATE INDEX IF NOT EXISTS files_newest ON files (when_utc DESC, name DESC);
+CREATE TABLE IF NOT EXISTS digests (file INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (
     file INTEGER NOT NULL,
     position INTEGER NOT NULL,
@@ -414,6 +409,8 @@ CREATE TABLE IF NOT EXISTS questions (
     topic TEXT NOT NULL,
     asked INTEGER NOT NULL,
     answer TEXT NOT NULL,
+    held TEXT NOT NULL,
+    stem TEXT NOT NULL,
     PRIMARY KEY (file, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS questions_by_key ON questions (key);
@@ -540,7 +537,7 @@ class SessionIndex:
 
     @staticmethod
     def _reset(db: sqlite3.Connection) -> None:
-        for table in ("fts", "questions", "files", "meta"):
+        for table in ("fts", "digests", "questions", "files", "meta"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _discard_file(self) -> None:
@@ -615,6 +612,7 @@ class SessionIndex:
             db.execute("BEGIN")
             db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in gone])
             db.executemany("DELETE FROM questions WHERE file = ?", [(r,) for r in gone])
+            db.executemany("DELETE FROM digests WHERE file = ?", [(r,) for r in gone])
             db.executemany("DELETE FROM files WHERE rowid = ?", [(r,) for r in gone])
             db.execute("COMMIT")
             report.removed = len(gone)
@@ -683,6 +681,7 @@ class SessionIndex:
         if row is not None:
             db.execute("DELETE FROM fts WHERE rowid = ?", row)
             db.execute("DELETE FROM questions WHERE file = ?", row)
+            db.execute("DELETE FROM digests WHERE file = ?", row)
             db.execute("DELETE FROM files WHERE rowid = ?", row)
 
     @staticmethod
@@ -699,10 +698,10 @@ class SessionIndex:
         SessionIndex._drop(db, name)
         values = tuple(entry) if problem is None else (None,) * len(SUMMARY_COLUMNS)
         cursor = db.execute(
-            "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, digest, "
+            "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, "
             f"{', '.join(SUMMARY_COLUMNS)}) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})",
-            (name, *stamp, problem, digest if problem is None else None, *values),
+            f"VALUES (?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})",
+            (name, *stamp, problem, *values),
         )
         if problem is None:
             db.execute(
@@ -710,9 +709,14 @@ class SessionIndex:
                 f"VALUES (?, {', '.join('?' * len(SEARCH_FIELDS))})",
                 (cursor.lastrowid, *texts),
             )
+            # Beside the row, not in it: the lists and searches read every row of
+            # `files`, and would read the digests with it.
+            db.execute("INSERT INTO digests VALUES (?, ?)", (cursor.lastrowid, digest))
+            # With the call's time and file: the order of calls, without a join.
+            when, stem = entry[SUMMARY_COLUMNS.index("when_utc")], file_order(name)
             db.executemany(
-                "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(cursor.lastrowid, n, *row) for n, row in enumerate(questions)],
+                "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(cursor.lastrowid, n, *row, when, stem) for n, row in enumerate(questions)],
             )
 
     def record(self, path: Path, session: Session, stamp: Stamp) -> None:
@@ -809,7 +813,8 @@ class SessionIndex:
 
         def work(db: sqlite3.Connection) -> list[tuple[str, str | None]]:
             return db.execute(
-                "SELECT name, digest FROM files WHERE problem IS NULL ORDER BY name"
+                "SELECT f.name, d.body FROM files AS f LEFT JOIN digests AS d ON d.file = f.rowid "
+                "WHERE f.problem IS NULL"
             ).fetchall()
 
         found: list[tuple[str, Session]] = []
@@ -826,24 +831,21 @@ class SessionIndex:
         """Every question of the calls held, counted (see ``compare.Tally``)."""
         from .compare import Tally
 
-        def work(db: sqlite3.Connection) -> list[tuple[str, str, int, str, str, str, int]]:
+        def work(db: sqlite3.Connection) -> list[tuple[str, str, str, int, int]]:
+            # Grouped by the key's index, never sorted. A question keeps the wording
+            # of the first call it was prepared for (as ``compare.collect``): SQLite
+            # takes the bare columns from the row holding the min(). Char 1 stands
+            # between the parts, below any character a file name would hold.
             return db.execute(
-                "SELECT f.when_utc, f.name, q.position, q.key, q.text, q.topic, q.asked "
-                "FROM questions AS q JOIN files AS f ON f.rowid = q.file"
+                "SELECT key, text, topic, sum(asked != 0), count(*), "
+                "min(held || char(1) || stem || char(1) || printf('%010d', position)) "
+                "FROM questions GROUP BY key"
             ).fetchall()
 
-        # Oldest call first, as ``compare.collect``: a question keeps the wording
-        # of the first call it was prepared for. (Counted here, not in SQL: a
-        # window function over the join is three times slower.)
-        rows = sorted(self._with_retry(work), key=_call_order)
-        found: dict[str, Tally] = {}
-        for _, _, _, key, text, topic, asked in rows:
-            entry = found.get(key)
-            if entry is None:
-                entry = found[key] = Tally(key, text, topic)
-            entry.prepared += 1
-            entry.times_asked += bool(asked)
-        return found
+        return {
+            key: Tally(key, text, topic, int(asked), int(prepared))
+            for key, text, topic, asked, prepared, _ in self._with_retry(work)
+        }
 
     def answers(self, key: str) -> Asked | None:
         """Every answer to one question, oldest call first."""
@@ -851,13 +853,14 @@ class SessionIndex:
 
         def work(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
             return db.execute(
-                "SELECT f.when_utc, f.name, q.position, q.text, q.topic, q.asked, q.answer, "
+                "SELECT q.held, f.name, q.position, q.text, q.topic, q.asked, q.answer, "
                 "f.person, f.organisation FROM questions AS q "
-                "JOIN files AS f ON f.rowid = q.file WHERE q.key = ?",
+                "JOIN files AS f ON f.rowid = q.file WHERE q.key = ? "
+                "ORDER BY q.held, q.stem, q.position",
                 (key,),
             ).fetchall()
 
-        rows = sorted(self._with_retry(work), key=_call_order)
+        rows = self._with_retry(work)
         if not rows:
             return None
         entry = Asked(key, rows[0][3], rows[0][4])
