@@ -369,6 +369,20 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
         assert app.screen is screen
         assert screen.generation == before
 
+        # Someone met, with people under them: Enter opens the call, and leaves the
+        # branch as it was (Space folds it).
+        await move_to(pilot, screen, "Ines Halvorsen")
+        branch = screen.query_one(Tree).cursor_node
+        assert branch is not None
+        assert branch.is_expanded
+        await pilot.press("enter")
+        await shown(app, pilot, DetailScreen)
+        await pilot.press("escape")
+        screen = await shown(app, pilot, NetworkScreen)
+        assert branch.is_expanded
+        await pilot.press("space")
+        assert not branch.is_expanded
+
         # Someone with a call planned: Enter opens that session.
         await move_to(pilot, screen, "Nadia Petrakis")
         await pilot.press("enter")

@@ -54,6 +54,7 @@ meeting planned, declined).
         yield Header()
         tree: Tree[Contact] = Tree("People", id="network")
         tree.show_root = False
+        tree.auto_expand = False  # Enter opens the person; Space folds
         tree.guide_depth = 3
         yield tree
         yield Static("", id=self.STATUS_ID, markup=False)
