@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .compare import Asked, Comparison, Tally
     from .model import Session
 from .atomic import describe_os_error as describe
-from .naming import SUFFIX
+from .naming import SUFFIX, file_order
 from .summary import SEARCH_FIELDS, Summary, search_texts, summarise
 
 INDEX_VERSION = 8
@@ -211,13 +211,6 @@ def read_for_index(path_text: str) -> Read:
     except Exception as error:  # one odd file must never stop the rest
         problem = f"cannot be read: {type(error).__name__}: {error}"
         return (path.name, before, problem, (), (), "", [])
-
-
-def file_order(name: str) -> str:
-    """Sessions in the order ``SessionStore.files`` gives them (by name less the
-    suffix: ``x.toml`` before its conflict copy ``x.conflict-….toml``), so the
-    index and reading the files directly agree on every tie."""
-    return name.removesuffix(SUFFIX)
 
 
 def _stamp(st: os.stat_result) -> Stamp:

@@ -19,6 +19,13 @@ SLUG_MAX_BYTES = 60
 SUFFIX = ".toml"
 
 
+def file_order(name: str) -> str:
+    """The key sessions sort by: the file name less its suffix, so ``x.toml``
+    comes before its conflict copy ``x.conflict-….toml``. The store lists files
+    in this order and the index breaks ties by it, so both answer alike."""
+    return name.removesuffix(SUFFIX)
+
+
 def slugify(text: str) -> str:
     """A safe, readable file-name part for ``text``; ``session`` if nothing is left."""
     text = unicodedata.normalize("NFC", text).casefold()

@@ -24,7 +24,7 @@ from . import codec
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .locking import LockedError, SessionLock
 from .model import Session, utc_now
-from .naming import SUFFIX, base_name
+from .naming import SUFFIX, base_name, file_order
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Larger files are refused: a session with 1 MB of notes is already unusual."""
@@ -354,7 +354,7 @@ class SessionStore:
         except FileNotFoundError:
             return []
         found = (p for p in entries if p.suffix == SUFFIX and not p.name.startswith("."))
-        return sorted(found, key=lambda p: p.stem)
+        return sorted(found, key=lambda p: file_order(p.name))
 
     def scan(self) -> tuple[list[Loaded], list[Problem]]:
         """Read every session; unreadable files are listed with the reason."""
