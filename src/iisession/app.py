@@ -270,6 +270,16 @@ class IISessionApp(App[None]):
             self.notify(str(error), title="Cannot open", severity="error", timeout=10)
             return None
 
+    def _open_writable(self, path: Path, title: str) -> SessionFile | None:
+        """Open a session to change it; a read-only one (open elsewhere, say) is
+        closed again with the reason shown under ``title``."""
+        handle = self._open(path)
+        if handle is not None and handle.read_only:
+            self.notify(handle.read_only_reason, title=title, severity="warning")
+            handle.close()
+            return None
+        return handle
+
     def create_session(self, session: Session) -> SessionFile:
         """Write a new session and keep it open. Raises ``SaveError``."""
         handle = self.store.create(session)
@@ -438,12 +448,8 @@ class IISessionApp(App[None]):
         from .model import utc_now
         from .screens.thank_you import ThankYouScreen
 
-        handle = self._open(path)
+        handle = self._open_writable(path, "Read only")
         if handle is None:
-            return
-        if handle.read_only:
-            self.notify(handle.read_only_reason, title="Read only", severity="warning")
-            handle.close()
             return
         follow = handle.session.follow_up
         if not follow.thank_you_draft.strip():
@@ -456,12 +462,8 @@ class IISessionApp(App[None]):
         """The request to one referred person, and where it stands."""
         from .screens.outreach import OutreachScreen
 
-        handle = self._open(path)
+        handle = self._open_writable(path, "Read only")
         if handle is None:
-            return
-        if handle.read_only:
-            self.notify(handle.read_only_reason, title="Read only", severity="warning")
-            handle.close()
             return
         if not any(r.id == referral_id for r in handle.session.referrals):
             handle.close()  # the file changed since the list was made
@@ -475,13 +477,10 @@ class IISessionApp(App[None]):
         tell the user; a failure is shown and nothing is changed on disk."""
         from .store import SaveError
 
-        handle = self._open(path)
+        handle = self._open_writable(path, "Not changed")
         if handle is None:
             return False
         try:
-            if handle.read_only:
-                self.notify(handle.read_only_reason, title="Not changed", severity="warning")
-                return False
             message = change(handle.session)
             handle.save()
         except SaveError as error:

@@ -47,7 +47,7 @@ def _follow_up_weeks(config: Mapping[str, Any], warnings: list[str]) -> int:
         warnings.append("config: `follow_up` should be a table ([follow_up]); defaults used")
         return KEEP_IN_TOUCH_WEEKS
     weeks = table.get("keep_in_touch_weeks", KEEP_IN_TOUCH_WEEKS)
-    if not _minutes(weeks, 1, MAX_WEEKS):
+    if not _whole(weeks, 1, MAX_WEEKS):
         warnings.append(
             f"config: `follow_up.keep_in_touch_weeks` should be whole weeks from 1 to "
             f"{MAX_WEEKS}; {KEEP_IN_TOUCH_WEEKS} used"
@@ -56,7 +56,8 @@ def _follow_up_weeks(config: Mapping[str, Any], warnings: list[str]) -> int:
     return int(weeks)
 
 
-def _minutes(value: Any, low: int, high: int) -> bool:
+def _whole(value: Any, low: int, high: int) -> bool:
+    """A whole number (not a boolean) from ``low`` to ``high``."""
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
@@ -68,14 +69,14 @@ def load_settings(config: Mapping[str, Any], warnings: list[str]) -> Settings:
         return Settings(keep_in_touch_weeks=weeks)
     defaults = LiveSettings()
     points = table.get("warnings", list(defaults.warnings))
-    if not (isinstance(points, list) and all(_minutes(p, 1, 180) for p in points)):
+    if not (isinstance(points, list) and all(_whole(p, 1, 180) for p in points)):
         warnings.append(
             "config: `live.warnings` should be a list of minutes from 1 to 180, "
             "like [10, 5]; defaults used"
         )
         points = list(defaults.warnings)
     wrap_up = table.get("wrap_up", defaults.wrap_up)
-    if not _minutes(wrap_up, 1, 60):
+    if not _whole(wrap_up, 1, 60):
         warnings.append("config: `live.wrap_up` should be minutes from 1 to 60; 5 used")
         wrap_up = defaults.wrap_up
     pace = table.get("minutes_per_question", defaults.minutes_per_question)
