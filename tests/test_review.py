@@ -370,6 +370,10 @@ async def test_thank_you_note_edit_send_and_mark(
         assert (tmp_path / "note.txt").read_text(encoding="utf-8") == area.text
         await pilot.press("f6")  # no $EDITOR: says so, stays here
         assert isinstance(app.screen, ThankYouScreen)
+        assert any("Set $EDITOR" in n.message for n in app._notifications)
+        monkeypatch.setenv("EDITOR", "true")
+        await pilot.press("f6")  # a test terminal cannot hand over: edit in place
+        assert any("cannot hand over" in n.message for n in app._notifications)
         await pilot.press("f5")
         await pilot.pause(0.1)
         assert "Thank-you sent" in str(screen.query_one("#draft-status", Static).render())

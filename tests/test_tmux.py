@@ -284,9 +284,13 @@ def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
     """Follow-ups, the request to a referral, its status; then the network shows it."""
     examples = tmp_path / "examples"
     shutil.copytree(Path(__file__).resolve().parent.parent / "sessions", examples)
+    # An editor that adds a line, as a person would in their own editor.
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Written in my editor.\\n" >> "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
     term.start(
         [sys.executable, "-m", "iisession", "--sessions-dir", str(examples)],
-        env={"TERM": "xterm-256color"},
+        env={"TERM": "xterm-256color", "EDITOR": str(editor), "VISUAL": ""},
     )
     term.wait_for("Recent sessions")
     term.send("f")
@@ -299,6 +303,8 @@ def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
     assert "To: Amara Nwosu <amara.nwosu@example.org>" in screen
     assert "Dear Amara," in screen
     assert "Outreach: to contact" in screen
+    term.send("F6")  # the text goes to $EDITOR and comes back with its line
+    term.wait_for("Written in my editor.")
     term.send("F5")
     term.wait_for("meeting planned")
     term.send("c")
@@ -314,4 +320,7 @@ def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
     term.send("C-q")
     term.wait_dead()
     ines = read_session(examples / "2026-10-21-1430-ines-halvorsen.toml").session
-    assert next(r for r in ines.referrals if r.name == "Amara Nwosu").outreach.value == "contacted"
+    amara = next(r for r in ines.referrals if r.name == "Amara Nwosu")
+    assert amara.outreach.value == "contacted"
+    assert amara.draft.startswith("Dear Amara,")
+    assert amara.draft.endswith("Written in my editor.\n")

@@ -36,11 +36,19 @@ SAVE_PAUSE = 2.0
 class DraftScreen(Screen[None]):
     """Edit and send one message kept in a session."""
 
+    # priority: the text box has keys of its own (F6 selects a line), and these
+    # must work whichever widget has focus, as on the live screen.
     BINDINGS = [
-        Binding("f2", "copy", "Copy", tooltip="Copy the text to the clipboard"),
-        Binding("f3", "email", "E-mail", tooltip="Open the text in your e-mail program"),
-        Binding("f4", "save_file", "Save as file", tooltip="Write the text to a file"),
-        Binding("f6", "editor", "Editor", tooltip="Edit the text in your own editor"),
+        Binding("f2", "copy", "Copy", priority=True, tooltip="Copy the text to the clipboard"),
+        Binding(
+            "f3", "email", "E-mail", priority=True, tooltip="Open the text in your e-mail program"
+        ),
+        Binding(
+            "f4", "save_file", "Save as file", priority=True, tooltip="Write the text to a file"
+        ),
+        Binding(
+            "f6", "editor", "Editor", priority=True, tooltip="Edit the text in your own editor"
+        ),
         Binding("escape", "back", "Back", tooltip="Save and go back"),
     ]
 

@@ -27,7 +27,9 @@ class OutreachScreen(DraftScreen):
 
     BINDINGS = [
         *DraftScreen.BINDINGS,
-        Binding("f5", "status", "Status", tooltip="Change where this outreach stands"),
+        Binding(
+            "f5", "status", "Status", priority=True, tooltip="Change where this outreach stands"
+        ),
     ]
 
     HELP = """

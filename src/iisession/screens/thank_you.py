@@ -12,7 +12,7 @@ class ThankYouScreen(DraftScreen):
 
     BINDINGS = [
         *DraftScreen.BINDINGS,
-        Binding("f5", "mark_sent", "Mark sent", tooltip="Mark the thank-you sent"),
+        Binding("f5", "mark_sent", "Mark sent", priority=True, tooltip="Mark the thank-you sent"),
     ]
 
     HELP = """
