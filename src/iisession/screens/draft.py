@@ -43,9 +43,7 @@ class DraftScreen(Screen[None]):
         Binding(
             "f3", "email", "E-mail", priority=True, tooltip="Open the text in your e-mail program"
         ),
-        Binding(
-            "f4", "save_file", "Save as file", priority=True, tooltip="Write the text to a file"
-        ),
+        Binding("f4", "save_file", "Save", priority=True, tooltip="Write the text to a file"),
         Binding(
             "f6", "editor", "Editor", priority=True, tooltip="Edit the text in your own editor"
         ),
