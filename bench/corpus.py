@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from iisession.codec import dumps  # noqa: E402
-from iisession.model import (  # noqa: E402
+from iisession.core.codec import dumps  # noqa: E402
+from iisession.core.model import (  # noqa: E402
     EventKind,
     KeyPoint,
     MayMention,
@@ -29,7 +29,7 @@ from iisession.model import (  # noqa: E402
     SessionState,
     TimelineEvent,
 )
-from iisession.naming import base_name  # noqa: E402
+from iisession.core.naming import base_name  # noqa: E402
 
 FIRST = [
     "Ana",

@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from tests.factories import make_session  # noqa: E402
 from tests.tmux import Tmux  # noqa: E402
 
-from iisession import atomic  # noqa: E402
-from iisession.codec import dumps  # noqa: E402
-from iisession.store import SessionStore  # noqa: E402
+from iisession.core import atomic  # noqa: E402
+from iisession.core.codec import dumps  # noqa: E402
+from iisession.core.store import SessionStore  # noqa: E402
 
 TARGETS = {
     "save_typical_ms": 10.0,
@@ -211,10 +211,10 @@ def bench_typing(keys: int, folder: Path) -> dict[str, float]:
     from textual.app import App, ComposeResult
     from textual.widgets import TextArea
 
-    from iisession.app import IISessionApp
-    from iisession.clock import ManualClock
-    from iisession.model import Person, Session
-    from iisession.paths import resolve_folders
+    from iisession.tui.app import IISessionApp
+    from iisession.core.clock import ManualClock
+    from iisession.core.model import Person, Session
+    from iisession.core.paths import resolve_folders
 
     line = "Said the hardest part is scoping dashboards with clinicians, not the SQL.\n"
     notes = (line * (100_000 // len(line) + 1))[:100_000]

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from tests.tmux import Tmux  # noqa: E402
 
 from corpus import generate  # noqa: E402
-from iisession import network, todo  # noqa: E402
-from iisession.index import SessionIndex, read_comparison, read_sessions  # noqa: E402
+from iisession.core import network, todo  # noqa: E402
+from iisession.core.index import SessionIndex, read_comparison, read_sessions  # noqa: E402
 from run import _peak_rss_mb, time_to_first_frame  # noqa: E402
 
 TARGETS = {

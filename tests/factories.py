@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from iisession.model import (
+from iisession.core.model import (
     EventKind,
     FollowUp,
     KeyPoint,

@@ -13,21 +13,21 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, OptionList, Static, TextArea, Tree
 
-from iisession.app import IISessionApp
-from iisession.clock import ManualClock
-from iisession.compare import answers_markdown, collect
-from iisession.model import MayMention, Outreach
-from iisession.paths import resolve_folders
-from iisession.screens.compare import CompareScreen
-from iisession.screens.detail import DetailScreen
-from iisession.screens.folder_view import FolderView
-from iisession.screens.follow_ups import FollowUpsScreen
-from iisession.screens.network import NetworkScreen
-from iisession.screens.outreach import OutreachScreen
-from iisession.screens.prompts import ChoiceModal, ListChooser, TextPrompt
-from iisession.screens.setup import SetupScreen
-from iisession.screens.thank_you import ThankYouScreen
-from iisession.store import SessionStore, read_session
+from iisession.tui.app import IISessionApp
+from iisession.core.clock import ManualClock
+from iisession.core.compare import answers_markdown, collect
+from iisession.core.model import MayMention, Outreach
+from iisession.core.paths import resolve_folders
+from iisession.tui.screens.compare import CompareScreen
+from iisession.tui.screens.detail import DetailScreen
+from iisession.tui.screens.folder_view import FolderView
+from iisession.tui.screens.follow_ups import FollowUpsScreen
+from iisession.tui.screens.network import NetworkScreen
+from iisession.tui.screens.outreach import OutreachScreen
+from iisession.tui.screens.prompts import ChoiceModal, ListChooser, TextPrompt
+from iisession.tui.screens.setup import SetupScreen
+from iisession.tui.screens.thank_you import ThankYouScreen
+from iisession.core.store import SessionStore, read_session
 from tests.test_review import type_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
@@ -514,7 +514,7 @@ async def test_an_export_path_with_an_unknown_user_is_refused_not_fatal(
 async def test_a_request_that_cannot_be_saved_stays_on_screen(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from iisession.store import SaveError, SessionFile
+    from iisession.core.store import SaveError, SessionFile
 
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from iisession.bank import (
+from iisession.core.bank import (
     TOPICS,
     Bank,
     BankQuestion,
@@ -16,7 +16,7 @@ from iisession.bank import (
     load_bank,
     order_questions,
 )
-from iisession.model import Priority, Question
+from iisession.core.model import Priority, Question
 
 CLOSING_IDEAS = ["do next", "talk to", "touch again", "résumé"]
 

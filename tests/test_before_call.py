@@ -12,9 +12,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from iisession.app import PRACTICE_FOLDER, IISessionApp
-from iisession.clock import ManualClock
-from iisession.model import (
+from iisession.tui.app import PRACTICE_FOLDER, IISessionApp
+from iisession.core.clock import ManualClock
+from iisession.core.model import (
     EventKind,
     Person,
     Priority,
@@ -24,15 +24,15 @@ from iisession.model import (
     TimelineEvent,
     utc_now,
 )
-from iisession.paths import resolve_folders
-from iisession.screens.live import LiveScreen
-from iisession.screens.picker import PickerScreen
-from iisession.screens.prompts import ChoiceModal, ListChooser
-from iisession.screens.setup import SetupScreen
-from iisession.screens.start import StartScreen
-from iisession.store import SessionStore, read_session
-from iisession.templates import Template, TemplateItem, save_template
-from iisession.widgets.countdown import CountdownPanel
+from iisession.core.paths import resolve_folders
+from iisession.tui.screens.live import LiveScreen
+from iisession.tui.screens.picker import PickerScreen
+from iisession.tui.screens.prompts import ChoiceModal, ListChooser
+from iisession.tui.screens.setup import SetupScreen
+from iisession.tui.screens.start import StartScreen
+from iisession.core.store import SessionStore, read_session
+from iisession.core.templates import Template, TemplateItem, save_template
+from iisession.tui.widgets.countdown import CountdownPanel
 
 
 class Recorder:

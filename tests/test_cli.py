@@ -188,7 +188,7 @@ def test_new_refuses_a_bad_time(sessions_dir: Path, value: str) -> None:
 def test_new_refuses_an_unknown_template_naming_the_ones_there(
     sessions_dir: Path, tmp_path: Path
 ) -> None:
-    from iisession.templates import Template, TemplateItem, save_template
+    from iisession.core.templates import Template, TemplateItem, save_template
 
     config = tmp_path / "xdg" / "xdg_config_home" / "iisession"
     save_template(config, Template("Alumni", [TemplateItem("One?")]))

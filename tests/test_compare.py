@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from iisession.compare import collect, find, question_key, tally
-from iisession.model import EventKind, Person, Question, Session, SessionState, TimelineEvent
-from iisession.store import read_session
+from iisession.core.compare import collect, find, question_key, tally
+from iisession.core.model import EventKind, Person, Question, Session, SessionState, TimelineEvent
+from iisession.core.store import read_session
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "sessions"
@@ -104,7 +104,7 @@ def test_a_screen_shows_only_the_latest_answers_and_says_so() -> None:
         return (f"{n}.toml", s)
 
     [entry] = collect([call(n) for n in (1, 2, 3)]).values()
-    from iisession.compare import answers_markdown
+    from iisession.core.compare import answers_markdown
 
     full = answers_markdown(entry)
     assert all(f"Answer {n}." in full for n in (1, 2, 3))

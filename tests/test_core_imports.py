@@ -7,32 +7,32 @@ import sys
 
 CORE = [
     "iisession",
-    "iisession.model",
-    "iisession.codec",
-    "iisession.atomic",
-    "iisession.locking",
-    "iisession.naming",
-    "iisession.store",
-    "iisession.paths",
+    "iisession.core.model",
+    "iisession.core.codec",
+    "iisession.core.atomic",
+    "iisession.core.locking",
+    "iisession.core.naming",
+    "iisession.core.store",
+    "iisession.core.paths",
     "iisession.cli",
-    "iisession.clock",
-    "iisession.countdown",
-    "iisession.live",
-    "iisession.autosave",
-    "iisession.settings",
-    "iisession.bank",
-    "iisession.templates",
-    "iisession.planning",
-    "iisession.summary",
-    "iisession.index",
-    "iisession.lookup",
-    "iisession.document",
-    "iisession.commands",
-    "iisession.followup",
-    "iisession.todo",
-    "iisession.network",
-    "iisession.digest",
-    "iisession.compare",
+    "iisession.core.clock",
+    "iisession.core.countdown",
+    "iisession.core.live",
+    "iisession.core.autosave",
+    "iisession.core.settings",
+    "iisession.core.bank",
+    "iisession.core.templates",
+    "iisession.core.planning",
+    "iisession.core.summary",
+    "iisession.core.index",
+    "iisession.core.lookup",
+    "iisession.core.document",
+    "iisession.plain",
+    "iisession.core.followup",
+    "iisession.core.todo",
+    "iisession.core.network",
+    "iisession.core.digest",
+    "iisession.core.compare",
 ]
 
 
@@ -50,6 +50,6 @@ def test_core_modules_import_no_textual() -> None:
 
 def test_the_check_would_notice_textual() -> None:
     """The same probe sees textual when the app module is imported."""
-    code = "import sys, iisession.app; print('textual' in sys.modules)"
+    code = "import sys, iisession.tui.app; print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from iisession import compare, network, todo
-from iisession.codec import dumps
-from iisession.digest import decode, digest, encode
-from iisession.index import SessionIndex, read_comparison, read_sessions
-from iisession.model import Outreach, Person, Referral, Session, utc_now
-from iisession.store import SessionStore, read_session
+from iisession.core import compare, network, todo
+from iisession.core.codec import dumps
+from iisession.core.digest import decode, digest, encode
+from iisession.core.index import SessionIndex, read_comparison, read_sessions
+from iisession.core.model import Outreach, Person, Referral, Session, utc_now
+from iisession.core.store import SessionStore, read_session
 from tests.factories import make_session
 from tests.test_roundtrip import sessions as any_session
 

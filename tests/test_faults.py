@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from iisession import atomic
-from iisession.model import Session
-from iisession.store import SaveError, SessionStore, read_session
+from iisession.core import atomic
+from iisession.core.model import Session
+from iisession.core.store import SaveError, SessionStore, read_session
 from tests.factories import make_session
 
 # --- helpers ---------------------------------------------------------------
@@ -233,7 +233,7 @@ def test_failed_parse_back_check_writes_nothing(
 ) -> None:
     with SessionStore(sessions_dir).create(make_session()) as handle:
         old = handle.path.read_bytes()
-        from iisession import codec
+        from iisession.core import codec
 
         real = codec.render
         monkeypatch.setattr(codec, "render", lambda doc: real(doc).replace("Maya", "Mayb"))
@@ -262,7 +262,7 @@ def test_eio_injected_into_a_real_process_by_strace(sessions_dir: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from iisession.store import SaveError, SessionStore\n"
+        "from iisession.core.store import SaveError, SessionStore\n"
         "path = Path(sys.argv[1])\n"
         "with SessionStore(path.parent).open(path, allow_read_only=False) as h:\n"
         "    h.session.notes = 'typed while the disk failed'\n"

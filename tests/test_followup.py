@@ -8,8 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from iisession.followup import mailto, outreach_draft, thank_you_draft, thank_you_overdue
-from iisession.model import (
+from iisession.core.followup import mailto, outreach_draft, thank_you_draft, thank_you_overdue
+from iisession.core.model import (
     EventKind,
     MayMention,
     Person,
@@ -18,7 +18,7 @@ from iisession.model import (
     SessionState,
     TimelineEvent,
 )
-from iisession.store import read_session
+from iisession.core.store import read_session
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iisession import index as index_module
-from iisession.codec import dumps
-from iisession.index import (
+from iisession.core import index as index_module
+from iisession.core.codec import dumps
+from iisession.core.index import (
     INDEX_VERSION,
     MARK_END,
     MARK_START,
@@ -22,9 +22,9 @@ from iisession.index import (
     match_expression,
     read_listing,
 )
-from iisession.model import KeyPoint, Person, Referral, Session, utc_now
-from iisession.store import SessionStore, read_session
-from iisession.summary import summarise
+from iisession.core.model import KeyPoint, Person, Referral, Session, utc_now
+from iisession.core.store import SessionStore, read_session
+from iisession.core.summary import summarise
 from tests.factories import make_session
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from iisession.autosave import AutosavePolicy, SaveTracker
-from iisession.clock import ManualClock, SystemClock
-from iisession.countdown import Countdown, format_clock
-from iisession.live import LiveCall
-from iisession.model import (
+from iisession.core.autosave import AutosavePolicy, SaveTracker
+from iisession.core.clock import ManualClock, SystemClock
+from iisession.core.countdown import Countdown, format_clock
+from iisession.core.live import LiveCall
+from iisession.core.model import (
     EventKind,
     Priority,
     Question,
@@ -19,7 +19,7 @@ from iisession.model import (
     SessionState,
     TimelineEvent,
 )
-from iisession.settings import LiveSettings
+from iisession.core.settings import LiveSettings
 
 
 def call(limit: int = 30, questions: list[Question] | None = None) -> tuple[LiveCall, ManualClock]:

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static, TextArea
 
-from iisession.app import IISessionApp
-from iisession.bank import Bank, builtin_questions
-from iisession.clock import ManualClock
-from iisession.model import EventKind, Person, Session, SessionState
-from iisession.paths import resolve_folders
-from iisession.screens.live import LiveScreen
-from iisession.screens.prompts import ChoiceModal, MessageModal
-from iisession.settings import Settings
-from iisession.store import SessionStore, read_session
-from iisession.widgets.countdown import CountdownPanel
+from iisession.tui.app import IISessionApp
+from iisession.core.bank import Bank, builtin_questions
+from iisession.core.clock import ManualClock
+from iisession.core.model import EventKind, Person, Session, SessionState
+from iisession.core.paths import resolve_folders
+from iisession.tui.screens.live import LiveScreen
+from iisession.tui.screens.prompts import ChoiceModal, MessageModal
+from iisession.core.settings import Settings
+from iisession.core.store import SessionStore, read_session
+from iisession.tui.widgets.countdown import CountdownPanel
 
 
 def make(sessions_dir: Path, limit: int = 30) -> tuple[IISessionApp, ManualClock, Path]:
@@ -281,7 +281,7 @@ async def test_not_saved_is_persistent_then_retried_and_a_rescue_copy_can_be_wri
 ) -> None:
     import errno
 
-    from iisession import store
+    from iisession.core import store
 
     app, clock, path = make(sessions_dir)
     real = store.write_atomic

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from iisession.locking import LockedError
-from iisession.store import ReadOnlyError, SessionStore, read_session
+from iisession.core.locking import LockedError
+from iisession.core.store import ReadOnlyError, SessionStore, read_session
 from tests.factories import make_session
 
 

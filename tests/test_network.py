@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from iisession.model import Outreach, Person, Referral, Session, SessionState
-from iisession.network import as_csv, as_text, build
-from iisession.store import read_session
+from iisession.core.model import Outreach, Person, Referral, Session, SessionState
+from iisession.core.network import as_csv, as_text, build
+from iisession.core.store import read_session
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "sessions"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from iisession.model import (
+from iisession.core.model import (
     FollowUp,
     KeyPoint,
     Person,
@@ -22,8 +22,8 @@ from iisession.model import (
     Session,
     TimelineEvent,
 )
-from iisession.store import read_session
-from iisession.summary import summarise
+from iisession.core.store import read_session
+from iisession.core.summary import summarise
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
 

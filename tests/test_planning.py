@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from iisession.clock import ManualClock
-from iisession.countdown import Countdown, interruption
-from iisession.live import LiveCall
-from iisession.model import (
+from iisession.core.clock import ManualClock
+from iisession.core.countdown import Countdown, interruption
+from iisession.core.live import LiveCall
+from iisession.core.model import (
     EventKind,
     Person,
     Question,
@@ -17,7 +17,7 @@ from iisession.model import (
     SessionState,
     TimelineEvent,
 )
-from iisession.planning import (
+from iisession.core.planning import (
     carry_over,
     check_limit,
     confirmation,

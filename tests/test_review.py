@@ -10,21 +10,21 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
-from iisession import index as index_module
-from iisession.app import IISessionApp
-from iisession.clock import ManualClock
-from iisession.codec import dumps
-from iisession.index import SessionIndex
-from iisession.model import EventKind, SessionState, TimelineEvent, utc_now
-from iisession.paths import resolve_folders
-from iisession.screens.detail import DetailScreen
-from iisession.screens.live import LiveScreen
-from iisession.screens.prompts import ChoiceModal, MessageModal
-from iisession.screens.review import ReviewScreen
-from iisession.screens.search import SearchScreen
-from iisession.screens.start import StartScreen
-from iisession.store import SessionStore, read_session
-from iisession.widgets.session_table import SessionTable
+from iisession.core import index as index_module
+from iisession.tui.app import IISessionApp
+from iisession.core.clock import ManualClock
+from iisession.core.codec import dumps
+from iisession.core.index import SessionIndex
+from iisession.core.model import EventKind, SessionState, TimelineEvent, utc_now
+from iisession.core.paths import resolve_folders
+from iisession.tui.screens.detail import DetailScreen
+from iisession.tui.screens.live import LiveScreen
+from iisession.tui.screens.prompts import ChoiceModal, MessageModal
+from iisession.tui.screens.review import ReviewScreen
+from iisession.tui.screens.search import SearchScreen
+from iisession.tui.screens.start import StartScreen
+from iisession.core.store import SessionStore, read_session
+from iisession.tui.widgets.session_table import SessionTable
 from tests.factories import make_session
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
@@ -325,8 +325,8 @@ async def test_a_first_build_shows_progress_and_the_screen_stays_usable(
 async def test_thank_you_note_edit_send_and_mark(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from iisession.screens.prompts import TextPrompt
-    from iisession.screens.thank_you import ThankYouScreen
+    from iisession.tui.screens.prompts import TextPrompt
+    from iisession.tui.screens.thank_you import ThankYouScreen
 
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
@@ -387,7 +387,7 @@ async def test_thank_you_note_edit_send_and_mark(
 
 
 async def test_no_thank_you_before_the_call(folder: Path) -> None:
-    from iisession.screens.thank_you import ThankYouScreen
+    from iisession.tui.screens.thank_you import ThankYouScreen
 
     app = make_app(folder, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -415,9 +415,9 @@ async def test_a_thank_you_typed_just_before_quitting_is_saved(folder: Path) -> 
 
 
 async def test_set_up_a_call_with_a_referral_links_both_ways(folder: Path) -> None:
-    from iisession.network import build
-    from iisession.screens.prompts import ListChooser
-    from iisession.screens.setup import SetupScreen
+    from iisession.core.network import build
+    from iisession.tui.screens.prompts import ListChooser
+    from iisession.tui.screens.setup import SetupScreen
 
     owen = "2026-11-04-1200-owen-pritchard.toml"
     app = make_app(folder, review=False)

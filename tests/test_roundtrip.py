@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iisession import codec
-from iisession.model import (
+from iisession.core import codec
+from iisession.core.model import (
     EventKind,
     FollowUp,
     KeyPoint,
@@ -27,7 +27,7 @@ from iisession.model import (
     TimelineEvent,
     clean_text,
 )
-from iisession.store import SessionStore, read_session
+from iisession.core.store import SessionStore, read_session
 
 HOSTILE = [
     "\x00",

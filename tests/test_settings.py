@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from iisession.paths import resolve_folders
-from iisession.settings import LiveSettings, Settings, load_settings
+from iisession.core.paths import resolve_folders
+from iisession.core.settings import LiveSettings, Settings, load_settings
 
 
 def test_defaults_without_a_config() -> None:

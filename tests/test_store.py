@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from iisession import codec
-from iisession.locking import LockedError
-from iisession.model import Person, Session
-from iisession.naming import slugify
-from iisession.store import (
+from iisession.core import codec
+from iisession.core.locking import LockedError
+from iisession.core.model import Person, Session
+from iisession.core.naming import slugify
+from iisession.core.store import (
     ReadOnlyError,
     SaveError,
     SessionFileError,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from iisession.bank import Bank, builtin_questions
-from iisession.model import Priority, Question
-from iisession.templates import (
+from iisession.core.bank import Bank, builtin_questions
+from iisession.core.model import Priority, Question
+from iisession.core.templates import (
     Template,
     TemplateError,
     TemplateItem,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from iisession.store import SessionStore, read_session
+from iisession.core.store import SessionStore, read_session
 from tests.factories import make_session
 from tests.tmux import Tmux
 
@@ -195,7 +195,7 @@ def test_after_a_crash_the_call_is_offered_and_resumed(term: Tmux, sessions_dir:
 def test_new_with_a_template_goes_straight_to_the_live_screen(
     term: Tmux, sessions_dir: Path, tmp_path: Path
 ) -> None:
-    from iisession.templates import Template, TemplateItem, save_template
+    from iisession.core.templates import Template, TemplateItem, save_template
 
     config = tmp_path / "xdg" / "xdg_config_home" / "iisession"
     save_template(

@@ -13,7 +13,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from iisession.model import (
+from iisession.core.model import (
     EventKind,
     MayMention,
     Person,
@@ -22,8 +22,8 @@ from iisession.model import (
     SessionState,
     TimelineEvent,
 )
-from iisession.store import read_session
-from iisession.todo import due_items, to_ics
+from iisession.core.store import read_session
+from iisession.core.todo import due_items, to_ics
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)

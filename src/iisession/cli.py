@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
-from .paths import Folders, resolve_folders
+from .core.paths import Folders, resolve_folders
 
 if TYPE_CHECKING:
-    from .app import IISessionApp
+    from .tui.app import IISessionApp
 
 PLANNED_HINT_TEXT = "YYYY-MM-DD HH:MM, like 2026-11-24 14:00"
 PLAIN_COMMANDS_HINT = "Plain commands work anywhere: `iisession where`; see `iisession -h`."
@@ -198,7 +198,7 @@ def _weeks(text: str) -> int:
         weeks = int(text)
     except ValueError:
         weeks = 0
-    from .settings import MAX_WEEKS
+    from .core.settings import MAX_WEEKS
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise argparse.ArgumentTypeError(f"{text!r}: give whole weeks from 1 to {MAX_WEEKS}")
@@ -206,7 +206,7 @@ def _weeks(text: str) -> int:
 
 
 def _minutes(text: str) -> int:
-    from .planning import check_limit
+    from .core.planning import check_limit
 
     minutes, problem = check_limit(text)
     if minutes is None:
@@ -215,7 +215,7 @@ def _minutes(text: str) -> int:
 
 
 def _planned(text: str) -> dt.datetime:
-    from .planning import parse_planned
+    from .core.planning import parse_planned
 
     try:
         moment = parse_planned(text)
@@ -287,15 +287,15 @@ def _run(app: IISessionApp) -> int:
 def run_app(folders: Folders, *, review: bool = False) -> int:
     if _refuse_without_terminal():
         return 2
-    from .app import IISessionApp
+    from .tui.app import IISessionApp
 
     return _run(IISessionApp(folders, review=review))
 
 
 def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
-    from .bank import load_bank
-    from .model import Person, Session
-    from .templates import find_template, load_templates, templates_folder
+    from .core.bank import load_bank
+    from .core.model import Person, Session
+    from .core.templates import find_template, load_templates, templates_folder
 
     warnings: list[str] = []
     bank = load_bank(folders.config, warnings)
@@ -319,8 +319,8 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         questions = bank.defaults()
     if _refuse_without_terminal():
         return 2
-    from .app import IISessionApp
-    from .store import SaveError, SessionStore
+    from .tui.app import IISessionApp
+    from .core.store import SaveError, SessionStore
 
     session = Session(
         person=Person(
@@ -355,8 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         return cmd_new(folders, args)
     if args.command in ("list", "show", "search", "export", "todo", "referrals", "compare"):
-        from . import commands as plain
-        from .index import FolderUnreadable
+        from . import plain as plain
+        from .core.index import FolderUnreadable
 
         try:
             if args.command == "list":

@@ -17,8 +17,8 @@ from .folder_view import FolderView
 if TYPE_CHECKING:
     from textual.widgets.tree import TreeNode
 
-    from ..index import Sessions
-    from ..network import Contact, Network, Node
+    from ...core.index import Sessions
+    from ...core.network import Contact, Network, Node
 
 EXPAND_UP_TO = 2_000
 """With more people than this, the tree opens with only its first level shown."""
@@ -65,12 +65,12 @@ meeting planned, declined).
         self.query_one(Tree).focus()
 
     def compute(self, found: Sessions) -> Network:
-        from ..network import build
+        from ...core.network import build
 
         return build(found.sessions)
 
     def show(self, found: Sessions, result: Network) -> None:
-        from ..network import counts, forest
+        from ...core.network import counts, forest
 
         tree: Tree[Contact] = self.query_one(Tree)
         kept = self.current.name if self.current is not None else None

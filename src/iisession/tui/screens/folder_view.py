@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from . import app_of
 
 if TYPE_CHECKING:
-    from ..index import Compared, Progress, Sessions
+    from ...core.index import Compared, Progress, Sessions
 
 PROGRESS_FROM = 200
 """A refresh reading this many files shows its progress."""

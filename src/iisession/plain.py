@@ -13,15 +13,15 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .document import json_document, to_markdown
-from .index import Listing, Problem, Progress, SessionIndex, read_listing
-from .lookup import UnknownSession, resolve
-from .paths import Folders, expand
-from .store import SessionFileError, read_session
-from .summary import FIELD_LABELS, Summary
+from .core.document import json_document, to_markdown
+from .core.index import Listing, Problem, Progress, SessionIndex, read_listing
+from .core.lookup import UnknownSession, resolve
+from .core.paths import Folders, expand
+from .core.store import SessionFileError, read_session
+from .core.summary import FIELD_LABELS, Summary
 
 if TYPE_CHECKING:
-    from .model import Session
+    from .core.model import Session
 
 
 def _progress(stream: TextIO) -> Progress | None:
@@ -140,7 +140,7 @@ def _skipped(command: str, note: str, problems: Sequence[Problem]) -> None:
 def _read_all(folders: Folders, command: str) -> list[tuple[str, Session]]:
     """Every readable session (through the index) by file name; the others named
     on stderr."""
-    from .index import read_sessions
+    from .core.index import read_sessions
 
     found = read_sessions(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
     _skipped(command, found.note, found.problems)
@@ -149,7 +149,7 @@ def _read_all(folders: Folders, command: str) -> list[tuple[str, Session]]:
 
 def _emit(command: str, text: str, output: str, done: str, *, crlf: bool = False) -> int:
     """``text`` to stdout (made safe for a terminal) or to the file ``output``."""
-    from .atomic import describe_os_error, write_atomic
+    from .core.atomic import describe_os_error, write_atomic
 
     if output in ("", "-"):
         # A calendar keeps its CRLF line ends; the rest of its text is made safe.
@@ -192,7 +192,7 @@ def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
 
 def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     """The referral network: each person, who referred them, whom they referred."""
-    from .network import as_csv, as_text, build
+    from .core.network import as_csv, as_text, build
 
     network = build(_read_all(folders, "referrals"))
     if form == "json":
@@ -210,9 +210,9 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
 
 def cmd_compare(folders: Folders, words: str, output: str) -> int:
     """Answers to one question across interviews, or how often each was asked (Markdown)."""
-    from .bank import OWN_TOPIC, TOPICS, load_bank
-    from .compare import answers_markdown, coverage_markdown, find
-    from .index import IndexUnavailable, read_comparison
+    from .core.bank import OWN_TOPIC, TOPICS, load_bank
+    from .core.compare import answers_markdown, coverage_markdown, find
+    from .core.index import IndexUnavailable, read_comparison
 
     compared = read_comparison(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
     _skipped("compare", compared.note, compared.problems)
@@ -248,9 +248,9 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
 
 def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int:
     """What is due: thank-yous, outreach, confirmations, keeping in touch."""
-    from .model import utc_now
-    from .settings import load_settings
-    from .todo import due_items, to_ics
+    from .core.model import utc_now
+    from .core.settings import load_settings
+    from .core.todo import due_items, to_ics
 
     if weeks is None:  # from the config file, as the app does
         warnings: list[str] = []
@@ -298,7 +298,7 @@ def _marked(text: str, start: str, end: str, bold: bool) -> str:
 
 
 def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
-    from .index import MARK_END, MARK_START, IndexUnavailable, match_expression
+    from .core.index import MARK_END, MARK_START, IndexUnavailable, match_expression
 
     query = " ".join(words).strip()
     if not match_expression(query):

@@ -18,13 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
-from ..autosave import SaveTracker
-from ..clock import Clock
-from ..countdown import format_clock
-from ..live import LiveCall, Summary
-from ..model import Question, Referral, SessionState
-from ..settings import Settings
-from ..store import SaveError, SessionFile, write_rescue_copy
+from ...core.autosave import SaveTracker
+from ...core.clock import Clock
+from ...core.countdown import format_clock
+from ...core.live import LiveCall, Summary
+from ...core.model import Question, Referral, SessionState
+from ...core.settings import Settings
+from ...core.store import SaveError, SessionFile, write_rescue_copy
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
 from ..widgets.referral_list import ReferralList
@@ -576,7 +576,7 @@ Every action is also in the command palette (**Ctrl+P**).
         def done(text: str | None) -> None:
             if not text:
                 return
-            from ..paths import expand
+            from ...core.paths import expand
 
             target = expand(text)
             try:

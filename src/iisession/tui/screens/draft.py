@@ -23,11 +23,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
 
-from ..store import SaveError
+from ...core.store import SaveError
 from . import app_of
 
 if TYPE_CHECKING:
-    from ..store import SessionFile
+    from ...core.store import SessionFile
 
 SAVE_PAUSE = 2.0
 """Seconds after the last key before the text is saved."""
@@ -157,7 +157,7 @@ class DraftScreen(Screen[None]):
         )
 
     def action_email(self) -> None:
-        from ..followup import mailto
+        from ...core.followup import mailto
 
         _, contact = self.recipient
         self.app.open_url(mailto(contact, self.mail_subject(), self.text))

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Digits, ProgressBar, Static
 
-from ..countdown import format_clock
+from ...core.countdown import format_clock
 
 
 class CountdownPanel(Vertical):

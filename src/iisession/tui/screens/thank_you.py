@@ -40,7 +40,7 @@ not sent within a day of the call is listed as overdue in the follow-ups.
         return self.handle.session.follow_up.thank_you_draft
 
     def store_text(self, text: str) -> None:
-        from ..model import utc_now
+        from ...core.model import utc_now
 
         follow = self.handle.session.follow_up
         follow.thank_you_draft = text
@@ -56,7 +56,7 @@ not sent within a day of the call is listed as overdue in the follow-ups.
         return f"thank-you-{self.handle.path.stem}"
 
     def action_mark_sent(self) -> None:
-        from ..model import utc_now
+        from ...core.model import utc_now
 
         follow = self.handle.session.follow_up
         before = follow.thank_you_sent

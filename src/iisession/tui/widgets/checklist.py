@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..model import Priority, Question
+from ...core.model import Priority, Question
 
 
 def question_line(question: Question, current: bool) -> Text:

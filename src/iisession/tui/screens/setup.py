@@ -17,10 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, TextArea
 
-from ..autosave import SaveTracker
-from ..clock import Clock
-from ..model import Priority, Session, utc_now
-from ..planning import (
+from ...core.autosave import SaveTracker
+from ...core.clock import Clock
+from ...core.model import Priority, Session, utc_now
+from ...core.planning import (
     PLANNED_HINT,
     CarryOver,
     carry_over,
@@ -28,12 +28,12 @@ from ..planning import (
     format_planned,
     parse_planned,
 )
-from ..store import SaveError
+from ...core.store import SaveError
 from . import app_of
 from .prompts import ChoiceModal
 
 if TYPE_CHECKING:
-    from ..store import SessionFile
+    from ...core.store import SessionFile
 
 PERSON_FIELDS = [
     ("name", "Name", "who the call is with (required)"),
@@ -349,7 +349,7 @@ once the session has a name.
         if self.offer is None:
             self.notify("No earlier call with this person or organisation left questions.")
             return
-        from ..bank import insert_position
+        from ...core.bank import insert_position
 
         for question in self.offer.questions:
             questions = self.session.questions

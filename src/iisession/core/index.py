@@ -300,7 +300,7 @@ def _parallel_reads(paths: Sequence[str], workers: int) -> Iterator[Any]:
             try:
                 child = subprocess.Popen(
                     # -P: never import modules from the current folder.
-                    [sys.executable, "-P", "-m", "iisession.index", "--worker"],
+                    [sys.executable, "-P", "-m", "iisession.core.index", "--worker"],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..model import MayMention, Referral
+from ...core.model import MayMention, Referral
 
 
 def referral_line(referral: Referral) -> Text:

@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ..bank import OWN_TOPIC, Bank, BankQuestion, insert_position, topic_label
-from ..model import Priority, Question
-from ..templates import Template, TemplateError, TemplateItem, save_template
+from ...core.bank import OWN_TOPIC, Bank, BankQuestion, insert_position, topic_label
+from ...core.model import Priority, Question
+from ...core.templates import Template, TemplateError, TemplateItem, save_template
 from . import app_of
 from .prompts import ChoiceModal, ListChooser, TextPrompt
 

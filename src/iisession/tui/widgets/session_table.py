@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..summary import Summary
+from ...core.summary import Summary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

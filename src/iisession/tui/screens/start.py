@@ -22,9 +22,9 @@ from textual.worker import Worker, WorkerState
 from . import app_of
 
 if TYPE_CHECKING:
-    from ..index import Listing
-    from ..model import Session
-    from ..summary import Summary
+    from ...core.index import Listing
+    from ...core.model import Session
+    from ...core.summary import Summary
 
 RECENT = 30
 """Past sessions listed here; the review screen has them all."""
@@ -159,7 +159,7 @@ class StartScreen(Screen[None]):
     def scan(self) -> None:
         """Bring the index up to date and read it, in a thread; the app calls this
         once the first frame is up."""
-        from ..store import SessionFileError, read_session  # kept out of start-up
+        from ...core.store import SessionFileError, read_session  # kept out of start-up
 
         found = app_of(self).read_folder(self._progress_from_thread)
         pending: dict[str, Session] = {}
@@ -186,8 +186,8 @@ class StartScreen(Screen[None]):
             self.query_one("#reading", Static).update(waiting)
 
     def show(self, found: Listing, pending: dict[str, Session]) -> None:
-        from ..model import utc_now
-        from ..planning import confirmation, describe_when, upcoming
+        from ...core.model import utc_now
+        from ...core.planning import confirmation, describe_when, upcoming
 
         if not self.scanned:
             self._mount_lists()

@@ -60,8 +60,8 @@ class DetailScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        from ..document import to_markdown
-        from ..store import SessionFileError, read_session
+        from ...core.document import to_markdown
+        from ...core.store import SessionFileError, read_session
 
         try:
             session = read_session(self.path).session

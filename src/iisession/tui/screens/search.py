@@ -14,18 +14,18 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..summary import FIELD_LABELS
+from ...core.summary import FIELD_LABELS
 from . import app_of
 
 if TYPE_CHECKING:
-    from ..index import Hit
+    from ...core.index import Hit
 
 SEARCH_PAUSE = 0.15
 """Seconds after the last key before searching."""
 
 
 def hit_prompt(hit: Hit) -> Text:
-    from ..index import MARK_END, MARK_START
+    from ...core.index import MARK_END, MARK_START
 
     s = hit.summary
     line = Text(f"{s.moment.astimezone():%Y-%m-%d}  ")
@@ -86,7 +86,7 @@ not matter. **Down** or **Enter** goes to the results, **Enter** opens one,
 
     @work(thread=True, exit_on_error=False, group="search", exclusive=True)
     def run_search(self, query: str) -> None:
-        from ..index import IndexUnavailable
+        from ...core.index import IndexUnavailable
 
         try:
             hits, total = app_of(self).index.search(query)

@@ -25,8 +25,8 @@ from ..widgets.session_table import COLUMNS, SessionTable
 from . import app_of
 
 if TYPE_CHECKING:
-    from ..index import Listing, Problem
-    from ..summary import Summary
+    from ...core.index import Listing, Problem
+    from ...core.summary import Summary
 
 FIRST_PAGE = 60
 """Sessions shown in the first frame; the rest follow a moment later."""
@@ -123,7 +123,7 @@ Every session, newest first.
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        from ..index import IndexUnavailable
+        from ...core.index import IndexUnavailable
 
         self.sub_title = "review"
         self.query_one(SessionTable).focus()
@@ -151,7 +151,7 @@ Every session, newest first.
 
     @work(thread=True, exit_on_error=False, group="review", exclusive=True)
     def load(self, settle: bool = False) -> None:
-        from ..index import IndexUnavailable, Listing
+        from ...core.index import IndexUnavailable, Listing
 
         index = app_of(self).index
         if settle:

@@ -19,9 +19,9 @@ from . import app_of
 from .folder_view import FolderView
 
 if TYPE_CHECKING:
-    from ..bank import Bank
-    from ..compare import Comparison, Tally
-    from ..index import Compared, Progress
+    from ...core.bank import Bank
+    from ...core.compare import Comparison, Tally
+    from ...core.index import Compared, Progress
 
 # Option ids: a prefix each, so no question key (a bank id, or hand-edited text)
 # can be taken for another kind of line.
@@ -110,8 +110,8 @@ questions match by their words.
         )
 
     def fill(self) -> None:
-        from ..bank import OWN_TOPIC, TOPICS, topic_label
-        from ..compare import by_topic
+        from ...core.bank import OWN_TOPIC, TOPICS, topic_label
+        from ...core.compare import by_topic
 
         questions = self.query_one(OptionList)
         kept = self._highlighted_id()
@@ -167,15 +167,15 @@ questions match by their words.
         self._answers_timer = self.set_timer(HIGHLIGHT_PAUSE, self.show_answers)
 
     def show_answers(self) -> None:
-        from ..bank import topic_label
-        from ..compare import coverage_markdown
-        from ..document import escape
+        from ...core.bank import topic_label
+        from ...core.compare import coverage_markdown
+        from ...core.document import escape
 
         key = self._highlighted_id()
         if key is None:
             text = ""
         elif key == OVERVIEW:
-            from ..bank import OWN_TOPIC, TOPICS
+            from ...core.bank import OWN_TOPIC, TOPICS
 
             text = coverage_markdown(self.tallies, self.bank, [*TOPICS, OWN_TOPIC])
         elif key.startswith(NEVER):
@@ -193,8 +193,8 @@ questions match by their words.
             self.query_one("#answers").scroll_home(animate=False)
 
     def answers_text(self, key: str, latest: int = SHOWN_ANSWERS) -> str:
-        from ..compare import answers_markdown
-        from ..index import IndexUnavailable
+        from ...core.compare import answers_markdown
+        from ...core.index import IndexUnavailable
 
         assert self.comparison is not None
         try:
@@ -239,7 +239,7 @@ questions match by their words.
     # --- export ---------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from ..naming import slugify
+        from ...core.naming import slugify
         from .prompts import TextPrompt
 
         key = self._highlighted_id()

@@ -22,16 +22,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from .bank import Bank
-    from .clock import Clock
-    from .index import Compared, Listing, Progress, SessionIndex, Sessions
-    from .model import Session
-    from .store import Fingerprint, SessionFile, SessionStore
-    from .summary import Summary
-    from .templates import Template
+    from ..core.bank import Bank
+    from ..core.clock import Clock
+    from ..core.index import Compared, Listing, Progress, SessionIndex, Sessions
+    from ..core.model import Session
+    from ..core.store import Fingerprint, SessionFile, SessionStore
+    from ..core.summary import Summary
+    from ..core.templates import Template
 
-from .paths import Folders
-from .settings import load_settings
+from ..core.paths import Folders
+from ..core.settings import load_settings
 
 EXIT_GRACE_SECONDS = 5.0
 """After SIGTERM, how long a normal shutdown may take before the process ends anyway."""
@@ -123,7 +123,7 @@ class IISessionApp(App[None]):
     @property
     def clock(self) -> Clock:
         if self._clock is None:
-            from .clock import SystemClock
+            from ..core.clock import SystemClock
 
             self._clock = SystemClock()
         return self._clock
@@ -132,7 +132,7 @@ class IISessionApp(App[None]):
 
     def read_folder(self, progress: Progress | None = None) -> Listing:
         """The folder through the index (any thread): summaries and unreadable files."""
-        from .index import read_listing
+        from ..core.index import read_listing
 
         return read_listing(self.index, progress)
 
@@ -151,7 +151,7 @@ class IISessionApp(App[None]):
 
     def related_sessions(self, name: str, organisation: str) -> list[Session]:
         """Earlier calls with this person or at this organisation, read from disk."""
-        from .store import SessionFileError, read_session
+        from ..core.store import SessionFileError, read_session
 
         keys = {name.strip().casefold(), organisation.strip().casefold()} - {""}
         found = []
@@ -169,8 +169,8 @@ class IISessionApp(App[None]):
         return found
 
     def _offer_open_call(self, pending: dict[str, Session]) -> None:
-        from .countdown import Countdown, format_clock
-        from .model import SessionState
+        from ..core.countdown import Countdown, format_clock
+        from ..core.model import SessionState
         from .screens.prompts import ChoiceModal
 
         open_calls = [
@@ -216,8 +216,8 @@ class IISessionApp(App[None]):
         )
 
     def _end_open_call(self, path: Path) -> None:
-        from .live import LiveCall
-        from .store import SaveError
+        from ..core.live import LiveCall
+        from ..core.store import SaveError
 
         handle = self._open(path)
         if handle is None:
@@ -237,14 +237,14 @@ class IISessionApp(App[None]):
 
     @property
     def store(self) -> SessionStore:
-        from .store import SessionStore
+        from ..core.store import SessionStore
 
         return SessionStore(self.folders.sessions, on_written=self.index_written)
 
     @property
     def index(self) -> SessionIndex:
         if self._index is None:
-            from .index import SessionIndex
+            from ..core.index import SessionIndex
 
             self._index = SessionIndex(self.folders.sessions, self.folders.cache)
         return self._index
@@ -262,7 +262,7 @@ class IISessionApp(App[None]):
             self.index.record(path, session, stamp)
 
     def _open(self, path: Path) -> SessionFile | None:
-        from .store import SessionFileError
+        from ..core.store import SessionFileError
 
         try:
             return self.store.open(path)
@@ -314,7 +314,7 @@ class IISessionApp(App[None]):
         self.push_screen(SetupScreen(session, handle, self.clock))
 
     def new_session(self) -> None:
-        from .model import Session
+        from ..core.model import Session
 
         self._push_setup(Session(questions=self.bank.defaults()), None)
 
@@ -369,9 +369,9 @@ class IISessionApp(App[None]):
         self._choose_referral(path, "Reach out to", partial(self.open_outreach, path))
 
     def _choose_referral(self, path: Path, title: str, then: Callable[[str], None]) -> None:
-        from .document import OUTREACH_WORDS
+        from ..core.document import OUTREACH_WORDS
         from .screens.prompts import ListChooser
-        from .store import SessionFileError, read_session
+        from ..core.store import SessionFileError, read_session
 
         try:
             source = read_session(path).session
@@ -403,8 +403,8 @@ class IISessionApp(App[None]):
         self.push_screen(ListChooser(title, choices), chosen)
 
     def set_up_referral(self, path: Path, referral_id: str) -> None:
-        from .model import Outreach, Person, Session, utc_now
-        from .store import SaveError
+        from ..core.model import Outreach, Person, Session, utc_now
+        from ..core.store import SaveError
 
         handle = self._open(path)
         if handle is None:
@@ -444,8 +444,8 @@ class IISessionApp(App[None]):
 
     def open_thank_you(self, path: Path) -> None:
         """The thank-you note of a session: drafted from it the first time."""
-        from .followup import thank_you_draft
-        from .model import utc_now
+        from ..core.followup import thank_you_draft
+        from ..core.model import utc_now
         from .screens.thank_you import ThankYouScreen
 
         handle = self._open_writable(path, "Read only")
@@ -475,7 +475,7 @@ class IISessionApp(App[None]):
     def update_session(self, path: Path, change: Callable[[Session], str]) -> bool:
         """Open a session, change it, save and close it. ``change`` returns what to
         tell the user; a failure is shown and nothing is changed on disk."""
-        from .store import SaveError
+        from ..core.store import SaveError
 
         handle = self._open_writable(path, "Not changed")
         if handle is None:
@@ -493,7 +493,7 @@ class IISessionApp(App[None]):
         return True
 
     def mark_thank_you(self, path: Path, *, sent: bool) -> bool:
-        from .model import utc_now
+        from ..core.model import utc_now
 
         def change(session: Session) -> str:
             session.follow_up.thank_you_sent = utc_now() if sent else None
@@ -504,7 +504,7 @@ class IISessionApp(App[None]):
 
     def mark_in_touch(self, path: Path) -> bool:
         """Record being in touch today: the keep-in-touch reminder starts again."""
-        from .model import utc_now
+        from ..core.model import utc_now
 
         def change(session: Session) -> str:
             session.follow_up.last_contact = utc_now()
@@ -542,7 +542,7 @@ class IISessionApp(App[None]):
     # --- practice runs ----------------------------------------------------------------
 
     def practise(self, path: Path) -> None:
-        from .store import SessionFileError, read_session
+        from ..core.store import SessionFileError, read_session
 
         try:
             session = read_session(path).session
@@ -553,8 +553,8 @@ class IISessionApp(App[None]):
 
     def practise_session(self, session: Session) -> None:
         """A rehearsal: same person, limit, preparation and questions, kept apart."""
-        from .model import Question, Session
-        from .store import SaveError, SessionStore
+        from ..core.model import Question, Session
+        from ..core.store import SaveError, SessionStore
 
         copy = Session(
             person=session.person,
@@ -582,7 +582,7 @@ class IISessionApp(App[None]):
 
     def keep_practice(self, handle: SessionFile) -> Path | None:
         """Move a practice run into the history; None (and a message) if it failed."""
-        from .store import SaveError
+        from ..core.store import SaveError
 
         try:
             kept = self.store.create(handle.session)
@@ -598,7 +598,7 @@ class IISessionApp(App[None]):
         return kept.path
 
     def mark_confirmed(self, path: Path) -> bool:
-        from .model import utc_now
+        from ..core.model import utc_now
 
         def change(session: Session) -> str:
             session.confirmed_at = utc_now()
@@ -611,8 +611,8 @@ class IISessionApp(App[None]):
     def export_text(self, where: str, text: str, what: str) -> bool:
         """Write ``text`` (a note, a calendar, a comparison) to the file the user
         typed, whole or not at all, and say where it went or why it did not."""
-        from .atomic import describe_os_error, write_atomic
-        from .paths import expand
+        from ..core.atomic import describe_os_error, write_atomic
+        from ..core.paths import expand
 
         if not where.strip():
             return False
@@ -633,13 +633,13 @@ class IISessionApp(App[None]):
 
     def read_sessions(self, progress: Progress | None = None) -> Sessions:
         """Every session's digest through the index (any thread)."""
-        from .index import read_sessions
+        from ..core.index import read_sessions
 
         return read_sessions(self.index, progress)
 
     def read_comparison(self, progress: Progress | None = None) -> Compared:
         """Questions and answers across the calls held, through the index (any thread)."""
-        from .index import read_comparison
+        from ..core.index import read_comparison
 
         return read_comparison(self.index, progress)
 
@@ -663,7 +663,7 @@ class IISessionApp(App[None]):
     @property
     def bank(self) -> Bank:
         if self._bank is None:
-            from .bank import load_bank
+            from ..core.bank import load_bank
 
             warnings: list[str] = []
             self._bank = load_bank(self.folders.config, warnings)
@@ -672,7 +672,7 @@ class IISessionApp(App[None]):
         return self._bank
 
     def load_templates(self) -> list[Template]:
-        from .templates import load_templates
+        from ..core.templates import load_templates
 
         warnings: list[str] = []
         templates = load_templates(self.folders.config, self.bank, warnings)
@@ -681,7 +681,7 @@ class IISessionApp(App[None]):
         return templates
 
     def find_template(self, name: str) -> Template | None:
-        from .templates import find_template, load_templates
+        from ..core.templates import find_template, load_templates
 
         return find_template(load_templates(self.folders.config, self.bank, []), name)
 
@@ -732,7 +732,7 @@ class IISessionApp(App[None]):
     @staticmethod
     def _save_quietly(handle: SessionFile) -> None:
         """A save whose failure was shown already, or is reported by the command line."""
-        from .store import SaveError
+        from ..core.store import SaveError
 
         if not handle.read_only:
             with contextlib.suppress(SaveError):
@@ -740,7 +740,7 @@ class IISessionApp(App[None]):
 
     def close_all(self) -> list[str]:
         """After the app has run: save and close every open file; the problems, if any."""
-        from .store import SaveError
+        from ..core.store import SaveError
 
         problems: list[str] = []
         for handle in self.open_files:

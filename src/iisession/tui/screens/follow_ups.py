@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ..planning import CONFIRM_BEFORE
+from ...core.planning import CONFIRM_BEFORE
 from . import app_of
 from .folder_view import FolderView
 
 if TYPE_CHECKING:
-    from ..index import Sessions
-    from ..todo import Due
+    from ...core.index import Sessions
+    from ...core.todo import Due
 
 SOON = dt.timedelta(days=30)
 """Shown unless everything is asked for: what is overdue or due this soon."""
@@ -73,7 +73,7 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
     # --- reading and showing ---------------------------------------------------------
 
     def compute(self, found: Sessions) -> list[Due]:
-        from ..todo import due_items
+        from ...core.todo import due_items
 
         return due_items(found.sessions, self.weeks)
 
@@ -211,7 +211,7 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         self.app.push_screen(TextPrompt("Write the follow-ups as a calendar", default), chosen)
 
     def export(self, where: str) -> None:
-        from ..todo import to_ics
+        from ...core.todo import to_ics
 
         text = to_ics(self.items, app_of(self).clock.wall())
         count = len(self.items)

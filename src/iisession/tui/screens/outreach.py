@@ -9,8 +9,8 @@ from textual.binding import Binding
 from .draft import DraftScreen
 
 if TYPE_CHECKING:
-    from ..model import Outreach, Referral
-    from ..store import SessionFile
+    from ...core.model import Outreach, Referral
+    from ...core.store import SessionFile
 
 STATUS_KEYS = [
     ("t", "to-contact"),
@@ -54,7 +54,7 @@ contacted, meeting planned, met or declined.
         return next(r for r in self.handle.session.referrals if r.id == self.referral_id)
 
     def mail_subject(self) -> str:
-        from ..model import MayMention
+        from ...core.model import MayMention
 
         referrer = self.handle.session.person.name.strip()
         if self.referral.may_mention is MayMention.YES and referrer:
@@ -70,7 +70,7 @@ contacted, meeting planned, met or declined.
 
     @property
     def stored(self) -> str:
-        from ..followup import outreach_draft
+        from ...core.followup import outreach_draft
 
         # Until edited, the request is made afresh, so it follows the referral's details.
         return self.referral.draft or outreach_draft(self.referral, self.handle.session)
@@ -79,7 +79,7 @@ contacted, meeting planned, met or declined.
         self.referral.draft = text
 
     def about(self) -> str:
-        from ..document import MENTION_WORDS
+        from ...core.document import MENTION_WORDS
 
         r = self.referral
         source = self.handle.session.person
@@ -90,7 +90,7 @@ contacted, meeting planned, met or declined.
         return "\n".join(lines)
 
     def status(self) -> str:
-        from ..document import OUTREACH_WORDS
+        from ...core.document import OUTREACH_WORDS
 
         r = self.referral
         when = (
@@ -101,13 +101,13 @@ contacted, meeting planned, met or declined.
         return f"Outreach: {OUTREACH_WORDS[r.outreach]}{when}. F5 changes it."
 
     def file_stem(self) -> str:
-        from ..naming import slugify
+        from ...core.naming import slugify
 
         return f"request-{slugify(self.referral.name)}"
 
     def action_status(self) -> None:
-        from ..document import OUTREACH_WORDS
-        from ..model import Outreach
+        from ...core.document import OUTREACH_WORDS
+        from ...core.model import Outreach
         from .prompts import ChoiceModal
 
         current = self.referral.outreach
@@ -123,7 +123,7 @@ contacted, meeting planned, met or declined.
         self.app.push_screen(ChoiceModal(f"Outreach to {self.referral.name}", "", choices), chosen)
 
     def set_status(self, outreach: Outreach) -> None:
-        from ..model import utc_now
+        from ...core.model import utc_now
 
         r = self.referral
         if r.outreach is outreach:
