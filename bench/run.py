@@ -211,10 +211,10 @@ def bench_typing(keys: int, folder: Path) -> dict[str, float]:
     from textual.app import App, ComposeResult
     from textual.widgets import TextArea
 
-    from iisession.tui.app import IISessionApp
     from iisession.core.clock import ManualClock
     from iisession.core.model import Person, Session
     from iisession.core.paths import resolve_folders
+    from iisession.tui.app import IISessionApp
 
     line = "Said the hardest part is scoping dashboards with clinicians, not the SQL.\n"
     notes = (line * (100_000 // len(line) + 1))[:100_000]

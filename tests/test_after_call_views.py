@@ -13,11 +13,12 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, OptionList, Static, TextArea, Tree
 
-from iisession.tui.app import IISessionApp
 from iisession.core.clock import ManualClock
 from iisession.core.compare import answers_markdown, collect
 from iisession.core.model import MayMention, Outreach
 from iisession.core.paths import resolve_folders
+from iisession.core.store import SessionStore, read_session
+from iisession.tui.app import IISessionApp
 from iisession.tui.screens.compare import CompareScreen
 from iisession.tui.screens.detail import DetailScreen
 from iisession.tui.screens.folder_view import FolderView
@@ -27,7 +28,6 @@ from iisession.tui.screens.outreach import OutreachScreen
 from iisession.tui.screens.prompts import ChoiceModal, ListChooser, TextPrompt
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.thank_you import ThankYouScreen
-from iisession.core.store import SessionStore, read_session
 from tests.test_review import type_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"

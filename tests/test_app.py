@@ -7,9 +7,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Header, OptionList, Static
 
-from iisession.tui.app import IISessionApp
 from iisession.core.paths import resolve_folders
 from iisession.core.store import SessionStore
+from iisession.tui.app import IISessionApp
 from tests.factories import make_session
 
 

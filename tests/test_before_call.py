@@ -12,7 +12,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from iisession.tui.app import PRACTICE_FOLDER, IISessionApp
 from iisession.core.clock import ManualClock
 from iisession.core.model import (
     EventKind,
@@ -25,13 +24,14 @@ from iisession.core.model import (
     utc_now,
 )
 from iisession.core.paths import resolve_folders
+from iisession.core.store import SessionStore, read_session
+from iisession.core.templates import Template, TemplateItem, save_template
+from iisession.tui.app import PRACTICE_FOLDER, IISessionApp
 from iisession.tui.screens.live import LiveScreen
 from iisession.tui.screens.picker import PickerScreen
 from iisession.tui.screens.prompts import ChoiceModal, ListChooser
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.start import StartScreen
-from iisession.core.store import SessionStore, read_session
-from iisession.core.templates import Template, TemplateItem, save_template
 from iisession.tui.widgets.countdown import CountdownPanel
 
 

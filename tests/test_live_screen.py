@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static, TextArea
 
-from iisession.tui.app import IISessionApp
 from iisession.core.bank import Bank, builtin_questions
 from iisession.core.clock import ManualClock
 from iisession.core.model import EventKind, Person, Session, SessionState
 from iisession.core.paths import resolve_folders
-from iisession.tui.screens.live import LiveScreen
-from iisession.tui.screens.prompts import ChoiceModal, MessageModal
 from iisession.core.settings import Settings
 from iisession.core.store import SessionStore, read_session
+from iisession.tui.app import IISessionApp
+from iisession.tui.screens.live import LiveScreen
+from iisession.tui.screens.prompts import ChoiceModal, MessageModal
 from iisession.tui.widgets.countdown import CountdownPanel
 
 

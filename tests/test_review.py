@@ -11,19 +11,19 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
 from iisession.core import index as index_module
-from iisession.tui.app import IISessionApp
 from iisession.core.clock import ManualClock
 from iisession.core.codec import dumps
 from iisession.core.index import SessionIndex
 from iisession.core.model import EventKind, SessionState, TimelineEvent, utc_now
 from iisession.core.paths import resolve_folders
+from iisession.core.store import SessionStore, read_session
+from iisession.tui.app import IISessionApp
 from iisession.tui.screens.detail import DetailScreen
 from iisession.tui.screens.live import LiveScreen
 from iisession.tui.screens.prompts import ChoiceModal, MessageModal
 from iisession.tui.screens.review import ReviewScreen
 from iisession.tui.screens.search import SearchScreen
 from iisession.tui.screens.start import StartScreen
-from iisession.core.store import SessionStore, read_session
 from iisession.tui.widgets.session_table import SessionTable
 from tests.factories import make_session
 

@@ -319,8 +319,8 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         questions = bank.defaults()
     if _refuse_without_terminal():
         return 2
-    from .tui.app import IISessionApp
     from .core.store import SaveError, SessionStore
+    from .tui.app import IISessionApp
 
     session = Session(
         person=Person(

@@ -370,8 +370,8 @@ class IISessionApp(App[None]):
 
     def _choose_referral(self, path: Path, title: str, then: Callable[[str], None]) -> None:
         from ..core.document import OUTREACH_WORDS
-        from .screens.prompts import ListChooser
         from ..core.store import SessionFileError, read_session
+        from .screens.prompts import ListChooser
 
         try:
             source = read_session(path).session
