@@ -214,6 +214,7 @@ def bench_typing(keys: int, folder: Path) -> dict[str, float]:
     from iisession.core.clock import ManualClock
     from iisession.core.model import Person, Session
     from iisession.core.paths import resolve_folders
+    from iisession.core.workspace import Workspace
     from iisession.tui.app import IISessionApp
 
     line = "Said the hardest part is scoping dashboards with clinicians, not the SQL.\n"
@@ -261,7 +262,7 @@ def bench_typing(keys: int, folder: Path) -> dict[str, float]:
 
     session = Session(person=Person(name="Bench"), notes=notes)
     handle = SessionStore(folder).create(session)
-    app = IISessionApp(resolve_folders(str(folder)), handle, ManualClock())
+    app = IISessionApp(Workspace(resolve_folders(str(folder)), ManualClock()), handle)
     ours, our_frames = asyncio.run(per_key(app, "f3"))
     handle.close()
     bare, bare_frames = asyncio.run(per_key(BareEditor(), ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import icalendar
 import pytest
@@ -18,6 +18,8 @@ from iisession.core.compare import answers_markdown, collect
 from iisession.core.model import MayMention, Outreach
 from iisession.core.paths import resolve_folders
 from iisession.core.store import SessionStore, read_session
+from iisession.core.workspace import Workspace
+from iisession.tui import navigation
 from iisession.tui.app import IISessionApp
 from iisession.tui.screens.compare import CompareScreen
 from iisession.tui.screens.detail import DetailScreen
@@ -28,7 +30,7 @@ from iisession.tui.screens.outreach import OutreachScreen
 from iisession.tui.screens.prompts import ChoiceModal, ListChooser, TextPrompt
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.thank_you import ThankYouScreen
-from tests.test_review import type_text
+from tests.pilot_helpers import type_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
 OWEN = "2026-11-04-1200-owen-pritchard.toml"
@@ -37,7 +39,7 @@ SUNNIVA = "2026-11-18-1700-sunniva-hart.toml"
 THEO = "2026-12-03-1730-theo-marchetti.toml"
 MARISOL = "2026-10-08-1600-marisol-vance.toml"
 
-S = TypeVar("S", bound=Screen[None])
+S = TypeVar("S", bound=Screen[Any])
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def make_app(folder: Path) -> IISessionApp:
-    return IISessionApp(resolve_folders(str(folder)), clock=ManualClock(), offer_resume=False)
+    return IISessionApp(Workspace(resolve_folders(str(folder)), ManualClock()), offer_resume=False)
 
 
 async def shown(app: IISessionApp, pilot: Pilot[None], kind: type[S]) -> S:
@@ -150,14 +152,14 @@ async def test_follow_ups_list_what_is_due_and_each_is_done_from_the_list(
         # Keeping in touch: everything (a), then Enter and t.
         await pilot.press("a")
         await to_row(pilot, screen, "Keep in touch with Marisol")
-        before = read_session(folder / MARISOL).session.follow_up.last_contact
+        contacted = read_session(folder / MARISOL).session.follow_up.last_contact
         await pilot.press("enter")
         await shown(app, pilot, ChoiceModal)
         await pilot.press("t")
         await pilot.pause(0.5)
         after = read_session(folder / MARISOL).session.follow_up.last_contact
         assert after is not None
-        assert before is None or after > before
+        assert contacted is None or after > contacted
 
         # o opens the session of the highlighted item.
         await to_row(pilot, screen, "Send a thank-you to Sunniva")
@@ -184,7 +186,7 @@ async def test_a_calendar_that_cannot_be_written_is_reported(folder: Path, tmp_p
     blocked.write_text("x")
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_follow_ups()
+        app.start_screen.action_follow_ups()
         screen = await shown(app, pilot, FollowUpsScreen)
         await pilot.press("x")
         prompt = await shown(app, pilot, TextPrompt)
@@ -199,7 +201,7 @@ async def test_a_calendar_that_cannot_be_written_is_reported(folder: Path, tmp_p
 async def test_nothing_due_says_so(tmp_path: Path) -> None:
     app = make_app(tmp_path / "empty")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_follow_ups()
+        app.start_screen.action_follow_ups()
         screen = await shown(app, pilot, FollowUpsScreen)
         assert screen.query_one(DataTable).row_count == 0
         assert status(screen).startswith("Nothing due")
@@ -226,7 +228,7 @@ async def test_outreach_drafts_send_and_the_edited_text_is_kept(
     opened: list[str] = []
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_detail(folder / OWEN)
+        navigation.open_detail(app.screen, folder / OWEN)
         await shown(app, pilot, DetailScreen)
         await pilot.press("o")
         await choose_referral(app, pilot, "Harriet Oyelaran")
@@ -273,7 +275,7 @@ async def test_a_referrer_not_to_be_named_is_left_out(folder: Path) -> None:
         source = read_session(folder / SUNNIVA).session
         joanna = next(r for r in source.referrals if r.name == "Joanna Pike")
         assert joanna.may_mention is MayMention.NOT_ASKED
-        app.open_outreach(folder / SUNNIVA, joanna.id)
+        navigation.open_outreach(app.screen, folder / SUNNIVA, joanna.id)
         screen = await shown(app, pilot, OutreachScreen)
         text = screen.query_one(TextArea).text
         assert "Sunniva" not in text
@@ -303,11 +305,11 @@ async def test_outreach_on_a_session_open_elsewhere_is_refused_with_the_reason(
         app = make_app(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             joanna = elsewhere.session.referrals[0]
-            app.open_outreach(folder / SUNNIVA, joanna.id)
+            navigation.open_outreach(app.screen, folder / SUNNIVA, joanna.id)
             await pilot.pause(0.2)
             assert not isinstance(app.screen, OutreachScreen)
             assert any(n.title == "Read only" for n in app._notifications)
-            app.open_outreach(folder / OWEN, "no-such-referral")
+            navigation.open_outreach(app.screen, folder / OWEN, "no-such-referral")
             await pilot.pause(0.1)
             assert not isinstance(app.screen, OutreachScreen)
             assert any("no longer in the session" in n.message for n in app._notifications)
@@ -381,7 +383,7 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
         screen = await shown(app, pilot, NetworkScreen)
         assert branch.is_expanded
         await pilot.press("space")
-        assert not branch.is_expanded
+        assert branch.is_collapsed
 
         # Someone with a call planned: Enter opens that session.
         await move_to(pilot, screen, "Nadia Petrakis")
@@ -459,11 +461,11 @@ async def test_answers_compared_across_interviews_and_exported(
 async def test_no_calls_yet_compare_and_network_say_so(tmp_path: Path) -> None:
     app = make_app(tmp_path / "empty")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_compare()
+        app.start_screen.action_compare()
         screen = await shown(app, pilot, CompareScreen)
         assert status(screen).startswith("No calls held yet")
         await pilot.press("escape")
-        app.open_network()
+        app.start_screen.action_network()
         network = await shown(app, pilot, NetworkScreen)
         assert status(network).startswith("No one yet")
         await pilot.press("enter", "o", "n")
@@ -478,7 +480,7 @@ async def test_a_conflict_copy_is_listed_beside_its_session(folder: Path) -> Non
     shutil.copy(sunniva, folder / "2026-11-18-1700-sunniva-hart.conflict-20261119-100000.toml")
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_follow_ups()
+        app.start_screen.action_follow_ups()
         screen = await shown(app, pilot, FollowUpsScreen)
         rows = titles(screen)
         assert rows.count("Send a thank-you to Sunniva Hart") == 2  # the same id, two files
@@ -491,7 +493,7 @@ async def test_an_export_path_with_an_unknown_user_is_refused_not_fatal(
     monkeypatch.chdir(tmp_path)
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_compare()
+        app.start_screen.action_compare()
         screen = await shown(app, pilot, CompareScreen)
         await pilot.press("x")
         prompt = await shown(app, pilot, TextPrompt)
@@ -519,13 +521,13 @@ async def test_a_request_that_cannot_be_saved_stays_on_screen(
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         joanna = read_session(folder / SUNNIVA).session.referrals[0]
-        app.open_outreach(folder / SUNNIVA, joanna.id)
+        navigation.open_outreach(app.screen, folder / SUNNIVA, joanna.id)
         screen = await shown(app, pilot, OutreachScreen)
         area = screen.query_one(TextArea)
         area.move_cursor(area.document.end)
         await type_text(pilot, "PS")
 
-        def failing(self: SessionFile) -> None:
+        def failing(self: SessionFile, now: object = None) -> None:
             raise SaveError(self.path, "the disk is full")
 
         monkeypatch.setattr(SessionFile, "save", failing)
@@ -558,7 +560,7 @@ async def test_hand_edited_question_ids_never_pass_for_other_lines(folder: Path)
     assert "'overview'" in text
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_compare()
+        app.start_screen.action_compare()
         screen = await shown(app, pilot, CompareScreen)
         questions = screen.query_one(OptionList)
         for n in range(questions.option_count):

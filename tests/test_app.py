@@ -7,14 +7,16 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Header, OptionList, Static
 
+from iisession.core.clock import SystemClock
 from iisession.core.paths import resolve_folders
 from iisession.core.store import SessionStore
+from iisession.core.workspace import Workspace
 from iisession.tui.app import IISessionApp
 from tests.factories import make_session
 
 
 def make_app(sessions_dir: Path) -> IISessionApp:
-    return IISessionApp(resolve_folders(str(sessions_dir)))
+    return IISessionApp(Workspace(resolve_folders(str(sessions_dir)), SystemClock()))
 
 
 async def wait_for_scan(app: IISessionApp, pilot: Pilot[None]) -> None:

@@ -26,13 +26,15 @@ from iisession.core.model import (
 from iisession.core.paths import resolve_folders
 from iisession.core.store import SessionStore, read_session
 from iisession.core.templates import Template, TemplateItem, save_template
-from iisession.tui.app import PRACTICE_FOLDER, IISessionApp
+from iisession.core.workspace import PRACTICE_FOLDER, Workspace
+from iisession.tui.app import IISessionApp
 from iisession.tui.screens.live import LiveScreen
 from iisession.tui.screens.picker import PickerScreen
 from iisession.tui.screens.prompts import ChoiceModal, ListChooser
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.start import StartScreen
 from iisession.tui.widgets.countdown import CountdownPanel
+from tests.pilot_helpers import current_screen
 
 
 class Recorder:
@@ -53,7 +55,7 @@ class Recorder:
 
 
 def make_app(sessions_dir: Path, clock: ManualClock | None = None) -> IISessionApp:
-    return IISessionApp(resolve_folders(str(sessions_dir)), clock=clock or ManualClock())
+    return IISessionApp(Workspace(resolve_folders(str(sessions_dir)), clock or ManualClock()))
 
 
 async def scanned(app: IISessionApp, pilot: Pilot[None]) -> StartScreen:
@@ -97,14 +99,15 @@ def session_files(sessions_dir: Path) -> list[Path]:
 
 
 async def test_start_screen_offers_everything_and_upcoming_calls(sessions_dir: Path) -> None:
+    clock = ManualClock()  # "soon" and "later" are by the app's clock, not today's date
     store = SessionStore(sessions_dir)
     soon = Session(person=Person(name="Ana Ruiz", organisation="Acme"))
-    soon.planned_at = utc_now() + dt.timedelta(hours=20)
+    soon.planned_at = clock.wall() + dt.timedelta(hours=20)
     later = Session(person=Person(name="Ben Okafor"))
-    later.planned_at = utc_now() + dt.timedelta(days=9)
+    later.planned_at = clock.wall() + dt.timedelta(days=9)
     store.create(soon).close()
     store.create(later).close()
-    app = make_app(sessions_dir)
+    app = make_app(sessions_dir, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await scanned(app, pilot)
         menu = str(app.screen.query_one("#menu", Static).render())
@@ -165,7 +168,8 @@ async def test_limits_outside_the_norm_get_a_gentle_note(sessions_dir: Path) -> 
 
 
 async def test_a_session_needs_a_name_and_is_saved_once_it_has_one(sessions_dir: Path) -> None:
-    app = make_app(sessions_dir)
+    clock = ManualClock()
+    app = make_app(sessions_dir, clock)
     recorder = Recorder(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
@@ -184,13 +188,13 @@ async def test_a_session_needs_a_name_and_is_saved_once_it_has_one(sessions_dir:
 
         await type_into(pilot, app, "when", "next tuesday")
         assert "YYYY-MM-DD HH:MM" in note(app, "when")
-        assert setup.session.planned_at is None
+        assert setup_screen(app).session.planned_at is None
         await type_into(pilot, app, "when", "2031-03-04 14:30")
         assert note(app, "when") == ""
         assert setup.session.planned_at is not None
         setup.query_one("#introduction").focus()
         await pilot.press(*"Statistics student exploring health analytics.")
-        setup.clock.advance(3)  # type: ignore[attr-defined]
+        clock.advance(3)
         setup.tick()
         saved = read_session(path).session
         assert saved.person.title == "Data analyst"
@@ -234,7 +238,8 @@ async def test_an_unnamed_draft_is_dropped_only_when_asked(sessions_dir: Path) -
 
 
 async def test_f5_opens_the_live_screen_ready_to_start(sessions_dir: Path) -> None:
-    app = make_app(sessions_dir)
+    clock = ManualClock()
+    app = make_app(sessions_dir, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"Ana", "tab")
         setup = setup_screen(app)
@@ -250,8 +255,8 @@ async def test_f5_opens_the_live_screen_ready_to_start(sessions_dir: Path) -> No
         assert read_session(path).session.preparation.introduction == "Hello, I am a student."
         await pilot.press("f5")
         assert read_session(path).session.state is SessionState.LIVE
-        app.clock.advance(200)  # type: ignore[attr-defined]
-        app.screen.tick()  # type: ignore[attr-defined]
+        clock.advance(200)
+        app.screen.tick()
         assert not intro.display  # the opening minutes are over
 
 
@@ -311,7 +316,7 @@ async def test_picker_search_topic_add_order_and_own_question(sessions_dir: Path
 async def test_templates_save_load_and_a_broken_one(sessions_dir: Path, tmp_path: Path) -> None:
     app = make_app(sessions_dir)
     recorder = Recorder(app)
-    config = app.folders.config
+    config = app.workspace.folders.config
     broken = config / "templates" / "broken.toml"
     broken.parent.mkdir(parents=True)
     broken.write_text("name = 'x'\n[[question]]\nwhen = 3\n", encoding="utf-8")
@@ -333,9 +338,10 @@ async def test_templates_save_load_and_a_broken_one(sessions_dir: Path, tmp_path
         assert recorder.saw("unknown keys: when")
         assert [label for label, _ in app.screen.choices] == ["Quick call  (1 questions)"]
         await pilot.press("enter")
-        assert isinstance(app.screen, ChoiceModal)  # the list is not empty: replace or add?
+        # The list is not empty: replace or add?
+        assert isinstance(current_screen(app), ChoiceModal)
         await pilot.press("r")
-        picker = app.screen
+        picker = current_screen(app)
         assert isinstance(picker, PickerScreen)
         assert [q.bank_id for q in picker.questions] == ["day.typical-week"]
         await pilot.press("escape")
@@ -345,12 +351,12 @@ async def test_templates_save_load_and_a_broken_one(sessions_dir: Path, tmp_path
 
 async def test_saving_a_template_over_an_existing_name_asks(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
-    save_template(app.folders.config, Template("Alumni", [TemplateItem("Old?")]))
+    save_template(app.workspace.folders.config, Template("Alumni", [TemplateItem("Old?")]))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"Ana", "tab", "f2", "ctrl+s", *"alumni", "enter")
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("r")
-    [template] = app.load_templates()
+    [template] = app.workspace.load_templates([])
     assert len(template.items) == 9
 
 
@@ -398,7 +404,7 @@ async def test_a_practice_run_stays_out_of_the_history_unless_kept(sessions_dir:
         await pilot.press("f6")
         live = app.screen
         assert isinstance(live, LiveScreen)
-        assert "PRACTICE RUN" in app.screen.title
+        assert "PRACTICE RUN" in (live.title or "")
         assert live.handle.session.practice
         assert live.handle.session.limit_minutes == 20
         assert "PRACTICE" in str(live.query_one("#clock-line", Static).render())

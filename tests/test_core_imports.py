@@ -1,55 +1,46 @@
-"""The core (model, storage, paths, CLI for plain commands) imports no textual."""
+"""The core (model, storage, paths, CLI for plain commands) imports neither textual nor rich."""
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
 
-CORE = [
-    "iisession",
-    "iisession.core.model",
-    "iisession.core.codec",
-    "iisession.core.atomic",
-    "iisession.core.locking",
-    "iisession.core.naming",
-    "iisession.core.store",
-    "iisession.core.paths",
-    "iisession.cli",
-    "iisession.core.clock",
-    "iisession.core.countdown",
-    "iisession.core.live",
-    "iisession.core.autosave",
-    "iisession.core.settings",
-    "iisession.core.bank",
-    "iisession.core.templates",
-    "iisession.core.planning",
-    "iisession.core.summary",
-    "iisession.core.index",
-    "iisession.core.lookup",
-    "iisession.core.document",
-    "iisession.plain",
-    "iisession.core.followup",
-    "iisession.core.todo",
-    "iisession.core.network",
-    "iisession.core.digest",
-    "iisession.core.compare",
-]
+import iisession.core
+
+UI_PACKAGES = ("textual", "rich")
 
 
-def test_core_modules_import_no_textual() -> None:
+def ui_free_modules() -> list[str]:
+    """Every module of the core, found by walking the package, and the plain front end."""
+    core = [info.name for info in pkgutil.walk_packages(iisession.core.__path__, "iisession.core.")]
+    return ["iisession", "iisession.core", *sorted(core), "iisession.plain", "iisession.cli"]
+
+
+def loaded_ui_packages(modules: list[str]) -> list[str]:
+    """The UI packages' modules loaded by importing `modules` in a fresh interpreter."""
     code = (
         "import importlib, sys\n"
-        f"for name in {CORE!r}:\n"
+        f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        f"bad = sorted(m for m in sys.modules if m.partition('.')[0] in {UI_PACKAGES!r})\n"
         "print(','.join(bad))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == ""
+    return [name for name in done.stdout.strip().split(",") if name]
 
 
-def test_the_check_would_notice_textual() -> None:
-    """The same probe sees textual when the app module is imported."""
-    code = "import sys, iisession.tui.app; print('textual' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "True"
+def test_the_walk_finds_the_core_modules() -> None:
+    modules = ui_free_modules()
+    assert {"iisession.core.model", "iisession.core.store", "iisession.core.index"} <= set(modules)
+    assert len(modules) >= 20
+
+
+def test_core_modules_import_no_textual_nor_rich() -> None:
+    assert loaded_ui_packages(ui_free_modules()) == []
+
+
+def test_the_check_would_notice_textual_and_rich() -> None:
+    """The same probe sees both when the app module is imported."""
+    loaded = {name.partition(".")[0] for name in loaded_ui_packages(["iisession.tui.app"])}
+    assert loaded == set(UI_PACKAGES)

@@ -11,6 +11,7 @@ import datetime as dt
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
@@ -21,7 +22,7 @@ from iisession.core.index import SessionIndex, read_comparison, read_sessions
 from iisession.core.model import Outreach, Person, Referral, Session, utc_now
 from iisession.core.store import SessionStore, read_session
 from tests.factories import make_session
-from tests.test_roundtrip import sessions as any_session
+from tests.strategies import sessions as any_session
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -33,7 +34,7 @@ def full(folder: Path) -> list[tuple[str, Session]]:
     return [(item.path.name, item.session) for item in loaded]
 
 
-def views(pairs: list[tuple[str, Session]]) -> tuple[object, ...]:
+def views(pairs: list[tuple[str, Session]]) -> tuple[list[dict[str, Any]], str, str]:
     """Everything the follow-ups and the network show, as plain values."""
     return (
         [item.to_json(NOW) for item in todo.due_items(pairs, 6)],

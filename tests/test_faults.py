@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -81,8 +82,8 @@ def test_kill_9_at_each_step_leaves_old_or_new_whole(sessions_dir: Path, step: s
             if when == "before":
                 die()
             if when == "half":
-                fd, data = args
-                real(fd, bytes(data)[: len(data) // 2])  # type: ignore[call-overload]
+                fd, data = cast("tuple[int, bytes | memoryview]", args)
+                real(fd, bytes(data)[: len(data) // 2])
                 die()
             result = real(*args)
             die()

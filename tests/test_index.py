@@ -7,12 +7,14 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iisession.core import index as index_module
+from iisession.core import index_reading
 from iisession.core.codec import dumps
 from iisession.core.index import (
     INDEX_VERSION,
@@ -223,13 +225,13 @@ def test_the_first_build_of_many_files_runs_in_worker_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pools: list[int] = []
-    real = index_module._parallel_reads
+    real = index_reading.parallel_reads
 
     def spy(paths: list[str], workers: int) -> object:
         pools.append(workers)
         return real(paths, workers)
 
-    monkeypatch.setattr(index_module, "_parallel_reads", spy)
+    monkeypatch.setattr("iisession.core.index.parallel_reads", spy)
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(index_module.PARALLEL_FROM + 10):
@@ -248,6 +250,30 @@ def test_the_first_build_of_many_files_runs_in_worker_processes(
     assert seen[0] == (0, total)
     assert seen[-1] == (total, total)
     assert len(seen) >= 3  # progress on the way, not only at the end
+
+
+def test_worker_processes_answer_for_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The children really read the files: the parent's own reading, which covers
+    for a child that died, is never needed, and what they send is what it gives."""
+    folder = tmp_path / "many"
+    store = SessionStore(folder)
+    for n in range(7):
+        store.create(make_session(name=f"Person {n}", referrals=n % 3)).close()
+    (folder / "2026-01-01-0000-broken.toml").write_text("nonsense", encoding="utf-8")
+    paths = sorted(str(path) for path in folder.glob("*.toml"))
+    assert len(paths) == 8
+    expected = {Path(path).name: index_reading.read_for_index(path) for path in paths}
+    assert expected["2026-01-01-0000-broken.toml"][2] is not None  # read as a problem
+
+    def not_in_the_parent(path_text: str) -> index_reading.Read:
+        raise AssertionError(f"no worker process answered for {path_text}")
+
+    monkeypatch.setattr(index_reading, "read_for_index", not_in_the_parent)
+    results = list(index_reading.parallel_reads(paths, 3))
+    assert sorted(result[0] for result in results) == sorted(expected)
+    assert {result[0]: result for result in results} == expected
 
 
 # --- search ---------------------------------------------------------------------------
@@ -404,17 +430,19 @@ def test_a_file_changing_while_it_is_read_is_read_again(
 ) -> None:
     path = folder / "2026-01-01-0000-synced.toml"
     path.write_text("half a fi", encoding="utf-8")  # a sync tool is writing it
-    real = index_module.read_for_index.__globals__["os"].stat
+    real = os.stat  # the index reads the stamp through os.stat
     calls = {"n": 0}
 
-    def finish_after_first_stat(target: object, *args: object, **kwargs: object) -> object:
-        result = real(target, *args, **kwargs)  # type: ignore[arg-type]
+    def finish_after_first_stat(
+        target: int | str | bytes | os.PathLike[str] | os.PathLike[bytes], **kwargs: Any
+    ) -> os.stat_result:
+        result = real(target, **kwargs)
         if str(target) == str(path) and calls["n"] == 0:
             calls["n"] += 1
             write(folder, path.name, make_session(name="Synced Later"))
         return result
 
-    monkeypatch.setattr(index_module.os, "stat", finish_after_first_stat)
+    monkeypatch.setattr(os, "stat", finish_after_first_stat)
     ix = make_index(folder, tmp_path)
     ix.refresh()
     monkeypatch.undo()
@@ -442,7 +470,7 @@ def test_a_change_of_permissions_alone_gets_the_file_read_again(
 def test_a_sessions_folder_that_is_not_a_folder(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    with pytest.raises(index_module.FolderUnreadable, match="cannot be read"):
+    with pytest.raises(index_reading.FolderUnreadable, match="cannot be read"):
         read_listing(SessionIndex(not_a_folder, tmp_path / "cache"))
 
 

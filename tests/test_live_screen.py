@@ -13,6 +13,7 @@ from iisession.core.model import EventKind, Person, Session, SessionState
 from iisession.core.paths import resolve_folders
 from iisession.core.settings import Settings
 from iisession.core.store import SessionStore, read_session
+from iisession.core.workspace import Workspace
 from iisession.tui.app import IISessionApp
 from iisession.tui.screens.live import LiveScreen
 from iisession.tui.screens.prompts import ChoiceModal, MessageModal
@@ -27,7 +28,7 @@ def make(sessions_dir: Path, limit: int = 30) -> tuple[IISessionApp, ManualClock
         questions=Bank(builtin_questions()).defaults(),
     )
     handle = SessionStore(sessions_dir).create(session)
-    app = IISessionApp(resolve_folders(str(sessions_dir)), handle, clock)
+    app = IISessionApp(Workspace(resolve_folders(str(sessions_dir)), clock), handle)
     return app, clock, handle.path
 
 
@@ -40,7 +41,7 @@ async def test_live_call_from_start_to_end(sessions_dir: Path) -> None:
     app, clock, path = make(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         live = screen(app)
-        assert "Maya Lindqvist" in app.screen.title
+        assert "Maya Lindqvist" in (app.screen.title or "")
         panel = app.screen.query_one(CountdownPanel)
         assert not panel.started
 
@@ -258,7 +259,7 @@ async def test_bell_only_when_turned_on(
 ) -> None:
     for bell in (False, True):
         app, clock, _ = make(sessions_dir, limit=12)
-        app.settings = Settings(bell=bell)
+        app.workspace.settings = Settings(bell=bell)
         rings: list[int] = []
         monkeypatch.setattr(app, "bell", lambda rings=rings: rings.append(1))
         async with app.run_test(size=(80, 24)) as pilot:
@@ -270,7 +271,9 @@ async def test_bell_only_when_turned_on(
 
 async def test_config_warnings_are_shown_in_the_app(sessions_dir: Path) -> None:
     app, _, _ = make(sessions_dir)
-    app.config_warnings.append("config: `live.wrap_up` should be minutes from 1 to 60; 5 used")
+    app.workspace.settings_warnings.append(
+        "config: `live.wrap_up` should be minutes from 1 to 60; 5 used"
+    )
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert any("live.wrap_up" in n.message for n in app._notifications)
@@ -281,10 +284,10 @@ async def test_not_saved_is_persistent_then_retried_and_a_rescue_copy_can_be_wri
 ) -> None:
     import errno
 
-    from iisession.core import store
+    from iisession.core import atomic, store
 
     app, clock, path = make(sessions_dir)
-    real = store.write_atomic
+    real = atomic.write_atomic  # what the store calls
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -356,7 +359,7 @@ async def test_a_second_opener_never_writes(sessions_dir: Path) -> None:
     first = SessionStore(sessions_dir).create(Session(person=Person(name="Kim")))
     second = SessionStore(sessions_dir).open(first.path)  # read-only: the lock is held
     before = first.path.read_bytes()
-    app = IISessionApp(resolve_folders(str(sessions_dir)), second, ManualClock())
+    app = IISessionApp(Workspace(resolve_folders(str(sessions_dir)), ManualClock()), second)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f5", "f3", *"not mine to write")
         assert any("read-only" in n.message for n in app._notifications)

@@ -11,12 +11,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
 from iisession.core import index as index_module
+from iisession.core import index_reading
 from iisession.core.clock import ManualClock
 from iisession.core.codec import dumps
 from iisession.core.index import SessionIndex
 from iisession.core.model import EventKind, SessionState, TimelineEvent, utc_now
 from iisession.core.paths import resolve_folders
 from iisession.core.store import SessionStore, read_session
+from iisession.core.workspace import Workspace
+from iisession.tui import navigation
 from iisession.tui.app import IISessionApp
 from iisession.tui.screens.detail import DetailScreen
 from iisession.tui.screens.live import LiveScreen
@@ -26,6 +29,7 @@ from iisession.tui.screens.search import SearchScreen
 from iisession.tui.screens.start import StartScreen
 from iisession.tui.widgets.session_table import SessionTable
 from tests.factories import make_session
+from tests.pilot_helpers import current_screen, focused, type_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
 OWEN = "2026-11-04-1200-owen-pritchard.toml"
@@ -39,7 +43,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def make_app(folder: Path, *, review: bool = True) -> IISessionApp:
-    return IISessionApp(resolve_folders(str(folder)), clock=ManualClock(), review=review)
+    return IISessionApp(Workspace(resolve_folders(str(folder)), ManualClock()), review=review)
 
 
 async def review_screen(app: IISessionApp, pilot: Pilot[None]) -> ReviewScreen:
@@ -63,12 +67,6 @@ def status(screen: ReviewScreen) -> str:
 def document(app: IISessionApp) -> str:
     assert isinstance(app.screen, DetailScreen), app.screen
     return app.screen.query_one(Markdown).source
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    for char in text:
-        await pilot.press("space" if char == " " else char)
-    await pilot.pause(0.3)
 
 
 async def test_review_lists_every_session_newest_first(folder: Path) -> None:
@@ -130,7 +128,7 @@ async def test_filter_by_typing_and_clear_with_escape(folder: Path) -> None:
         await type_text(pilot, " ended")  # every word must match
         assert people(screen) == ["Owen Pritchard"]
         await pilot.press("down")
-        assert app.focused is screen.query_one(SessionTable)
+        assert focused(app) is screen.query_one(SessionTable)
         await pilot.press("escape")
         assert len(people(screen)) == 6
         await type_text(pilot, "/zzz")
@@ -160,7 +158,7 @@ async def test_mark_the_thank_you_sent_and_take_it_back(folder: Path) -> None:
     assert read_session(folder / sunniva).session.follow_up.thank_you_sent is None
     app = make_app(folder, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_detail(folder / sunniva)
+        navigation.open_detail(app.screen, folder / sunniva)
         await pilot.pause(0.2)
         assert "Thank-you not sent yet" in document(app)
         await pilot.press("t")
@@ -188,16 +186,16 @@ async def test_edit_after_the_call_saves_and_is_searchable(folder: Path) -> None
         notes = app.screen.query_one(TextArea)
         notes.move_cursor(notes.document.end)
         await type_text(pilot, " Marzipan follow-up")
-        app.save_all()
+        app.workspace.save_all()
         saved = read_session(folder / OWEN).session
         assert "Marzipan follow-up" in saved.notes
         assert saved.state is SessionState.ENDED  # editing does not reopen the call
         # The index was told at the save: search finds it without a rescan.
-        hits, _ = app.index.search("marzipan")
+        hits, _ = app.workspace.index.search("marzipan")
         assert [h.summary.file for h in hits] == [OWEN]
         await pilot.press("escape")
         await pilot.pause(0.2)
-        assert app.screen is screen
+        assert current_screen(app) is screen
 
 
 async def test_resume_a_call_left_open_from_the_review(folder: Path) -> None:
@@ -260,7 +258,7 @@ async def test_search_every_session_and_open_a_hit(folder: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, SearchScreen)
         await pilot.press("escape")
-        assert isinstance(app.screen, ReviewScreen)
+        assert isinstance(current_screen(app), ReviewScreen)
 
 
 async def test_start_screen_r_opens_the_review_and_recent_ones_open_the_detail(
@@ -293,13 +291,13 @@ async def test_a_first_build_shows_progress_and_the_screen_stays_usable(
             encoding="utf-8",
         )
     # Slow each read down, so the build is still running while we look.
-    real = index_module.read_for_index
+    real = index_reading.read_for_index
 
     def slow(path: str) -> object:
         time.sleep(0.01)
         return real(path)
 
-    monkeypatch.setattr(index_module, "read_for_index", slow)
+    monkeypatch.setattr("iisession.core.index.read_for_index", slow)
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 10_000)  # in-process, so the patch holds
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -316,7 +314,7 @@ async def test_a_first_build_shows_progress_and_the_screen_stays_usable(
         assert isinstance(app.focused, Input)
         screen = await review_screen(app, pilot)
         assert len(people(screen)) == 240
-        assert SessionIndex(folder, app.folders.cache).refresh().read == []
+        assert SessionIndex(folder, app.workspace.folders.cache).refresh().read == []
 
 
 # --- the thank-you note -------------------------------------------------------------------
@@ -341,9 +339,9 @@ async def test_thank_you_note_edit_send_and_mark(
     opened: list[str] = []
     copied: list[str] = []
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    app.copy_to_clipboard = lambda text: copied.append(text)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_detail(folder / marisol)
+        navigation.open_detail(app.screen, folder / marisol)
         await pilot.pause(0.2)
         await pilot.press("y")
         await pilot.pause(0.2)
@@ -391,7 +389,7 @@ async def test_no_thank_you_before_the_call(folder: Path) -> None:
 
     app = make_app(folder, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_detail(folder / "2026-12-03-1730-theo-marchetti.toml")
+        navigation.open_detail(app.screen, folder / "2026-12-03-1730-theo-marchetti.toml")
         await pilot.pause(0.2)
         await pilot.press("y")
         await pilot.pause(0.1)
@@ -402,7 +400,7 @@ async def test_a_thank_you_typed_just_before_quitting_is_saved(folder: Path) -> 
     sunniva = "2026-11-18-1700-sunniva-hart.toml"
     app = make_app(folder, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_detail(folder / sunniva)
+        navigation.open_detail(app.screen, folder / sunniva)
         await pilot.pause(0.2)
         await pilot.press("y")
         await pilot.pause(0.2)
@@ -422,7 +420,7 @@ async def test_set_up_a_call_with_a_referral_links_both_ways(folder: Path) -> No
     owen = "2026-11-04-1200-owen-pritchard.toml"
     app = make_app(folder, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_detail(folder / owen)
+        navigation.open_detail(app.screen, folder / owen)
         await pilot.pause(0.2)
         await pilot.press("n")
         await pilot.pause(0.1)

@@ -18,6 +18,7 @@ from . import __version__
 from .core.paths import Folders, resolve_folders
 
 if TYPE_CHECKING:
+    from .core.workspace import Workspace
     from .tui.app import IISessionApp
 
 PLANNED_HINT_TEXT = "YYYY-MM-DD HH:MM, like 2026-11-24 14:00"
@@ -273,8 +274,8 @@ def _run(app: IISessionApp) -> int:
         app.run()
     finally:
         # The model lives outside the widgets: save after a crash too.
-        files = list(app.open_files)
-        problems = app.close_all()
+        files = list(app.workspace.open_files)
+        problems = app.workspace.close_all()
     for problem in problems:
         print(f"iisession: {problem}", file=sys.stderr)
     with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
@@ -289,7 +290,15 @@ def run_app(folders: Folders, *, review: bool = False) -> int:
         return 2
     from .tui.app import IISessionApp
 
-    return _run(IISessionApp(folders, review=review))
+    return _run(IISessionApp(_workspace(folders), review=review))
+
+
+def _workspace(folders: Folders) -> Workspace:
+    """The sessions folder as the full-screen app holds it, on the real clock."""
+    from .core.clock import SystemClock
+    from .core.workspace import Workspace
+
+    return Workspace(folders, SystemClock())
 
 
 def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
@@ -319,7 +328,7 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         questions = bank.defaults()
     if _refuse_without_terminal():
         return 2
-    from .core.store import SaveError, SessionStore
+    from .core.store import SaveError
     from .tui.app import IISessionApp
 
     session = Session(
@@ -334,15 +343,14 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         questions=questions,
     )
     if not session.person.name or session.planned_at is not None:
-        return _run(IISessionApp(folders, setup=session))
+        return _run(IISessionApp(_workspace(folders), setup=session))
+    workspace = _workspace(folders)
     try:
-        handle = SessionStore(folders.sessions).create(session)
+        handle = workspace.create(session)
     except SaveError as error:
         print(f"iisession: {error}", file=sys.stderr)
         return 1
-    app = IISessionApp(folders, handle)
-    handle.on_written = app.index_written  # later saves keep the search index current
-    return _run(app)
+    return _run(IISessionApp(workspace, handle))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -356,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_new(folders, args)
     if args.command in ("list", "show", "search", "export", "todo", "referrals", "compare"):
         from . import plain as plain
-        from .core.index import FolderUnreadable
+        from .core.index_reading import FolderUnreadable
 
         try:
             if args.command == "list":

@@ -22,6 +22,8 @@ from .model import Priority, Question, clean_text
 
 BANK_FILE_NAME = "bank.toml"
 BANK_SCHEMA = 1
+BUILT_IN = "built-in"
+"""The source of the questions that ship with iisession."""
 
 TOPICS: dict[str, str] = {
     "day-to-day": "The job and day-to-day",
@@ -55,7 +57,8 @@ class BankQuestion:
     """In a new session's list unless a template says otherwise."""
     must: bool = False
     closing: bool = False
-    source: str = "built-in"
+    source: str = BUILT_IN
+    """``BUILT_IN``, or the path of the user's bank file."""
 
     def to_question(self, must: bool | None = None) -> Question:
         """A fresh copy for a session (a new question id, not yet asked)."""
@@ -168,7 +171,7 @@ class Bank:
 
 def builtin_questions() -> list[BankQuestion]:
     text = resources.files(__package__).joinpath(BANK_FILE_NAME).read_text(encoding="utf-8")
-    return parse_bank(text, "built-in")
+    return parse_bank(text, BUILT_IN)
 
 
 def load_bank(config_dir: Path, warnings: list[str]) -> Bank:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .codec import SCHEMA_VERSION
 from .countdown import format_clock
-from .model import EventKind, MayMention, Outreach, Priority, Session
+from .model import EventKind, MayMention, Outreach, Priority, Session, SessionState
 from .summary import summarise
 
 _INLINE = re.compile(r"([\\`*_\[\]<])")
@@ -180,7 +180,7 @@ def to_markdown(
         lines.append("")
 
     follow = session.follow_up
-    if session.state.value != "planned":
+    if session.state is not SessionState.PLANNED:
         lines.append("## Follow-up")
         lines.append("")
         if follow.thank_you_sent is not None:

@@ -6,6 +6,10 @@ files: a file whose size or modification time differs from what was indexed is
 read again, new files are added and deleted ones dropped, so edits by hand or
 by a sync tool are picked up. An index from another version of this code, or
 one SQLite cannot read, is thrown away and rebuilt. Losing it costs only time.
+
+Reading the files themselves is ``index_reading``'s. This module is long
+because it is one thing: the database's schema, its refresh, and the queries
+every list, search and view runs, which must change together.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import itertools
 import os
 import re
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +31,20 @@ if TYPE_CHECKING:
     from .compare import Asked, Comparison, Tally
     from .model import Session
 from .atomic import describe_os_error as describe
-from .naming import SUFFIX, file_order
-from .summary import SEARCH_FIELDS, Summary, search_texts, summarise
+from .index_reading import (
+    GONE,
+    NOT_UTF8_NAME,
+    FolderUnreadable,
+    QuestionRow,
+    Read,
+    Stamp,
+    entry,
+    files_on_disk,
+    parallel_reads,
+    read_for_index,
+)
+from .naming import file_order
+from .summary import SEARCH_FIELDS, Summary, SummaryState, search_texts, summarise
 
 INDEX_VERSION = 8
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
@@ -73,14 +88,6 @@ FIELD_WEIGHTS = {
 }
 """A word in the person's name counts for more than the same word in the notes."""
 
-Stamp = tuple[int, int, int, int]
-"""(size, mtime_ns, inode, ctime_ns): a file whose stamp changed is read again.
-The inode catches a same-size replacement within the file system's timestamp
-granularity (every save here, and most sync tools, replace the file); the
-ctime a change of permissions that makes an unreadable file readable."""
-
-NOT_UTF8_NAME = "its file name is not valid UTF-8: rename it to open it"
-GONE = "was removed while it was being read"
 
 Progress = Callable[[int, int], None]
 """Called with (files read, files to read) during a refresh."""
@@ -122,15 +129,6 @@ class IndexUnavailable(Exception):
     """The index cannot be used (for example, the cache folder is not writable)."""
 
 
-class FolderUnreadable(Exception):
-    """The sessions folder itself cannot be listed (not a folder, no permission)."""
-
-    def __init__(self, folder: Path, reason: str) -> None:
-        super().__init__(f"the sessions folder {folder} cannot be read: {reason}")
-        self.folder = folder
-        self.reason = reason
-
-
 def index_path(cache_dir: Path, sessions_dir: Path) -> Path:
     """One database per sessions folder, named after the folder's full path."""
     import hashlib
@@ -138,212 +136,6 @@ def index_path(cache_dir: Path, sessions_dir: Path) -> Path:
     key = hashlib.sha256(os.fsencode(sessions_dir.resolve())).hexdigest()[:16]
     return cache_dir / "index" / f"sessions-{key}.sqlite3"
 
-
-# --- reading files (also run in worker processes) ------------------------------
-
-
-def _int(value: int) -> int:
-    """Within SQLite's 64-bit integers (a hand-edited limit can be any size)."""
-    return max(-(2**63), min(value, 2**63 - 1))
-
-
-def _entry(session: Session, name: str) -> tuple[Any, ...]:
-    s = summarise(name, session)
-    return (
-        s.id,
-        s.state,
-        s.person,
-        s.title,
-        s.organisation,
-        s.when,
-        _int(s.limit_minutes),
-        _int(s.length_seconds),
-        s.asked,
-        s.questions,
-        s.referrals,
-        int(s.thank_you_sent),
-    )
-
-
-QuestionRow = tuple[str, str, str, bool, str]
-"""(key, text, topic, asked, answer): see ``compare.question_rows``."""
-
-Read = tuple[str, Stamp, str | None, tuple[Any, ...], tuple[str, ...], str, list[QuestionRow]]
-"""What the index keeps of one file: (name, stamp, problem or None, summary
-columns, search texts, digest, question rows)."""
-
-
-def read_for_index(path_text: str) -> Read:
-    """What the index keeps of one file (see ``Read``).
-
-    Module level and picklable: the first build runs it in worker processes.
-    """
-    from .compare import question_rows
-    from .digest import encode
-    from .store import SessionFileError, read_session
-
-    path = Path(path_text)
-    try:
-        # The stamp from before the read: if the file changes while it is read
-        # (a sync tool writing it in place), the next refresh sees the change.
-        before = _stamp(os.stat(path))
-    except FileNotFoundError:
-        if not os.path.islink(path):
-            return (path.name, (-1, -1, -1, -1), GONE, (), (), "", [])
-        before = _stamp(os.lstat(path))  # a link to nothing: listed with the reason
-    except OSError:
-        before = (-1, -1, -1, -1)
-    try:
-        loaded = read_session(path)
-        fp = loaded.fingerprint
-        after = (fp.size, fp.mtime_ns, fp.inode, fp.ctime_ns)
-        return (
-            path.name,
-            before if after != before else after,
-            None,
-            _entry(loaded.session, path.name),
-            search_texts(loaded.session),
-            encode(loaded.session, as_read=True),
-            question_rows(loaded.session),
-        )
-    except SessionFileError as error:
-        return (path.name, before, error.reason, (), (), "", [])
-    except Exception as error:  # one odd file must never stop the rest
-        problem = f"cannot be read: {type(error).__name__}: {error}"
-        return (path.name, before, problem, (), (), "", [])
-
-
-def _stamp(st: os.stat_result) -> Stamp:
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-
-
-def _shown_name(name: str) -> str:
-    """A file name as text: bytes that are not UTF-8 become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _files_on_disk(folder: Path) -> tuple[dict[str, Stamp], set[str]]:
-    """Session file names with their stamps, as ``SessionStore.files`` sees them,
-    and those of the names that are not UTF-8 (shown with U+FFFD)."""
-    found: dict[str, Stamp] = {}
-    undecodable: set[str] = set()
-    try:
-        entries = os.scandir(folder)
-    except FileNotFoundError:
-        return found, undecodable
-    except OSError as error:
-        raise FolderUnreadable(folder, describe(error)) from None
-    with entries:
-        for entry in entries:
-            name = entry.name
-            if not name.endswith(SUFFIX) or name.startswith("."):
-                continue
-            try:
-                st = entry.stat()
-            except OSError:
-                try:  # a dangling link: listed, as unreadable
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue  # gone since the listing
-            shown = _shown_name(name)
-            if shown != name:
-                undecodable.add(shown)
-            found[shown] = _stamp(st)
-    return found, undecodable
-
-
-def _parallel_reads(paths: Sequence[str], workers: int) -> Iterator[Any]:
-    """``read_for_index`` of every path, in ``workers`` child processes, as they finish.
-
-    Plain subprocesses, not multiprocessing: inside the full-screen app the
-    standard streams are Textual's, which multiprocessing cannot hand on, and a
-    fork of a threaded process can deadlock. Each child reads NUL-separated
-    paths from stdin and writes length-prefixed pickles to stdout. Paths a
-    child did not answer for (it died, say) are read here, so the result is
-    always complete.
-    """
-    # Only a first build needs these: kept out of the review's start-up.
-    import pickle
-    import queue
-    import subprocess
-
-    chunks = [list(paths[n::workers]) for n in range(workers)]
-    results: queue.Queue[Any] = queue.Queue()
-    done = object()
-    children: list[subprocess.Popen[bytes]] = []
-
-    def feed(child: subprocess.Popen[bytes], chunk: list[str]) -> None:
-        assert child.stdin is not None
-        # NUL cannot be in a file name; a newline can.
-        with contextlib.suppress(OSError):
-            child.stdin.write(b"\0".join(os.fsencode(p) for p in chunk))
-        with contextlib.suppress(OSError):
-            child.stdin.close()
-
-    def drain(child: subprocess.Popen[bytes]) -> None:
-        assert child.stdout is not None
-        try:
-            while header := child.stdout.read(8):
-                if len(header) < 8:
-                    break
-                body = child.stdout.read(int.from_bytes(header, "big"))
-                results.put(pickle.loads(body))
-        except (OSError, EOFError, pickle.UnpicklingError):
-            pass
-        finally:
-            results.put(done)
-
-    try:
-        for chunk in chunks:
-            if not chunk:
-                continue
-            try:
-                child = subprocess.Popen(
-                    # -P: never import modules from the current folder.
-                    [sys.executable, "-P", "-m", "iisession.core.index", "--worker"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-            except OSError:
-                break  # no child processes here: what they did not read is read below
-            children.append(child)
-            threading.Thread(target=feed, args=(child, chunk), daemon=True).start()
-            threading.Thread(target=drain, args=(child,), daemon=True).start()
-        answered: set[str] = set()
-        running = len(children)
-        while running:
-            item = results.get()
-            if item is done:
-                running -= 1
-                continue
-            answered.add(item[0])
-            yield item
-        for path in paths:
-            if Path(path).name not in answered:
-                yield read_for_index(path)
-    finally:
-        # Also when the caller stops early (an error while writing): no child
-        # is left running or unreaped.
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
-
-
-def _worker() -> None:
-    """The child side of ``_parallel_reads``."""
-    import pickle
-
-    out = sys.stdout.buffer
-    for raw in sys.stdin.buffer.read().split(b"\0"):
-        if raw:
-            body = pickle.dumps(read_for_index(os.fsdecode(raw)), protocol=pickle.HIGHEST_PROTOCOL)
-            out.write(len(body).to_bytes(8, "big") + body)
-    out.flush()
-
-
-# --- queries --------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -366,7 +158,7 @@ def _summary(file: str, row: Sequence[Any]) -> Summary:
     return Summary(
         file=file,
         id=sid,
-        state=state,
+        state=SummaryState(state),
         person=person,
         title=title,
         organisation=org,
@@ -593,7 +385,7 @@ class SessionIndex:
         self, db: sqlite3.Connection, progress: Progress | None, workers: int | None
     ) -> RefreshReport:
         report = RefreshReport()
-        on_disk, undecodable = _files_on_disk(self.sessions_dir)
+        on_disk, undecodable = files_on_disk(self.sessions_dir)
         known = {
             name: ((size, mtime, inode, ctime), rowid)
             for rowid, name, size, mtime, inode, ctime in db.execute(
@@ -625,7 +417,7 @@ class SessionIndex:
         paths = [str(self.sessions_dir / name) for name in stale if name not in undecodable]
         cores = workers if workers is not None else (os.cpu_count() or 1)
         if len(paths) >= PARALLEL_FROM and cores > 1:
-            results: Iterable[Any] = itertools.chain(named, _parallel_reads(paths, cores))
+            results: Iterable[Any] = itertools.chain(named, parallel_reads(paths, cores))
         else:
             results = itertools.chain(named, map(read_for_index, paths))
         batch: list[Any] = []
@@ -729,7 +521,7 @@ class SessionIndex:
                     path.name,
                     stamp,
                     None,
-                    _entry(session, path.name),
+                    entry(session, path.name),
                     search_texts(session),
                     encode(session),
                     question_rows(session),
@@ -1012,7 +804,3 @@ def read_listing(index: SessionIndex, progress: Progress | None = None) -> Listi
     summaries = [summarise(item.path.name, item.session) for item in loaded]
     summaries.sort(key=lambda s: (s.when, s.file), reverse=True)
     return Listing(summaries, [Problem(p.path.name, p.reason) for p in problems], note)
-
-
-if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:
-    _worker()

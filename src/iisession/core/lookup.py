@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .naming import SUFFIX
-from .summary import Summary
+from .summary import Summary, SummaryState
 
 LATEST = "latest"
 SHOWN = 15
@@ -32,7 +32,7 @@ def resolve(ident: str, summaries: Sequence[Summary], unreadable: Sequence[str] 
     if ident.casefold() == LATEST:
         # The last call held (or left open); a call still to come only if
         # there has been none yet.
-        held = [s.file for s in summaries if s.state != "planned"]
+        held = [s.file for s in summaries if s.state is not SummaryState.PLANNED]
         if held or files:
             return (held or files)[0]
         raise UnknownSession("No readable session to show.")

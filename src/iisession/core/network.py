@@ -16,6 +16,11 @@ from typing import Any
 from .document import OUTREACH_WORDS
 from .model import Outreach, Session, SessionState
 
+MET = OUTREACH_WORDS[Outreach.MET]
+"""The status of someone a call was held with, and of a referral marked met."""
+CALL_PLANNED = "call planned"
+"""The status of someone a call is planned with."""
+
 
 @dataclass
 class Contact:
@@ -51,7 +56,7 @@ class Network:
 
     @property
     def met(self) -> int:
-        return sum(c.status == "met" for c in self.contacts)
+        return sum(c.status == MET for c in self.contacts)
 
     @property
     def waiting(self) -> int:
@@ -79,8 +84,8 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
         c = contact(s.person.name)
         c.organisation = c.organisation or s.person.organisation
         c.role = c.role or s.person.title
-        status = "call planned" if s.state is SessionState.PLANNED else "met"
-        if c.status != "met":
+        status = CALL_PLANNED if s.state is SessionState.PLANNED else MET
+        if c.status != MET:
             c.status, c.session = status, file
         source = by_id.get(s.source_session)
         if source is not None:

@@ -23,7 +23,7 @@ from types import TracebackType
 from . import codec
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .locking import LockedError, SessionLock
-from .model import Session, utc_now
+from .model import Session, clean_time, utc_now
 from .naming import SUFFIX, base_name, file_order
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -192,11 +192,12 @@ class SessionFile:
     def has_unsaved_changes(self) -> bool:
         return _body(codec.to_document(self.session)) != self._saved_body
 
-    def save(self) -> SaveResult:
+    def save(self, now: dt.datetime | None = None) -> SaveResult:
         """Write the session if it changed. Raises ``SaveError``; the model is kept.
 
         The revision counter and ``updated`` time change only when a write
-        succeeds.
+        succeeds. ``updated`` is ``now``: pass the clock the session's events
+        come from (the current time when none is given).
         """
         if self.read_only:
             raise ReadOnlyError(self.path, self.read_only_reason)
@@ -219,7 +220,7 @@ class SessionFile:
                 conflict_copy = self._keep_outside_version()
 
         revision = self.session.revision + 1
-        updated = utc_now()
+        updated = utc_now() if now is None else clean_time(now)
         doc["revision"] = revision
         doc["updated"] = updated
         doc = _in_file_order(doc)

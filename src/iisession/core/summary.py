@@ -7,8 +7,11 @@ screens agree on every figure.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+from .model import SessionState
 
 if TYPE_CHECKING:
     from .model import Session
@@ -26,6 +29,24 @@ FIELD_LABELS = {
 }
 
 
+class SummaryState(enum.StrEnum):
+    """A session's state as the lists show it: its ``SessionState``, except that a
+    rehearsal that was kept is ``practice`` whatever its state.
+
+    Not ``SessionState`` itself: ``practice`` is not a state a file can hold (a
+    file keeps its state and a separate ``practice`` flag).
+    """
+
+    PLANNED = SessionState.PLANNED.value
+    LIVE = SessionState.LIVE.value
+    ENDED = SessionState.ENDED.value
+    PRACTICE = "practice"
+
+    @classmethod
+    def of(cls, session: Session) -> SummaryState:
+        return cls.PRACTICE if session.practice else cls(session.state.value)
+
+
 @dataclass(slots=True)
 class Summary:
     """One line of the sessions list."""
@@ -33,8 +54,7 @@ class Summary:
     file: str
     """The file name in the sessions folder: the session's ID on the command line."""
     id: str
-    state: str
-    """planned, live or ended; ``practice`` for a rehearsal that was kept."""
+    state: SummaryState
     person: str
     title: str
     organisation: str
@@ -58,7 +78,7 @@ class Summary:
 
     def length_text(self) -> str:
         """``32:10 / 30`` for a call that was held, ``- / 30`` for one not yet started."""
-        if self.state == "planned" and not self.length_seconds:
+        if self.state is SummaryState.PLANNED and not self.length_seconds:
             return f"- / {self.limit_minutes}"
         minutes, seconds = divmod(self.length_seconds, 60)
         return f"{minutes}:{seconds:02d} / {self.limit_minutes}"
@@ -76,7 +96,7 @@ def summarise(file: str, session: Session) -> Summary:
     return Summary(
         file=file,
         id=session.id,
-        state="practice" if session.practice else session.state.value,
+        state=SummaryState.of(session),
         person=session.person.name,
         title=session.person.title,
         organisation=session.person.organisation,

@@ -4,6 +4,7 @@ keeping in touch; and the same as an RFC 5545 calendar."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -17,10 +18,18 @@ OUTREACH_WITHIN = dt.timedelta(days=7)
 """A referral is best contacted within a week of the call that produced it."""
 
 
+class DueKind(enum.StrEnum):
+    """What a follow-up item asks for; the value is what the calendar and JSON show."""
+
+    THANK_YOU = "thank-you"
+    OUTREACH = "outreach"
+    CONFIRM = "confirm"
+    KEEP_IN_TOUCH = "keep-in-touch"
+
+
 @dataclass(frozen=True)
 class Due:
-    kind: str
-    """thank-you, outreach, confirm or keep-in-touch."""
+    kind: DueKind
     due: dt.datetime
     title: str
     file: str
@@ -59,7 +68,7 @@ def due_items(
             if s.planned_at is not None and s.confirmed_at is None:
                 items.append(
                     Due(
-                        "confirm",
+                        DueKind.CONFIRM,
                         s.planned_at - CONFIRM_BEFORE,
                         f"Confirm the call with {name}",
                         file,
@@ -73,7 +82,7 @@ def due_items(
         if s.follow_up.thank_you_sent is None:
             items.append(
                 Due(
-                    "thank-you",
+                    DueKind.THANK_YOU,
                     ended + THANK_YOU_DUE,
                     f"Send a thank-you to {name}",
                     file,
@@ -85,7 +94,7 @@ def due_items(
             if r.outreach is Outreach.TO_CONTACT and r.name.strip():
                 items.append(
                     Due(
-                        "outreach",
+                        DueKind.OUTREACH,
                         ended + OUTREACH_WITHIN,
                         f"Contact {r.name} (suggested by {name})",
                         file,
@@ -97,7 +106,7 @@ def due_items(
         last = s.follow_up.last_contact or s.follow_up.thank_you_sent or ended
         items.append(
             Due(
-                "keep-in-touch",
+                DueKind.KEEP_IN_TOUCH,
                 last + dt.timedelta(weeks=keep_in_touch_weeks),
                 f"Keep in touch with {name}",
                 file,

@@ -1,15 +1,61 @@
-"""One screen per module."""
+"""One screen per module.
+
+Screens reach what they share through ``host_of``: the workspace (the sessions
+folder, in the UI-free core) and the app's signals. They push the screens they
+lead to themselves (``tui.navigation`` has the ones several screens open).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
-    from ..app import IISessionApp
+    from collections.abc import Callable
+
+    from textual.signal import Signal
+
+    from ...core.index import Listing
+    from ...core.workspace import Workspace
 
 
-def app_of(node: DOMNode) -> IISessionApp:
-    """The running app, typed: screens ask it to open, save and switch sessions."""
-    return cast("IISessionApp", node.app)
+class Host(Protocol):
+    """What the app offers every screen."""
+
+    @property
+    def workspace(self) -> Workspace:
+        """The sessions folder of this run."""
+        ...
+
+    @property
+    def session_saved(self) -> Signal[Path]:
+        """Published after every session written (the path written)."""
+        ...
+
+    @property
+    def folder_read(self) -> Signal[Listing]:
+        """Published when the start screen has read the sessions folder."""
+        ...
+
+
+def host_of(node: DOMNode) -> Host:
+    """The running app, as screens see it."""
+    return cast("Host", node.app)
+
+
+def workspace_of(node: DOMNode) -> Workspace:
+    """The workspace of the running app."""
+    return host_of(node).workspace
+
+
+@runtime_checkable
+class LeavesWithPrompt(Protocol):
+    """A screen with something to settle before it is left or the app quits
+    (a live call to end or keep, a name-less form to drop)."""
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Settle what needs settling (asking, if need be), then call ``proceed``;
+        or never call it, if the user chose to stay."""
+        ...

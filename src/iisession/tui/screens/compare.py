@@ -15,7 +15,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from . import app_of
+from .. import navigation
+from . import workspace_of
 from .folder_view import FolderView
 
 if TYPE_CHECKING:
@@ -40,9 +41,23 @@ class CompareScreen(FolderView):
     """Pick a question; read every answer to it. Or the overview of all of them."""
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", tooltip="Filter the questions by typing"),
-        Binding("x", "export", "Export", tooltip="Write what is shown to a Markdown file"),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or go back"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter the questions by typing",
+            id="compare.filter",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            tooltip="Write what is shown to a Markdown file",
+            id="compare.export",
+        ),
+        Binding(
+            "escape", "back", "Back", tooltip="Clear the filter, or go back", id="compare.back"
+        ),
     ]
 
     HELP = """
@@ -82,7 +97,7 @@ questions match by their words.
 
     def on_mount(self) -> None:
         self.sub_title = "answers across interviews"
-        self._bank = app_of(self).bank  # here, not in the reading thread: it may warn
+        self._bank = navigation.bank_of(self)  # here, not in the reading thread: it may warn
         self.query_one(OptionList).focus()
 
     @property
@@ -93,7 +108,7 @@ questions match by their words.
     # --- reading and showing ------------------------------------------------------------
 
     def read(self, progress: Progress) -> Compared:
-        return app_of(self).read_comparison(progress)
+        return workspace_of(self).read_comparison(progress)
 
     def compute(self, found: Compared) -> dict[str, Tally]:
         return found.tallies
@@ -261,7 +276,7 @@ questions match by their words.
 
         def chosen(value: str | None) -> None:
             if value:
-                app_of(self).export_text(value, markdown, "the comparison")
+                navigation.export_text(self, value, markdown, "the comparison")
 
         self.app.push_screen(
             TextPrompt("Write this to a Markdown file", str(Path("~") / name)), chosen

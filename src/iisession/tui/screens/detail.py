@@ -10,19 +10,43 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from . import app_of
+from ...core.model import SessionState
+from .. import navigation
+from . import workspace_of
 
 
 class DetailScreen(Screen[None]):
     """Everything in one session; reread from disk whenever the screen shows."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "edit", "Edit", tooltip="Edit this session, or resume its call"),
-        Binding("y", "write_thank_you", "Thank-you", tooltip="Write the thank-you note"),
-        Binding("t", "thank_you", "Sent", tooltip="Mark the thank-you note sent"),
-        Binding("o", "outreach", "Reach out", tooltip="Write to one of the people suggested"),
-        Binding("n", "call_referral", "Call", tooltip="Set up a call with a referral"),
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding(
+            "e", "edit", "Edit", tooltip="Edit this session, or resume its call", id="detail.edit"
+        ),
+        Binding(
+            "y",
+            "write_thank_you",
+            "Thank-you",
+            tooltip="Write the thank-you note",
+            id="detail.write-thank-you",
+        ),
+        Binding(
+            "t",
+            "thank_you",
+            "Sent",
+            tooltip="Mark the thank-you note sent",
+            id="detail.thank-you-sent",
+        ),
+        Binding(
+            "o",
+            "outreach",
+            "Reach out",
+            tooltip="Write to one of the people suggested",
+            id="detail.outreach",
+        ),
+        Binding(
+            "n", "call_referral", "Call", tooltip="Set up a call with a referral", id="detail.call"
+        ),
     ]
 
     HELP = """
@@ -42,7 +66,8 @@ class DetailScreen(Screen[None]):
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
-        self.state = ""
+        self.state: SessionState | None = None
+        """None while the file cannot be read."""
         self.thanked = False
 
     def compose(self) -> ComposeResult:
@@ -66,10 +91,10 @@ class DetailScreen(Screen[None]):
         try:
             session = read_session(self.path).session
         except SessionFileError as error:
-            self.state = ""
+            self.state = None
             text = f"# Cannot be read\n\n{error.reason}.\n\nThe file is left as it is."
         else:
-            self.state = session.state.value
+            self.state = session.state
             self.thanked = session.follow_up.thank_you_sent is not None
             text = to_markdown(session, self.path.name)
         self.query_one("#document", Markdown).update(text)
@@ -78,39 +103,39 @@ class DetailScreen(Screen[None]):
         self.dismiss()
 
     def action_edit(self) -> None:
-        if not self.state:
+        if self.state is None:
             self.notify("This file cannot be read, so it cannot be edited.", severity="error")
             return
-        app_of(self).edit_session(self.path, self.state)
+        navigation.edit_session(self, self.path, self.state is SessionState.PLANNED)
 
     def action_write_thank_you(self) -> None:
-        if self.state in ("", "planned"):
+        if self.state in (None, SessionState.PLANNED):
             self.notify("A thank-you comes after the call.", timeout=4)
             return
-        app_of(self).open_thank_you(self.path)
+        navigation.open_thank_you(self, self.path)
 
     def action_outreach(self) -> None:
-        if self.state:
-            app_of(self).outreach_for(self.path)
+        if self.state is not None:
+            navigation.outreach_for(self, self.path)
 
     def action_call_referral(self) -> None:
-        if self.state:
-            app_of(self).call_referral(self.path)
+        if self.state is not None:
+            navigation.call_referral(self, self.path)
 
     def action_thank_you(self) -> None:
-        if not self.state:
+        if self.state is None:
             return
-        if self.state == "planned":
+        if self.state is SessionState.PLANNED:
             self.notify("The call has not happened yet.", timeout=4)
             return
         if not self.thanked:
-            if app_of(self).mark_thank_you(self.path, sent=True):
+            if self._mark(sent=True):
                 self.reload()
             return
         from .prompts import ChoiceModal
 
         def chosen(choice: str | None) -> None:
-            if choice == "undo" and app_of(self).mark_thank_you(self.path, sent=False):
+            if choice == "undo" and self._mark(sent=False):
                 self.reload()
 
         self.app.push_screen(
@@ -121,3 +146,7 @@ class DetailScreen(Screen[None]):
             ),
             chosen,
         )
+
+    def _mark(self, *, sent: bool) -> bool:
+        workspace = workspace_of(self)
+        return navigation.done(self, lambda: workspace.mark_thank_you(self.path, sent=sent))

@@ -2,9 +2,9 @@
 or in $EDITOR, then sent the user's way (clipboard, an e-mail program, a file).
 
 The text lives in the session file: every key goes into the model at once (so a
-quit or a closed terminal saves it), and to disk after a short pause, with the
-same guarantees as every other save. Subclasses say where in the session the
-text lives and what F5 does.
+quit or a closed terminal saves it), and to disk through the session editor, as
+typing is everywhere (after a pause, at least every few seconds, retried).
+Subclasses say where in the session the text lives and what F5 does.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,17 +21,15 @@ from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
 
-from ...core.store import SaveError
-from . import app_of
+from ...core.editor import SessionEditor
+from .. import navigation
+from ..saving import report
+from . import workspace_of
 
 if TYPE_CHECKING:
     from ...core.store import SessionFile
-
-SAVE_PAUSE = 2.0
-"""Seconds after the last key before the text is saved."""
 
 
 class DraftScreen(Screen[None]):
@@ -39,21 +38,46 @@ class DraftScreen(Screen[None]):
     # priority: the text box has keys of its own (F6 selects a line), and these
     # must work whichever widget has focus, as on the live screen.
     BINDINGS = [
-        Binding("f2", "copy", "Copy", priority=True, tooltip="Copy the text to the clipboard"),
         Binding(
-            "f3", "email", "E-mail", priority=True, tooltip="Open the text in your e-mail program"
+            "f2",
+            "copy",
+            "Copy",
+            priority=True,
+            tooltip="Copy the text to the clipboard",
+            id="draft.copy",
         ),
-        Binding("f4", "save_file", "Save", priority=True, tooltip="Write the text to a file"),
         Binding(
-            "f6", "editor", "Editor", priority=True, tooltip="Edit the text in your own editor"
+            "f3",
+            "email",
+            "E-mail",
+            priority=True,
+            tooltip="Open the text in your e-mail program",
+            id="draft.email",
         ),
-        Binding("escape", "back", "Back", tooltip="Save and go back"),
+        Binding(
+            "f4",
+            "save_file",
+            "Save",
+            priority=True,
+            tooltip="Write the text to a file",
+            id="draft.save",
+        ),
+        Binding(
+            "f6",
+            "editor",
+            "Editor",
+            priority=True,
+            tooltip="Edit the text in your own editor",
+            id="draft.editor",
+        ),
+        Binding("escape", "back", "Back", tooltip="Save and go back", id="draft.back"),
     ]
 
     def __init__(self, handle: SessionFile) -> None:
         super().__init__()
         self.handle = handle
-        self._timer: Timer | None = None
+        self.editor: SessionEditor | None = None
+        """Made with the widgets (it needs the app's clock)."""
         self._leave_unsaved = False
         """Set when leaving failed to save: a second Escape leaves anyway."""
 
@@ -92,6 +116,7 @@ class DraftScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.editor = SessionEditor(self.handle.session, workspace_of(self).clock, self.handle)
         name, contact = self.recipient
         heading = f"To: {name}" + (f" <{contact}>" if contact else "")
         if self.about():
@@ -105,6 +130,7 @@ class DraftScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
         self.show_status()
+        self.set_interval(1.0, self.tick)
 
     def show_status(self, note: str = "") -> None:
         self.query_one("#draft-status", Static).update(self.status() + (f" {note}" if note else ""))
@@ -119,18 +145,22 @@ class DraftScreen(Screen[None]):
     def typed(self) -> None:
         if self.stored != self.text:
             self.store_text(self.text)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SAVE_PAUSE, self.save)
+            assert self.editor is not None
+            self.editor.typed()
+
+    def tick(self) -> None:
+        assert self.editor is not None
+        report(self, self.editor.tick(), "It stays on screen, and saving is retried.")
 
     def save(self) -> bool:
+        """Save now; a failure is shown (each time: the user asked for this save)."""
+        assert self.editor is not None
         self._leave_unsaved = False
-        try:
-            self.handle.save()
-        except SaveError as error:
-            self.notify(f"{error}; it stays on screen", title="Not saved", severity="error")
-            return False
-        return True
+        outcome = self.editor.save()
+        if outcome.error is not None and not outcome.first_failure:
+            outcome = replace(outcome, first_failure=True)
+        report(self, outcome, "It stays on screen.")
+        return outcome.saved
 
     def action_back(self) -> None:
         if not self.save() and not self._leave_unsaved:
@@ -144,7 +174,7 @@ class DraftScreen(Screen[None]):
                 timeout=15,
             )
             return
-        app_of(self).release(self.handle)
+        workspace_of(self).release(self.handle)
         self.dismiss()
 
     # --- sending ----------------------------------------------------------------------
@@ -171,7 +201,7 @@ class DraftScreen(Screen[None]):
 
         def chosen(value: str | None) -> None:
             if value:
-                app_of(self).export_text(value, self.text, "the text")
+                navigation.export_text(self, value, self.text, "the text")
 
         self.app.push_screen(TextPrompt("Save the text as", default), chosen)
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from . import app_of
+from . import host_of, workspace_of
 
 if TYPE_CHECKING:
     from ...core.index import Compared, Progress, Sessions
@@ -34,6 +34,7 @@ class FolderView(Screen[None]):
             "Read again",
             tooltip="Read the sessions folder again (after changes made elsewhere)",
             show=False,
+            id="folder.reload",
         ),
     ]
 
@@ -45,16 +46,21 @@ class FolderView(Screen[None]):
         self.loaded = False
         self.generation = 0
         """How many times the view has been filled (tests wait on it)."""
-        self._saves_seen = -1
+        self._stale = False
+        """A session was saved since the view was last read."""
 
     def on_mount(self) -> None:  # a subclass's on_mount runs as well (Textual calls both)
+        host_of(self).session_saved.subscribe(self, self._session_saved, immediate=True)
         self.status_line.update("Reading the sessions…")
         self.load()
+
+    def _session_saved(self, _path: object) -> None:
+        self._stale = True
 
     def on_screen_resume(self) -> None:
         # Back from a session, a note or a dialog: read again only if something
         # was saved meanwhile (at 10,000 sessions a read takes a second or two).
-        if self.loaded and app_of(self).saves != self._saves_seen:
+        if self.loaded and self._stale:
             self.load()
 
     @property
@@ -65,7 +71,7 @@ class FolderView(Screen[None]):
 
     def read(self, progress: Progress) -> Sessions | Compared:
         """In the reading thread: the sessions, through the index."""
-        return app_of(self).read_sessions(progress)
+        return workspace_of(self).read_sessions(progress)
 
     def compute(self, found: Any) -> Any:
         """In the reading thread: the view's own work on the sessions."""
@@ -81,7 +87,7 @@ class FolderView(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        self._saves_seen = app_of(self).saves
+        self._stale = False
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="folder-view")

@@ -14,7 +14,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...core.planning import CONFIRM_BEFORE
-from . import app_of
+from ...core.todo import DueKind
+from .. import navigation
+from . import workspace_of
 from .folder_view import FolderView
 
 if TYPE_CHECKING:
@@ -32,10 +34,28 @@ class FollowUpsScreen(FolderView):
     """Thank-yous to send, people to contact, calls to confirm, contacts to keep."""
 
     BINDINGS = [
-        Binding("o", "open_session", "Open session", tooltip="Read the highlighted item's session"),
-        Binding("a", "toggle_all", "All/soon", tooltip="Show everything, or what is due soon"),
-        Binding("x", "export", "Calendar", tooltip="Write the follow-ups as a calendar (.ics)"),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "o",
+            "open_session",
+            "Open session",
+            tooltip="Read the highlighted item's session",
+            id="followups.open",
+        ),
+        Binding(
+            "a",
+            "toggle_all",
+            "All/soon",
+            tooltip="Show everything, or what is due soon",
+            id="followups.all",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Calendar",
+            tooltip="Write the follow-ups as a calendar (.ics)",
+            id="followups.export",
+        ),
+        Binding("escape", "back", "Back", id="followups.back"),
     ]
 
     HELP = """
@@ -87,7 +107,7 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         return f"{item.file}\n{item.uid}"
 
     def fill(self) -> None:
-        now = app_of(self).clock.wall()
+        now = workspace_of(self).clock.wall()
         table = self.query_one(DataTable)
         kept = self.row_key(self.current) if self.current is not None else None
         shown = self.items if self.show_all else [i for i in self.items if i.due - now <= SOON]
@@ -149,19 +169,21 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         item = self.current
         if item is None:
             return
-        app = app_of(self)
+        workspace = workspace_of(self)
         path = self.sessions_dir / item.file
-        if item.kind == "thank-you":
-            app.open_thank_you(path)
-        elif item.kind == "outreach":
-            app.open_outreach(path, item.referral)
-        elif item.kind == "confirm":
+        if item.kind is DueKind.THANK_YOU:
+            navigation.open_thank_you(self, path)
+        elif item.kind is DueKind.OUTREACH:
+            navigation.open_outreach(self, path, item.referral)
+        elif item.kind is DueKind.CONFIRM:
 
             def confirm(choice: str | None) -> None:
-                if choice == "confirm" and app.mark_confirmed(path):
+                if choice == "confirm" and navigation.done(
+                    self, lambda: workspace.mark_confirmed(path)
+                ):
                     self.load()
                 elif choice == "open":
-                    app.open_setup(path)
+                    navigation.open_setup(self, path)
 
             when = f"{(item.due + CONFIRM_BEFORE).astimezone():%A %d %B, %H:%M}"
             self.app.push_screen(
@@ -175,10 +197,12 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         else:
 
             def touch(choice: str | None) -> None:
-                if choice == "touch" and app.mark_in_touch(path):
+                if choice == "touch" and navigation.done(
+                    self, lambda: workspace.mark_in_touch(path)
+                ):
                     self.load()
                 elif choice == "open":
-                    app.open_detail(path)
+                    navigation.open_detail(self, path)
 
             last = f"{(item.due - dt.timedelta(weeks=self.weeks)).astimezone():%d %B %Y}"
             self.app.push_screen(
@@ -194,7 +218,7 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
     def action_open_session(self) -> None:
         item = self.current
         if item is not None:
-            app_of(self).open_detail(self.sessions_dir / item.file)
+            navigation.open_detail(self, self.sessions_dir / item.file)
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
@@ -213,9 +237,9 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
     def export(self, where: str) -> None:
         from ...core.todo import to_ics
 
-        text = to_ics(self.items, app_of(self).clock.wall())
+        text = to_ics(self.items, workspace_of(self).clock.wall())
         count = len(self.items)
-        app_of(self).export_text(where, text, f"{count} follow-up{'' if count == 1 else 's'}")
+        navigation.export_text(self, where, text, f"{count} follow-up{'' if count == 1 else 's'}")
 
     def action_back(self) -> None:
         self.dismiss()

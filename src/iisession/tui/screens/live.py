@@ -2,8 +2,11 @@
 
 Keys work from anywhere on the screen, including while typing in the notes
 (they are F-keys and priority bindings). The session model lives in the
-``SessionFile`` outside the widgets, and every change is saved: ticks and
-referrals at once, typing after a short pause.
+``SessionFile`` outside the widgets, and every change is saved through the
+session editor: ticks and referrals at once, typing after a short pause.
+
+Longer than most screens: every key of the call is here, so that what can be
+done during a call reads in one place; the rules are in ``core.live``.
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
-from ...core.autosave import SaveTracker
 from ...core.clock import Clock
 from ...core.countdown import format_clock
+from ...core.editor import Outcome, SessionEditor
 from ...core.live import LiveCall, Summary
 from ...core.model import Question, Referral, SessionState
 from ...core.settings import Settings
 from ...core.store import SaveError, SessionFile, write_rescue_copy
+from ...core.workspace import WorkspaceError
+from .. import navigation
+from ..saving import report
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
 from ..widgets.referral_list import ReferralList
-from . import app_of
+from . import workspace_of
 from .prompts import ChoiceModal, MessageModal, MinutesPrompt, TextPrompt
 from .referral_form import ReferralForm
 
@@ -175,12 +181,21 @@ Every action is also in the command palette (**Ctrl+P**).
     COMMAND_BINDINGS = [
         *BINDINGS[1:],
         # Keys as shown in the palette; they are bound on the lists themselves.
-        Binding("space", "toggle_asked", "Tick or untick the highlighted question"),
-        Binding("m", "toggle_must", "Must-ask on or off for the highlighted question"),
-        Binding("s", "toggle_star", "Star the highlighted question"),
-        Binding("a", "answer", "Answer note on the highlighted question"),
-        Binding("n", "new_question", "New question"),
-        Binding("delete", "remove_referral", "Remove the highlighted referral"),
+        Binding(
+            "space", "toggle_asked", "Tick or untick the highlighted question", id="questions.tick"
+        ),
+        Binding(
+            "m",
+            "toggle_must",
+            "Must-ask on or off for the highlighted question",
+            id="questions.must",
+        ),
+        Binding("s", "toggle_star", "Star the highlighted question", id="questions.star"),
+        Binding("a", "answer", "Answer note on the highlighted question", id="questions.answer"),
+        Binding("n", "new_question", "New question", id="questions.new"),
+        Binding(
+            "delete", "remove_referral", "Remove the highlighted referral", id="referrals.remove"
+        ),
     ]
     """What the command palette offers on this screen."""
 
@@ -190,7 +205,7 @@ Every action is also in the command palette (**Ctrl+P**).
         self.handle = handle
         self.live = LiveCall(handle.session, clock, self.settings.live)
         self.clock = clock
-        self.tracker = SaveTracker()
+        self.editor = SessionEditor(handle.session, clock, handle)
         self._status_line = ""
 
     # --- layout -------------------------------------------------------------
@@ -275,14 +290,14 @@ Every action is also in the command palette (**Ctrl+P**).
             self.live.session.state is SessionState.ENDED and not self.live.countdown.running
         )
         panel.remaining = self.live.remaining()
-        status = self.tracker.status(self.clock.steady())
+        status = self.editor.status()
         pace = self.live.pacing() if self.live.countdown.started else ""
         line = " | ".join(x for x in (pace, status) if x)
         widget = self.query_one("#status", Static)
         if line != self._status_line:  # a one-line widget: no layout pass
             self._status_line = line
             widget.update(line, layout=False)
-        widget.set_class(bool(self.tracker.error), "-unsaved")
+        widget.set_class(self.editor.failing, "-unsaved")
 
     def tick(self) -> None:
         for alert in self.live.tick():
@@ -291,48 +306,33 @@ Every action is also in the command palette (**Ctrl+P**).
                 self.app.bell()
             self.refresh_questions()
             self.changed_now()
-        if self.tracker.due(self.clock.steady()):
-            self.save()
+        self._report(self.editor.tick())
         self.refresh_clock()
 
     # --- saving ----------------------------------------------------------------
 
     def save(self) -> None:
         """Save now; a failure is shown and retried, and the data stays in memory."""
-        now = self.clock.steady()
-        try:
-            result = self.handle.save()
-        except SaveError as error:
-            first = not self.tracker.error
-            self.tracker.failed(now, error.reason)
-            if first:
-                self.notify(
-                    f"{error}. Your session is kept in memory and saving is retried; "
-                    "F9 writes a rescue copy somewhere else.",
-                    title="Not saved",
-                    severity="error",
-                    timeout=15,
-                )
-        else:
-            self.tracker.succeeded(now)
-            if result.conflict_copy is not None:
-                self.notify(
-                    f"Another program changed the file; its version was kept as "
-                    f"{result.conflict_copy.name}",
-                    severity="warning",
-                    timeout=15,
-                )
+        self._report(self.editor.save())
         self.refresh_clock()
+
+    def _report(self, outcome: Outcome | None) -> None:
+        report(
+            self,
+            outcome,
+            "Your session is kept in memory and saving is retried; "
+            "F9 writes a rescue copy somewhere else.",
+        )
 
     def changed_now(self) -> None:
         """A discrete change (a tick, a referral): saved at once."""
-        self.tracker.changed(self.clock.steady())
-        self.save()
+        self._report(self.editor.changed())
+        self.refresh_clock()
 
     @on(TextArea.Changed, "#notes")
     def notes_typed(self, event: TextArea.Changed) -> None:
         self.handle.session.notes = event.text_area.text
-        self.tracker.changed(self.clock.steady())
+        self.editor.typed()
 
     # --- actions --------------------------------------------------------------
 
@@ -517,12 +517,14 @@ Every action is also in the command palette (**Ctrl+P**).
                     self.live.end()
                 self.save()
                 if choice == "keep":
-                    path = app_of(self).keep_practice(self.handle)
-                    if path is None:
+                    try:
+                        path = workspace_of(self).keep_practice(self.handle)
+                    except WorkspaceError as error:
+                        navigation.show_error(self, error)
                         return
                     self.notify(f"Practice run kept: {path.name}", timeout=5)
                 else:
-                    app_of(self).discard(self.handle)
+                    workspace_of(self).discard(self.handle)
                 proceed()
 
             self.app.push_screen(
@@ -562,9 +564,9 @@ Every action is also in the command palette (**Ctrl+P**).
         self.confirm_leave(self._leave)
 
     def _leave(self) -> None:
-        app = app_of(self)
-        if self.handle in app.open_files:
-            app.release(self.handle)
+        workspace = workspace_of(self)
+        if self.handle in workspace.open_files:
+            workspace.release(self.handle)
         self.dismiss()
 
     # --- a copy elsewhere when the folder will not take saves ---------------

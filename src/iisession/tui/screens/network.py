@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static, Tree
 
-from . import app_of
+from .. import navigation
 from .folder_view import FolderView
 
 if TYPE_CHECKING:
@@ -28,9 +28,21 @@ class NetworkScreen(FolderView):
     """Each person met or suggested, who suggested them, and where each stands."""
 
     BINDINGS = [
-        Binding("o", "outreach", "Reach out", tooltip="The request to the highlighted person"),
-        Binding("n", "call", "Set up a call", tooltip="Set up a call with the highlighted person"),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "o",
+            "outreach",
+            "Reach out",
+            tooltip="The request to the highlighted person",
+            id="network.outreach",
+        ),
+        Binding(
+            "n",
+            "call",
+            "Set up a call",
+            tooltip="Set up a call with the highlighted person",
+            id="network.call",
+        ),
+        Binding("escape", "back", "Back", id="network.back"),
     ]
 
     HELP = """
@@ -115,9 +127,11 @@ meeting planned, declined).
         if contact is None:
             return
         if contact.session:
-            app_of(self).open_detail(self.sessions_dir / contact.session)
+            navigation.open_detail(self, self.sessions_dir / contact.session)
         elif contact.via_file:
-            app_of(self).open_outreach(self.sessions_dir / contact.via_file, contact.via_referral)
+            navigation.open_outreach(
+                self, self.sessions_dir / contact.via_file, contact.via_referral
+            )
 
     def action_outreach(self) -> None:
         contact = self.current
@@ -126,7 +140,7 @@ meeting planned, declined).
         if not contact.via_file:
             self.notify(f"No one suggested {contact.name}: there is no request to send.", timeout=4)
             return
-        app_of(self).open_outreach(self.sessions_dir / contact.via_file, contact.via_referral)
+        navigation.open_outreach(self, self.sessions_dir / contact.via_file, contact.via_referral)
 
     def action_call(self) -> None:
         contact = self.current
@@ -137,7 +151,7 @@ meeting planned, declined).
             return
         if not contact.via_file:
             return
-        app_of(self).set_up_referral(self.sessions_dir / contact.via_file, contact.via_referral)
+        navigation.set_up_referral(self, self.sessions_dir / contact.via_file, contact.via_referral)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -6,18 +6,20 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from ...core.model import Outreach
+from . import workspace_of
 from .draft import DraftScreen
 
 if TYPE_CHECKING:
-    from ...core.model import Outreach, Referral
+    from ...core.model import Referral
     from ...core.store import SessionFile
 
 STATUS_KEYS = [
-    ("t", "to-contact"),
-    ("c", "contacted"),
-    ("p", "meeting-planned"),
-    ("m", "met"),
-    ("d", "declined"),
+    ("t", Outreach.TO_CONTACT),
+    ("c", Outreach.CONTACTED),
+    ("p", Outreach.MEETING_PLANNED),
+    ("m", Outreach.MET),
+    ("d", Outreach.DECLINED),
 ]
 """The key for each outreach status in the F5 chooser, in the order things happen."""
 
@@ -28,7 +30,12 @@ class OutreachScreen(DraftScreen):
     BINDINGS = [
         *DraftScreen.BINDINGS,
         Binding(
-            "f5", "status", "Status", priority=True, tooltip="Change where this outreach stands"
+            "f5",
+            "status",
+            "Status",
+            priority=True,
+            tooltip="Change where this outreach stands",
+            id="outreach.status",
         ),
     ]
 
@@ -107,7 +114,6 @@ contacted, meeting planned, met or declined.
 
     def action_status(self) -> None:
         from ...core.document import OUTREACH_WORDS
-        from ...core.model import Outreach
         from .prompts import ChoiceModal
 
         current = self.referral.outreach
@@ -116,21 +122,19 @@ contacted, meeting planned, met or declined.
             if value:
                 self.set_status(Outreach(value))
 
-        choices = [
-            (key, OUTREACH_WORDS[Outreach(value)] + (" (now)" if value == current else ""), value)
+        choices: list[tuple[str, str, str]] = [
+            (key, OUTREACH_WORDS[value] + (" (now)" if value is current else ""), value)
             for key, value in STATUS_KEYS
         ]
         self.app.push_screen(ChoiceModal(f"Outreach to {self.referral.name}", "", choices), chosen)
 
     def set_status(self, outreach: Outreach) -> None:
-        from ...core.model import utc_now
-
         r = self.referral
         if r.outreach is outreach:
             return
         before = (r.outreach, r.outreach_updated)
         r.outreach = outreach
-        r.outreach_updated = utc_now()
+        r.outreach_updated = workspace_of(self).clock.wall()
         if not self.save():
             r.outreach, r.outreach_updated = before  # shown as it stands on disk
         self.show_status()

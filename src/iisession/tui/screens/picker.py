@@ -18,10 +18,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ...core.bank import OWN_TOPIC, Bank, BankQuestion, insert_position, topic_label
+from ...core.bank import (
+    BUILT_IN,
+    OWN_TOPIC,
+    Bank,
+    BankQuestion,
+    insert_position,
+    topic_label,
+)
 from ...core.model import Priority, Question
 from ...core.templates import Template, TemplateError, TemplateItem, save_template
-from . import app_of
+from . import workspace_of
 from .prompts import ChoiceModal, ListChooser, TextPrompt
 
 
@@ -43,12 +50,12 @@ class ChosenList(OptionList):
     """Your questions, in the order they will be asked."""
 
     BINDINGS = [
-        Binding("m", "screen.toggle_must", "Must-ask", show=False),
-        Binding("c", "screen.toggle_closing", "Closing", show=False),
-        Binding("delete,backspace", "screen.remove", "Remove", show=False),
-        Binding("n", "screen.own_question", "Own question", show=False),
-        Binding("shift+up", "screen.move(-1)", "Move up", show=False),
-        Binding("shift+down", "screen.move(1)", "Move down", show=False),
+        Binding("m", "screen.toggle_must", "Must-ask", show=False, id="picker.must"),
+        Binding("c", "screen.toggle_closing", "Closing", show=False, id="picker.closing"),
+        Binding("delete,backspace", "screen.remove", "Remove", show=False, id="picker.remove"),
+        Binding("n", "screen.own_question", "Own question", show=False, id="picker.new"),
+        Binding("shift+up", "screen.move(-1)", "Move up", show=False, id="picker.move-up"),
+        Binding("shift+down", "screen.move(1)", "Move down", show=False, id="picker.move-down"),
     ]
 
 
@@ -56,11 +63,35 @@ class PickerScreen(Screen[None]):
     """Choose, order and mark questions; save and load templates."""
 
     BINDINGS = [
-        Binding("escape", "done", "Done", tooltip="Back, keeping your list"),
-        Binding("ctrl+f", "focus_search", "Search", tooltip="Type to search the bank"),
-        Binding("ctrl+n", "own_question", "Own question", tooltip="Write a question of your own"),
-        Binding("ctrl+s", "save_template", "Save template", tooltip="Save this list as a template"),
-        Binding("ctrl+o", "load_template", "Load template", tooltip="Use a saved template"),
+        Binding("escape", "done", "Done", tooltip="Back, keeping your list", id="picker.done"),
+        Binding(
+            "ctrl+f",
+            "focus_search",
+            "Search",
+            tooltip="Type to search the bank",
+            id="picker.search",
+        ),
+        Binding(
+            "ctrl+n",
+            "own_question",
+            "Own question",
+            tooltip="Write a question of your own",
+            id="picker.own-question",
+        ),
+        Binding(
+            "ctrl+s",
+            "save_template",
+            "Save template",
+            tooltip="Save this list as a template",
+            id="picker.save-template",
+        ),
+        Binding(
+            "ctrl+o",
+            "load_template",
+            "Load template",
+            tooltip="Use a saved template",
+            id="picker.load-template",
+        ),
     ]
 
     HELP = """
@@ -135,7 +166,7 @@ templates are TOML files in the config folder; edit them freely).
             mark = "+ " if item.id in chosen_ids else "  "
             line = Text(mark, style="bold")
             line.append(item.text, style="dim" if item.id in chosen_ids else "")
-            if item.source != "built-in":
+            if item.source != BUILT_IN:
                 line.append(f"  ({item.source})", style="dim")
             listing.add_option(Option(line, id=item.id))
         if not found:
@@ -277,8 +308,8 @@ templates are TOML files in the config folder; edit them freely).
         )
 
     def _save_template(self, name: str, replace: bool) -> None:
-        config = app_of(self).folders.config
-        existing = app_of(self).find_template(name)
+        config = workspace_of(self).folders.config
+        existing = workspace_of(self).find_template(name)
         template = Template(name, [TemplateItem.of(q) for q in self.questions])
         if existing is not None:
             template.path = existing.path
@@ -307,9 +338,12 @@ templates are TOML files in the config folder; edit them freely).
         self.notify(f"Template saved: {path}", timeout=6)
 
     def action_load_template(self) -> None:
-        templates = app_of(self).load_templates()
+        warnings: list[str] = []
+        templates = workspace_of(self).load_templates(warnings)
+        for warning in warnings:
+            self.notify(warning, title="Templates", severity="warning", timeout=15)
         if not templates:
-            folder = app_of(self).folders.config / "templates"
+            folder = workspace_of(self).folders.config / "templates"
             self.notify(
                 f"No templates yet. Ctrl+S saves this list as one (they live in {folder}).",
                 timeout=8,

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text. Enter accepts, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -41,7 +41,7 @@ class TextPrompt(ModalScreen[str | None]):
 class MinutesPrompt(ModalScreen[int | None]):
     """Ask for a whole number of minutes, checked at the field."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="minutes.cancel")]
 
     def __init__(self, title: str, default: int, low: int = 1, high: int = 120) -> None:
         super().__init__()
@@ -82,7 +82,7 @@ class MinutesPrompt(ModalScreen[int | None]):
 class MessageModal(ModalScreen[None]):
     """A message to read; any of Enter or Escape closes it."""
 
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="message.close")]
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()
@@ -102,7 +102,7 @@ class MessageModal(ModalScreen[None]):
 class ChoiceModal(ModalScreen[str | None]):
     """A question with a few answers, each on its own key. Escape cancels."""
 
-    BINDINGS = [Binding("escape", "choose('')", "Cancel")]
+    BINDINGS = [Binding("escape", "choose('')", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, body: str, choices: list[tuple[str, str, str]]) -> None:
         """``choices``: (key, label, value) for each answer."""
@@ -133,7 +133,7 @@ class ChoiceModal(ModalScreen[str | None]):
 class ListChooser(ModalScreen[str | None]):
     """Pick one item from a list: Enter picks, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="chooser.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         """``choices``: (label, value) for each item."""

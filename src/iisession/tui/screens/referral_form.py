@@ -32,8 +32,8 @@ class ReferralForm(ModalScreen[Referral | None]):
     """Add or edit a referral. Ctrl+S or the button saves; Escape cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save referral", priority=True),
+        Binding("escape", "cancel", "Cancel", id="referral.cancel"),
+        Binding("ctrl+s", "save", "Save referral", priority=True, id="referral.save"),
     ]
     AUTO_FOCUS = "#name"
 

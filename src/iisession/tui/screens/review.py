@@ -21,8 +21,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
+from ...core.summary import SummaryState
+from .. import navigation
 from ..widgets.session_table import COLUMNS, SessionTable
-from . import app_of
+from . import workspace_of
 
 if TYPE_CHECKING:
     from ...core.index import Listing, Problem
@@ -65,16 +67,34 @@ class ReviewScreen(Screen[None]):
     """Every session: sort, filter, open, search."""
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", tooltip="Filter the table by typing"),
-        Binding("ctrl+f", "search", "Search text", tooltip="Search the text of every session"),
-        Binding("s", "sort", "Sort", tooltip="Sort by the next column", show=False),
-        Binding("S", "reverse", "Reverse", tooltip="Reverse the sort order", show=False),
+        Binding(
+            "slash", "filter", "Filter", tooltip="Filter the table by typing", id="review.filter"
+        ),
+        Binding(
+            "ctrl+f",
+            "search",
+            "Search text",
+            tooltip="Search the text of every session",
+            id="review.search",
+        ),
+        Binding(
+            "s", "sort", "Sort", tooltip="Sort by the next column", show=False, id="review.sort"
+        ),
+        Binding(
+            "S",
+            "reverse",
+            "Reverse",
+            tooltip="Reverse the sort order",
+            show=False,
+            id="review.reverse",
+        ),
         Binding(
             "e",
             "edit",
             "Edit",
             tooltip="Edit the highlighted session (notes, referrals)",
             show=False,
+            id="review.edit",
         ),
         Binding(
             "u",
@@ -82,8 +102,9 @@ class ReviewScreen(Screen[None]):
             "Unreadable",
             tooltip="List the files that cannot be read",
             show=False,
+            id="review.unreadable",
         ),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or go back"),
+        Binding("escape", "back", "Back", tooltip="Clear the filter, or go back", id="review.back"),
     ]
 
     HELP = """
@@ -101,9 +122,12 @@ Every session, newest first.
 - **u** lists files that cannot be read, with the reason.
 """
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, *, start: Screen[None] | None = None) -> None:
+        """``start``: the screen to go to when this review, the first screen the
+        app showed, is left."""
         super().__init__()
         self.sessions_dir = sessions_dir
+        self._start = start
         self.all_rows: list[Summary] = []
         self.total = 0
         self.keys: dict[str, str] = {}
@@ -130,9 +154,10 @@ Every session, newest first.
         # The newest screenful at once, read here (a few milliseconds); the rest,
         # and bringing the index up to date, in a thread once the frame is up.
         shown = False
-        if os.path.exists(app_of(self).index.path):  # False, not an error, if it cannot be seen
+        index = workspace_of(self).index
+        if os.path.exists(index.path):  # False, not an error, if it cannot be seen
             with contextlib.suppress(IndexUnavailable):
-                first = app_of(self).index.first_page(FIRST_PAGE)
+                first = index.first_page(FIRST_PAGE)
                 if first.count or first.problems:  # else: being built, progress follows
                     self.show(first, False)
                     shown = True
@@ -153,7 +178,7 @@ Every session, newest first.
     def load(self, settle: bool = False) -> None:
         from ...core.index import IndexUnavailable, Listing
 
-        index = app_of(self).index
+        index = workspace_of(self).index
         if settle:
             # Let the first frame settle (footer and all) before the rest is
             # read: this thread would hold it up.
@@ -164,7 +189,7 @@ Every session, newest first.
                 self.app.call_from_thread(
                     self.show, Listing(index.summaries(), index.problems()), False
                 )
-        listing = app_of(self).read_folder(self._progress_from_thread)
+        listing = workspace_of(self).read_folder(self._progress_from_thread)
         self.app.call_from_thread(self.show, listing, True)
 
     def _progress_from_thread(self, done: int, total: int) -> None:
@@ -250,7 +275,14 @@ Every session, newest first.
         elif self.focused is box:
             self.table.focus()
         else:
-            app_of(self).leave_review(self)
+            self._leave()
+
+    def _leave(self) -> None:
+        """To the screen under this one; or, if it is the app's first, the start screen."""
+        if self._start is not None and self.app.screen_stack[0] is self:
+            self.app.push_screen(self._start)
+        else:
+            self.dismiss()
 
     # --- sort ----------------------------------------------------------------------------
 
@@ -282,14 +314,15 @@ Every session, newest first.
 
     @on(SessionTable.Chosen)
     def chosen(self, event: SessionTable.Chosen) -> None:
-        app_of(self).open_detail(self.sessions_dir / event.summary.file)
+        navigation.open_detail(self, self.sessions_dir / event.summary.file)
 
     def action_edit(self) -> None:
         current = self.table.current
         if current is None:
             self.notify("No session highlighted.", timeout=3)
             return
-        app_of(self).edit_session(self.sessions_dir / current.file, current.state)
+        planned = current.state is SummaryState.PLANNED
+        navigation.edit_session(self, self.sessions_dir / current.file, planned)
 
     def action_search(self) -> None:
         from .search import SearchScreen

@@ -15,7 +15,8 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.summary import FIELD_LABELS
-from . import app_of
+from .. import navigation
+from . import workspace_of
 
 if TYPE_CHECKING:
     from ...core.index import Hit
@@ -43,7 +44,7 @@ def hit_prompt(hit: Hit) -> Text:
 class SearchScreen(Screen[None]):
     """Type to search; Enter (or Down) goes to the results; Enter opens one."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="search.back")]
 
     HELP = """
 ## Search
@@ -89,7 +90,7 @@ not matter. **Down** or **Enter** goes to the results, **Enter** opens one,
         from ...core.index import IndexUnavailable
 
         try:
-            hits, total = app_of(self).index.search(query)
+            hits, total = workspace_of(self).index.search(query)
         except IndexUnavailable as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -125,7 +126,7 @@ not matter. **Down** or **Enter** goes to the results, **Enter** opens one,
     @on(OptionList.OptionSelected, "#hits")
     def open_hit(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            app_of(self).open_detail(self.sessions_dir / event.option.id)
+            navigation.open_detail(self, self.sessions_dir / event.option.id)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -17,9 +17,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, TextArea
 
-from ...core.autosave import SaveTracker
 from ...core.clock import Clock
-from ...core.model import Priority, Session, utc_now
+from ...core.editor import Outcome, SessionEditor
+from ...core.model import Priority, Session
 from ...core.planning import (
     PLANNED_HINT,
     CarryOver,
@@ -28,8 +28,9 @@ from ...core.planning import (
     format_planned,
     parse_planned,
 )
-from ...core.store import SaveError
-from . import app_of
+from .. import navigation
+from ..saving import report
+from . import host_of, workspace_of
 from .prompts import ChoiceModal
 
 if TYPE_CHECKING:
@@ -70,11 +71,28 @@ class SetupScreen(Screen[None]):
 
     BINDINGS = [
         Binding(
-            "f2", "questions", "Questions", priority=True, tooltip="Choose and order questions"
+            "f2",
+            "questions",
+            "Questions",
+            priority=True,
+            tooltip="Choose and order questions",
+            id="setup.questions",
         ),
-        Binding("f5", "start_call", "Start call", priority=True, tooltip="Open the live screen"),
         Binding(
-            "f6", "practice", "Practice", priority=True, tooltip="Rehearse with a practice run"
+            "f5",
+            "start_call",
+            "Start call",
+            priority=True,
+            tooltip="Open the live screen",
+            id="setup.start",
+        ),
+        Binding(
+            "f6",
+            "practice",
+            "Practice",
+            priority=True,
+            tooltip="Rehearse with a practice run",
+            id="setup.practice",
         ),
         Binding(
             "f7",
@@ -82,8 +100,9 @@ class SetupScreen(Screen[None]):
             "Carry over",
             priority=True,
             tooltip="Add the questions not asked in the last call with them",
+            id="setup.carry-over",
         ),
-        Binding("escape", "back", "Back", tooltip="Back to the start screen"),
+        Binding("escape", "back", "Back", tooltip="Back to the start screen", id="setup.back"),
     ]
 
     HELP = """
@@ -101,9 +120,8 @@ once the session has a name.
     def __init__(self, session: Session, handle: SessionFile | None, clock: Clock) -> None:
         super().__init__()
         self.session = session
-        self.handle = handle
         self.clock = clock
-        self.tracker = SaveTracker()
+        self.editor = SessionEditor(session, clock, handle)
         self.created_here = handle is None
         self.offer: CarryOver | None = None
         self.problems: dict[str, str] = {}
@@ -160,7 +178,15 @@ once the session has a name.
         yield Static("", id="setup-status", markup=False)
         yield Footer(compact=True)
 
+    @property
+    def handle(self) -> SessionFile | None:
+        """The session's file; None until it has a name and is saved."""
+        return self.editor.handle
+
     def on_mount(self) -> None:
+        if self.editor.handle is None:
+            self.editor = SessionEditor(self.session, self.clock, create=workspace_of(self).create)
+        host_of(self).folder_read.subscribe(self, lambda _: self.update_carry_over())
         self.title = "iisession: set up a call"
         self._show_name()
         self._show_limit(str(self.session.limit_minutes))
@@ -217,7 +243,7 @@ once the session has a name.
             return
         self.session.planned_at = moment
         note = ""
-        if moment is not None and moment < utc_now():
+        if moment is not None and moment < self.clock.wall():
             note = "That time has passed; fine for a call you are about to hold."
         self._note("when", note, False)
 
@@ -249,7 +275,7 @@ once the session has a name.
 
     @on(Checkbox.Changed, "#confirmed")
     def confirmed(self, event: Checkbox.Changed) -> None:
-        self.session.confirmed_at = utc_now() if event.value else None
+        self.session.confirmed_at = self.clock.wall() if event.value else None
         # In words too: the box alone shows its state only in colour.
         event.checkbox.label = confirmed_label(event.value)
         self.changed(at_once=True)
@@ -262,7 +288,7 @@ once the session has a name.
     # --- saving ------------------------------------------------------------------
 
     def changed(self, at_once: bool = False) -> None:
-        self.tracker.changed(self.clock.steady())
+        self.editor.typed()
         if at_once:
             self.save()
         self.refresh_status()
@@ -272,8 +298,7 @@ once the session has a name.
         typing_name = self.handle is None and self.focused is self.query_one("#name")
         if typing_name and now - self._name_typed_at < NAME_PAUSE_SECONDS:
             return  # the file is named after the person: wait until the name is typed
-        if self.tracker.due(now):
-            self.save()
+        self._report(self.editor.tick())
         self.refresh_status()
 
     @on(Input.Blurred, "#name")
@@ -284,47 +309,25 @@ once the session has a name.
 
     def save(self) -> bool:
         """Save now (creating the file once there is a name); False if it did not."""
-        now = self.clock.steady()
-        if self.handle is None:
-            if not self.session.person.name.strip():
-                return False
-            try:
-                self.handle = app_of(self).create_session(self.session)
-            except SaveError as error:
-                self._failed(now, error)
-                return False
-            self.tracker.succeeded(now)
-            self.sub_title = self.handle.path.name
-            return True
-        try:
-            self.handle.save()
-        except SaveError as error:
-            self._failed(now, error)
+        if self.editor.handle is None and not self.session.person.name.strip():
             return False
-        self.tracker.succeeded(now)
-        return True
+        outcome = self.editor.save()
+        self._report(outcome)
+        if outcome.created and self.handle is not None:
+            self.sub_title = self.handle.path.name
+        return outcome.saved
 
-    def _failed(self, now: float, error: SaveError) -> None:
-        first = not self.tracker.error
-        self.tracker.failed(now, error.reason)
-        if first:
-            self.notify(
-                f"{error}. What you typed is kept here and saving is retried.",
-                title="Not saved",
-                severity="error",
-                timeout=15,
-            )
+    def _report(self, outcome: Outcome | None) -> None:
+        report(self, outcome, "What you typed is kept here and saving is retried.")
 
     def refresh_status(self) -> None:
         status = self.query_one("#setup-status", Static)
         if self.handle is None:
             text = "Not saved yet: give a name and it is saved as you type."
-        elif self.handle.read_only:
-            text = f"Read-only: {self.handle.read_only_reason}"
         else:
-            text = self.tracker.status(self.clock.steady())
+            text = self.editor.status()
         status.update(text, layout=False)
-        status.set_class(bool(self.tracker.error), "-unsaved")
+        status.set_class(self.editor.failing, "-unsaved")
 
     # --- questions -----------------------------------------------------------------
 
@@ -334,7 +337,7 @@ once the session has a name.
     def update_carry_over(self) -> None:
         """Offer what went unasked last time with this person or organisation."""
         person = self.session.person
-        earlier = app_of(self).related_sessions(person.name, person.organisation)
+        earlier = workspace_of(self).related_sessions(person.name, person.organisation)
         self.offer = carry_over(earlier, person.name, person.organisation, self.session)
         text = ""
         if self.offer is not None:
@@ -366,7 +369,16 @@ once the session has a name.
             self.update_carry_over()
             self.changed(at_once=True)
 
-        app_of(self).pick_questions(self.session, done)
+        from .picker import PickerScreen
+
+        name = self.session.person.name or "this call"
+        picker = PickerScreen(
+            self.session.questions,
+            navigation.bank_of(self),
+            on_change=self.changed,
+            heading=f"For {name}",
+        )
+        self.app.push_screen(picker, done)
 
     # --- leaving -------------------------------------------------------------------
 
@@ -388,14 +400,18 @@ once the session has a name.
         if not self.save():
             self.notify("The session could not be saved; see the message above.", severity="error")
             return
-        assert self.handle is not None
-        handle, self.handle = self.handle, None
-        app_of(self).start_call(handle)
+        handle = self.editor.detach()
+        assert handle is not None
+        # The same open file goes on to the live screen, in this screen's place.
+        from .live import LiveScreen
+
+        workspace = workspace_of(self)
+        self.app.switch_screen(LiveScreen(handle, workspace.clock, workspace.settings))
 
     def action_practice(self) -> None:
         if self._ready("a practice run"):
             self.save()
-            app_of(self).practise_session(self.session)
+            navigation.practise_session(self, self.session)
 
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         """Before going back or quitting: a new, unnamed session is offered to be dropped."""
@@ -433,7 +449,7 @@ once the session has a name.
         self.confirm_leave(self._leave)
 
     def _leave(self) -> None:
-        handle, self.handle = self.handle, None
+        handle = self.editor.detach()
         if handle is not None:
-            app_of(self).release(handle)
+            workspace_of(self).release(handle)
         self.dismiss()

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from . import app_of
+from .. import navigation
+from . import host_of, workspace_of
 
 if TYPE_CHECKING:
     from ...core.index import Listing
@@ -49,25 +50,38 @@ class StartScreen(Screen[None]):
     # The menu and the list borders name these keys; a footer of seven more
     # keys costs the first frame about 50 ms.
     BINDINGS = [
-        Binding("n", "new_session", "New", tooltip="Set up a new session", show=False),
+        Binding(
+            "n", "new_session", "New", tooltip="Set up a new session", show=False, id="start.new"
+        ),
         Binding(
             "u",
             "focus_list('upcoming')",
             "Upcoming",
             tooltip="Go to the upcoming calls",
             show=False,
+            id="start.upcoming",
         ),
-        Binding("r", "review", "Review", tooltip="Review past sessions", show=False),
+        Binding(
+            "r", "review", "Review", tooltip="Review past sessions", show=False, id="start.review"
+        ),
         Binding(
             "f",
             "follow_ups",
             "Follow-ups",
             tooltip="What is due: thank-yous, outreach, confirmations",
             show=False,
+            id="start.follow-ups",
         ),
-        Binding("w", "network", "Network", tooltip="Who led to whom", show=False),
         Binding(
-            "a", "compare", "Compare", tooltip="Answers compared across interviews", show=False
+            "w", "network", "Network", tooltip="Who led to whom", show=False, id="start.network"
+        ),
+        Binding(
+            "a",
+            "compare",
+            "Compare",
+            tooltip="Answers compared across interviews",
+            show=False,
+            id="start.compare",
         ),
         Binding(
             "b",
@@ -75,6 +89,7 @@ class StartScreen(Screen[None]):
             "Bank",
             tooltip="Browse the question bank and templates",
             show=False,
+            id="start.bank",
         ),
         Binding(
             "c",
@@ -82,6 +97,7 @@ class StartScreen(Screen[None]):
             "Confirmed",
             tooltip="Mark the highlighted upcoming call confirmed",
             show=False,
+            id="start.confirm",
         ),
         Binding(
             "p",
@@ -89,6 +105,7 @@ class StartScreen(Screen[None]):
             "Practice",
             tooltip="Practise the highlighted upcoming call",
             show=False,
+            id="start.practice",
         ),
     ]
 
@@ -106,9 +123,12 @@ class StartScreen(Screen[None]):
 - **Tab** moves between the lists. **Ctrl+Q** quits.
 """
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, *, offer_resume: bool = False) -> None:
+        """With ``offer_resume``, a call left open is offered to resume once the
+        folder has been read."""
         super().__init__()
         self.sessions_dir = sessions_dir
+        self.offer_resume = offer_resume
         self.scanned = False
         self.scan_on_resume = False
         """Set when the app opens on another screen: read the folder when shown."""
@@ -160,12 +180,13 @@ class StartScreen(Screen[None]):
         """Bring the index up to date and read it, in a thread; the app calls this
         once the first frame is up."""
         from ...core.store import SessionFileError, read_session  # kept out of start-up
+        from ...core.summary import SummaryState
 
-        found = app_of(self).read_folder(self._progress_from_thread)
+        found = workspace_of(self).read_folder(self._progress_from_thread)
         pending: dict[str, Session] = {}
         for summary in found.summaries:
             # Only calls still to come or left open are read in full: a few files.
-            if summary.state in ("planned", "live"):
+            if summary.state in (SummaryState.PLANNED, SummaryState.LIVE):
                 try:
                     pending[summary.file] = read_session(self.sessions_dir / summary.file).session
                 except SessionFileError:
@@ -186,13 +207,13 @@ class StartScreen(Screen[None]):
             self.query_one("#reading", Static).update(waiting)
 
     def show(self, found: Listing, pending: dict[str, Session]) -> None:
-        from ...core.model import utc_now
         from ...core.planning import confirmation, describe_when, upcoming
+        from ...core.summary import SummaryState
 
         if not self.scanned:
             self._mount_lists()
         self.scanned = True
-        now = utc_now()
+        now = workspace_of(self).clock.wall()
         by_session = {id(session): name for name, session in pending.items()}
 
         soon = self.upcoming_list
@@ -227,7 +248,7 @@ class StartScreen(Screen[None]):
         past = self.past_list
         highlighted = past.highlighted
         past.clear_options()
-        held = [s for s in found.summaries if s.state != "planned"]
+        held = [s for s in found.summaries if s.state is not SummaryState.PLANNED]
         for summary in held[:RECENT]:
             past.add_option(Option(_past_line(summary), id=summary.file))
         if len(held) > RECENT:
@@ -252,7 +273,54 @@ class StartScreen(Screen[None]):
         problems_line = self.query_one("#problems", Static)
         problems_line.update(text)
         problems_line.display = bool(text)
-        app_of(self).sessions_scanned(found, pending)
+        workspace_of(self).folder_read(found)
+        host_of(self).folder_read.publish(found)
+        if self.offer_resume:
+            self.offer_resume = False
+            self._offer_open_call(pending)
+
+    def _offer_open_call(self, pending: dict[str, Session]) -> None:
+        from ...core.countdown import Countdown, format_clock
+        from ...core.workspace import Workspace
+        from .prompts import ChoiceModal
+
+        left = Workspace.open_call(pending, self.sessions_dir)
+        if left is None or self.app.screen is not self:
+            return
+        session = left.session
+        clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
+        started = session.started_at
+        who = session.person.name + (
+            f" ({session.person.organisation})" if session.person.organisation else ""
+        )
+        body = (
+            f"With {who}"
+            + (f", started {started.astimezone():%Y-%m-%d %H:%M}" if started else "")
+            + f". {format_clock(clock.elapsed(0))} of {format_clock(clock.limit_seconds)} "
+            "used when it stopped; the clock stays paused until you press F5."
+        )
+        if left.others:
+            body += f"\n({left.others} more left open: see past sessions.)"
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                navigation.open_live(self, left.path)
+            elif choice == "end":
+                navigation.done(self, lambda: workspace_of(self).end_call(left.path))
+                self.scan()
+
+        self.app.push_screen(
+            ChoiceModal(
+                "A call was left open",
+                body,
+                [
+                    ("r", "resume it now", "resume"),
+                    ("e", "end it (everything in it is kept)", "end"),
+                    ("l", "later", ""),
+                ],
+            ),
+            chosen,
+        )
 
     # --- actions -----------------------------------------------------------
 
@@ -273,48 +341,63 @@ class StartScreen(Screen[None]):
             (self.upcoming_list if list_id == "upcoming" else self.past_list).focus()
 
     def action_new_session(self) -> None:
-        app_of(self).new_session()
+        navigation.new_session(self)
 
     def action_question_bank(self) -> None:
-        app_of(self).open_bank()
+        from .picker import PickerScreen
+
+        self.app.push_screen(PickerScreen([], navigation.bank_of(self), heading="Your list"))
 
     @on(OptionList.OptionSelected, "#upcoming")
     def open_upcoming(self) -> None:
         path = self._path("upcoming")
         if path is not None:
-            app_of(self).open_setup(path)
+            navigation.open_setup(self, path)
 
     @on(OptionList.OptionSelected, "#past")
     def open_past(self) -> None:
         path = self._path("past")
         if path is not None:
-            app_of(self).open_detail(path)
+            navigation.open_detail(self, path)
 
     def action_review(self) -> None:
-        app_of(self).open_review()
+        from .review import ReviewScreen
+
+        stack = self.app.screen_stack
+        if len(stack) == 2 and isinstance(stack[0], ReviewScreen):
+            self.app.pop_screen()  # the review the app opened on lies under this screen
+        else:
+            self.app.push_screen(ReviewScreen(self.sessions_dir))
 
     def action_follow_ups(self) -> None:
-        app_of(self).open_follow_ups()
+        from .follow_ups import FollowUpsScreen
+
+        weeks = workspace_of(self).settings.keep_in_touch_weeks
+        self.app.push_screen(FollowUpsScreen(self.sessions_dir, weeks))
 
     def action_network(self) -> None:
-        app_of(self).open_network()
+        from .network import NetworkScreen
+
+        self.app.push_screen(NetworkScreen(self.sessions_dir))
 
     def action_compare(self) -> None:
-        app_of(self).open_compare()
+        from .compare import CompareScreen
+
+        self.app.push_screen(CompareScreen())
 
     def action_practice(self) -> None:
         path = self._path("upcoming")
         if path is None:
             self.notify("Highlight an upcoming call first (u), or set one up (n).", timeout=5)
             return
-        app_of(self).practise(path)
+        navigation.practise(self, path)
 
     def action_confirm(self) -> None:
         path = self._path("upcoming")
         if path is None:
             self.notify("Highlight an upcoming call first (u).", timeout=5)
             return
-        if app_of(self).mark_confirmed(path):
+        if navigation.done(self, lambda: workspace_of(self).mark_confirmed(path)):
             self.scan()
 
 
@@ -323,6 +406,8 @@ def _menu_text() -> Text:
 
 
 def _past_line(summary: Summary) -> Text:
+    from ...core.summary import SummaryState
+
     when = summary.moment.astimezone()
     # Text, not str: a name like "[bold]" must show as typed, not as markup.
     line = Text(f"{when:%Y-%m-%d}  ")
@@ -330,5 +415,6 @@ def _past_line(summary: Summary) -> Text:
     if summary.organisation:
         line.append(f"  {summary.organisation}")
     line.append(f"  {summary.asked}/{summary.questions} asked", style="dim")
-    line.append(f"  ({summary.state})", style="dim" if summary.state == "ended" else "bold")
+    ended = summary.state is SummaryState.ENDED
+    line.append(f"  ({summary.state})", style="dim" if ended else "bold")
     return line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from . import workspace_of
 from .draft import DraftScreen
 
 
@@ -12,7 +13,14 @@ class ThankYouScreen(DraftScreen):
 
     BINDINGS = [
         *DraftScreen.BINDINGS,
-        Binding("f5", "mark_sent", "Mark sent", priority=True, tooltip="Mark the thank-you sent"),
+        Binding(
+            "f5",
+            "mark_sent",
+            "Mark sent",
+            priority=True,
+            tooltip="Mark the thank-you sent",
+            id="thanks.sent",
+        ),
     ]
 
     HELP = """
@@ -40,11 +48,9 @@ not sent within a day of the call is listed as overdue in the follow-ups.
         return self.handle.session.follow_up.thank_you_draft
 
     def store_text(self, text: str) -> None:
-        from ...core.model import utc_now
-
         follow = self.handle.session.follow_up
         follow.thank_you_draft = text
-        follow.thank_you_drafted = utc_now()
+        follow.thank_you_drafted = workspace_of(self).clock.wall()
 
     def status(self) -> str:
         sent = self.handle.session.follow_up.thank_you_sent
@@ -56,11 +62,9 @@ not sent within a day of the call is listed as overdue in the follow-ups.
         return f"thank-you-{self.handle.path.stem}"
 
     def action_mark_sent(self) -> None:
-        from ...core.model import utc_now
-
         follow = self.handle.session.follow_up
         before = follow.thank_you_sent
-        follow.thank_you_sent = None if before else utc_now()
+        follow.thank_you_sent = None if before else workspace_of(self).clock.wall()
         if not self.save():
             follow.thank_you_sent = before  # shown as it stands on disk
             self.show_status()

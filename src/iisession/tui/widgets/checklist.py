@@ -39,8 +39,16 @@ class Checklist(OptionList):
         Binding("s", "screen.toggle_star", "Star", show=False, id="questions.star"),
         Binding("a", "screen.answer", "Answer note", show=False, id="questions.answer"),
         Binding("n", "screen.new_question", "New question", show=False, id="questions.new"),
-        Binding("shift+up", "screen.move_question(-1)", "Move up", show=False),
-        Binding("shift+down", "screen.move_question(1)", "Move down", show=False),
+        Binding(
+            "shift+up", "screen.move_question(-1)", "Move up", show=False, id="questions.move-up"
+        ),
+        Binding(
+            "shift+down",
+            "screen.move_question(1)",
+            "Move down",
+            show=False,
+            id="questions.move-down",
+        ),
     ]
 
     def show(self, questions: list[Question], current: Question | None) -> None:

@@ -79,13 +79,15 @@ class SessionTable(ScrollView, can_focus=True):
     """Rows of sessions with a cursor; Enter says which was chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "choose", "Open", tooltip="Open the highlighted session"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="sessions.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="sessions.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="sessions.page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="sessions.page-down"),
+        Binding("home", "jump(0)", "First", show=False, id="sessions.first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="sessions.last"),
+        Binding(
+            "enter", "choose", "Open", tooltip="Open the highlighted session", id="sessions.open"
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

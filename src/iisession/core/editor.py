@@ -1,0 +1,139 @@
+"""One session being edited: its file, when what is typed is saved, what a failed
+save means. The live screen, the setup form and the drafts all edit through it.
+
+Typing is saved after a pause and at least every few seconds while it goes on
+(``autosave``); a discrete change (a tick, a referral) is saved at once; a
+failed save is retried, the session stays in memory, and the first failure of a
+run of them is the one to tell the user about. A read-only session (open in
+another window, say) is never written: the store refuses, and the indicator
+says what is on screen is not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .autosave import AutosavePolicy, SaveTracker
+from .store import SaveError, SessionFile
+
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .model import Session
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt to save did."""
+
+    saved: bool
+    """The session on disk is what is in memory (written now, or nothing to write)."""
+    error: SaveError | None = None
+    first_failure: bool = False
+    """This failure starts a run of them: tell the user (later ones are retries)."""
+    conflict_copy: Path | None = None
+    """Another program had changed the file; its version was kept here."""
+    created: bool = False
+    """The file was created by this save."""
+
+
+NOTHING = Outcome(saved=False)
+"""Nothing was tried (no file yet, and none to create)."""
+
+
+class SessionEditor:
+    """The file of one session under edit, and its save cadence."""
+
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        handle: SessionFile | None = None,
+        *,
+        create: Callable[[Session], SessionFile] | None = None,
+        policy: AutosavePolicy | None = None,
+    ) -> None:
+        """``create`` makes the file on the first save when there is no ``handle``
+        yet (a form that is saved only once it has a name)."""
+        self.session = session
+        self.clock = clock
+        self.handle = handle
+        self._create = create
+        self.tracker = SaveTracker(policy)
+
+    @property
+    def read_only(self) -> bool:
+        return self.handle is not None and self.handle.read_only
+
+    @property
+    def read_only_reason(self) -> str:
+        return self.handle.read_only_reason if self.handle is not None else ""
+
+    @property
+    def failing(self) -> bool:
+        """The last save failed: what is on screen is in memory only."""
+        return bool(self.tracker.error)
+
+    @property
+    def unsaved(self) -> bool:
+        """Something changed that is not on disk yet (or cannot be written)."""
+        return self.tracker.dirty
+
+    def typed(self) -> None:
+        """Text changed: saved after a pause (see ``tick``)."""
+        self.tracker.changed(self.clock.steady())
+
+    def changed(self) -> Outcome:
+        """A discrete change: saved at once."""
+        self.typed()
+        return self.save()
+
+    def tick(self) -> Outcome | None:
+        """Once a second or so: a save if one is due, else None."""
+        if not self.tracker.due(self.clock.steady()):
+            return None
+        return self.save()
+
+    def save(self) -> Outcome:
+        """Save now (creating the file if need be and possible)."""
+        now = self.clock.steady()
+        created = False
+        if self.handle is None:
+            if self._create is None:
+                return NOTHING
+            try:
+                self.handle = self._create(self.session)
+            except SaveError as error:
+                return self._failed(now, error)
+            created = True
+            result = None
+        else:
+            try:
+                result = self.handle.save(now=self.clock.wall())
+            except SaveError as error:
+                return self._failed(now, error)
+        self.tracker.succeeded(now)
+        return Outcome(
+            saved=True,
+            created=created,
+            conflict_copy=result.conflict_copy if result is not None else None,
+        )
+
+    def _failed(self, now: float, error: SaveError) -> Outcome:
+        first = not self.tracker.error
+        self.tracker.failed(now, error.reason)
+        return Outcome(saved=False, error=error, first_failure=first)
+
+    def status(self) -> str:
+        """The save indicator: always says whether what is on screen is on disk."""
+        if self.read_only and not self.tracker.dirty:
+            return f"Read-only: {self.read_only_reason}"
+        return self.tracker.status(self.clock.steady())
+
+    def detach(self) -> SessionFile | None:
+        """Hand the file on (to another screen); this editor saves no more."""
+        handle, self.handle = self.handle, None
+        self._create = None
+        return handle

@@ -1,0 +1,494 @@
+"""The sessions folder as a running program holds it: one object under every screen.
+
+The workspace owns the store and the index (every save, practice runs included,
+reaches the index through the one callback wired here), the session files open
+for editing and their release, save-all and close-all for quitting and signals,
+the reads of the whole folder, and the domain operations that span a session
+(a call set up from a referral, linked both ways; practice runs kept or
+dropped; thank-you, confirmation and keeping-in-touch marks; text exported to a
+file). It raises the typed errors below and never shows anything: the front end
+decides how to tell the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Outreach, Person, Question, Session, SessionState
+from .settings import Settings, load_settings
+from .store import SaveError, SessionFile, SessionFileError, SessionStore, read_session
+
+if TYPE_CHECKING:
+    from .bank import Bank
+    from .clock import Clock
+    from .index import Compared, Listing, Progress, SessionIndex, Sessions
+    from .model import Referral
+    from .paths import Folders
+    from .store import Fingerprint
+    from .summary import Summary
+    from .templates import Template
+
+PRACTICE_FOLDER = ".practice"
+"""Practice runs live here, out of the history, until the user keeps one."""
+
+
+class WorkspaceError(Exception):
+    """Something the user asked for could not be done; the message says why."""
+
+    title = "Not done"
+    """A heading for the message, in the user's words."""
+
+
+class CannotOpen(WorkspaceError):
+    """The session file cannot be read (damaged, gone, not a session)."""
+
+    title = "Cannot open"
+
+
+class ReadOnly(WorkspaceError):
+    """The session is open elsewhere, or holds fields this version cannot keep."""
+
+    title = "Read only"
+
+
+class NotSaved(WorkspaceError):
+    """A save failed; what was changed is still in memory."""
+
+    title = "Not saved"
+
+
+class Gone(WorkspaceError):
+    """What was chosen is no longer there (the file changed meanwhile)."""
+
+    title = "Not found"
+
+
+class NotWritten(WorkspaceError):
+    """A file the user named could not be written."""
+
+    title = "Not written"
+
+
+@dataclass(frozen=True)
+class FromReferral:
+    """A new, unsaved session with someone a referral named."""
+
+    session: Session
+    not_linked: str = ""
+    """Why the referral could not be linked to it, if it could not."""
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """A call left running when the app last closed (or crashed)."""
+
+    path: Path
+    session: Session
+    others: int
+    """How many more calls were left open."""
+
+
+Saved = Callable[[Path], None]
+"""Told of every session written, after the write (on the thread that saved)."""
+
+
+class Workspace:
+    """The sessions folder of one running program."""
+
+    def __init__(self, folders: Folders, clock: Clock) -> None:
+        self.folders = folders
+        self.clock = clock
+        self.open_files: list[SessionFile] = []
+        self.saves = 0
+        """Sessions saved since start-up: views over the folder compare it to
+        know whether to read again (any thread may add one)."""
+        self.settings_warnings: list[str] = []
+        self.settings: Settings = load_settings(folders.config_data, self.settings_warnings)
+        self.bank_warnings: list[str] = []
+        """What loading the question bank had to say, once it is loaded."""
+        self.summaries: list[Summary] = []
+        """The folder as last read (see ``folder_read``)."""
+        self._related: dict[str, Session] = {}
+        self._bank: Bank | None = None
+        self._index: SessionIndex | None = None
+        self._listeners: list[Saved] = []
+
+    # --- the store and the index ------------------------------------------------------
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.folders.sessions
+
+    @property
+    def store(self) -> SessionStore:
+        """The history: every save reaches the index."""
+        return SessionStore(self.folders.sessions, on_written=self._written)
+
+    @property
+    def practice_store(self) -> SessionStore:
+        """Practice runs, kept apart (their saves reach the index too, which skips them)."""
+        return SessionStore(self.folders.sessions / PRACTICE_FOLDER, on_written=self._written)
+
+    @property
+    def index(self) -> SessionIndex:
+        if self._index is None:
+            from .index import SessionIndex
+
+            self._index = SessionIndex(self.folders.sessions, self.folders.cache)
+        return self._index
+
+    def on_saved(self, listener: Saved) -> None:
+        """Call ``listener`` after every session written through this workspace."""
+        self._listeners.append(listener)
+
+    def _written(self, path: Path, session: Session, written: Fingerprint) -> None:
+        """Keep the index current as sessions are saved.
+
+        A failure here is never a failed save: the file is written, and the
+        next refresh of the index reads it from disk.
+        """
+        self.saves += 1
+        if path.parent == self.folders.sessions:
+            stamp = (written.size, written.mtime_ns, written.inode, written.ctime_ns)
+            # Anything at all: the save has happened and must be reported as such.
+            with contextlib.suppress(Exception):
+                self.index.record(path, session, stamp)
+        for listener in self._listeners:
+            listener(path)
+
+    # --- reading the folder -----------------------------------------------------------
+
+    def read_folder(self, progress: Progress | None = None) -> Listing:
+        """Summaries and unreadable files, through the index (any thread)."""
+        from .index import read_listing
+
+        return read_listing(self.index, progress)
+
+    def read_sessions(self, progress: Progress | None = None) -> Sessions:
+        """Every session's digest, through the index (any thread)."""
+        from .index import read_sessions
+
+        return read_sessions(self.index, progress)
+
+    def read_comparison(self, progress: Progress | None = None) -> Compared:
+        """Questions and answers across the calls held, through the index (any thread)."""
+        from .index import read_comparison
+
+        return read_comparison(self.index, progress)
+
+    def folder_read(self, listing: Listing) -> None:
+        """Remember the folder as just read, for ``related_sessions``."""
+        self.summaries = listing.summaries
+        self._related.clear()
+
+    def related_sessions(self, name: str, organisation: str) -> list[Session]:
+        """Earlier calls with this person or at this organisation, read from disk."""
+        from .summary import SummaryState
+
+        keys = {name.strip().casefold(), organisation.strip().casefold()} - {""}
+        found = []
+        for summary in self.summaries:
+            if summary.state is SummaryState.PLANNED:
+                continue
+            if {summary.person.strip().casefold(), summary.organisation.strip().casefold()} & keys:
+                if summary.file not in self._related:
+                    try:
+                        path = self.folders.sessions / summary.file
+                        self._related[summary.file] = read_session(path).session
+                    except SessionFileError:
+                        continue
+                found.append(self._related[summary.file])
+        return found
+
+    @staticmethod
+    def open_call(pending: dict[str, Session], sessions_dir: Path) -> OpenCall | None:
+        """The call to offer to resume: the latest of those left live, practice aside."""
+        open_calls = [
+            (name, session)
+            for name, session in pending.items()
+            if session.state is SessionState.LIVE and not session.practice
+        ]
+        if not open_calls:
+            return None
+        name, session = max(open_calls, key=lambda item: item[1].updated or item[1].created)
+        return OpenCall(sessions_dir / name, session, len(open_calls) - 1)
+
+    # --- opening and closing session files ----------------------------------------------
+
+    def open(self, path: Path) -> SessionFile:
+        """Open a session to edit, held until ``release``. Raises ``CannotOpen``;
+        one open elsewhere comes back read-only (``handle.read_only``)."""
+        try:
+            handle = self.store.open(path)
+        except SessionFileError as error:
+            raise CannotOpen(str(error)) from error
+        self.open_files.append(handle)
+        return handle
+
+    def open_writable(self, path: Path) -> SessionFile:
+        """Open a session to change it. Raises ``CannotOpen`` or ``ReadOnly``."""
+        handle = self.open(path)
+        if handle.read_only:
+            self.forget(handle)
+            raise ReadOnly(handle.read_only_reason)
+        return handle
+
+    def read(self, path: Path) -> Session:
+        """A session as it is on disk, not held. Raises ``CannotOpen``."""
+        try:
+            return read_session(path).session
+        except SessionFileError as error:
+            raise CannotOpen(str(error)) from error
+
+    def create(self, session: Session) -> SessionFile:
+        """Write a new session and keep it open. Raises ``SaveError``, as the store
+        does (a session editor retries it)."""
+        handle = self.store.create(session)
+        self.open_files.append(handle)
+        return handle
+
+    def adopt(self, handle: SessionFile) -> None:
+        """Hold a file opened elsewhere: saved on quit, its saves reaching the index."""
+        handle.on_written = self._written
+        if handle not in self.open_files:
+            self.open_files.append(handle)
+
+    def forget(self, handle: SessionFile) -> None:
+        """Close without saving (what there was to save was saved, or cannot be)."""
+        handle.close()
+        if handle in self.open_files:
+            self.open_files.remove(handle)
+
+    def release(self, handle: SessionFile) -> None:
+        """Save (quietly: the screen has shown any failure) and close."""
+        self._save_quietly(handle)
+        self.forget(handle)
+
+    def discard(self, handle: SessionFile) -> None:
+        """Close and delete a session file (a practice run not kept)."""
+        self.forget(handle)
+        with contextlib.suppress(FileNotFoundError):
+            handle.path.unlink()
+
+    def save_all(self) -> None:
+        """Save every open session; failures were shown as they happened."""
+        for handle in self.open_files:
+            self._save_quietly(handle)
+
+    def close_all(self) -> list[str]:
+        """Save and close every open file; the problems, if any, in words."""
+        problems: list[str] = []
+        for handle in list(self.open_files):
+            if not handle.read_only:
+                try:
+                    handle.save(now=self.clock.wall())
+                except SaveError as error:
+                    problems.append(f"{error}; this session was in memory only")
+            self.forget(handle)
+        return problems
+
+    def release_locks(self) -> None:
+        """Close every file without saving: for an exit that cannot wait."""
+        for handle in self.open_files:
+            handle.close()
+
+    def _save_quietly(self, handle: SessionFile) -> None:
+        if not handle.read_only:
+            with contextlib.suppress(SaveError):
+                handle.save(now=self.clock.wall())
+
+    # --- changes to one session -----------------------------------------------------------
+
+    def update(self, path: Path, change: Callable[[Session], str]) -> str:
+        """Open a session, change it, save and close it; what ``change`` returns,
+        for the user. Raises ``CannotOpen``, ``ReadOnly`` or ``NotSaved`` (and
+        then nothing is changed on disk)."""
+        handle = self.open_writable(path)
+        try:
+            message = change(handle.session)
+            handle.save(now=self.clock.wall())
+        except SaveError as error:
+            raise NotSaved(str(error)) from error
+        finally:
+            self.forget(handle)
+        return message
+
+    def mark_thank_you(self, path: Path, *, sent: bool) -> str:
+        now = self.clock.wall()
+
+        def change(session: Session) -> str:
+            session.follow_up.thank_you_sent = now if sent else None
+            who = session.person.name
+            return f"Thank-you to {who} marked sent." if sent else f"Thank-you to {who}: not sent."
+
+        return self.update(path, change)
+
+    def mark_in_touch(self, path: Path) -> str:
+        """Being in touch today: the keep-in-touch reminder starts again."""
+        now = self.clock.wall()
+
+        def change(session: Session) -> str:
+            session.follow_up.last_contact = now
+            return f"In touch with {session.person.name} today: noted."
+
+        return self.update(path, change)
+
+    def mark_confirmed(self, path: Path) -> str:
+        now = self.clock.wall()
+
+        def change(session: Session) -> str:
+            session.confirmed_at = now
+            return f"Marked confirmed: {session.person.name}"
+
+        return self.update(path, change)
+
+    def end_call(self, path: Path) -> str:
+        """End a call left open; everything in it is kept."""
+        from .live import LiveCall
+
+        def change(session: Session) -> str:
+            LiveCall(session, self.clock).end()
+            return f"Call with {session.person.name} ended."
+
+        return self.update(path, change)
+
+    def open_thank_you(self, path: Path) -> SessionFile:
+        """A session held for its thank-you note, drafted from it the first time."""
+        from .followup import thank_you_draft
+
+        handle = self.open_writable(path)
+        follow = handle.session.follow_up
+        if not follow.thank_you_draft.strip():
+            follow.thank_you_draft = thank_you_draft(handle.session)
+            follow.thank_you_drafted = self.clock.wall()
+        return handle
+
+    def open_outreach(self, path: Path, referral_id: str) -> SessionFile:
+        """A session held for the request to one of its referrals."""
+        handle = self.open_writable(path)
+        if not any(r.id == referral_id for r in handle.session.referrals):
+            self.forget(handle)  # the file changed since the list was made
+            raise Gone("That referral is no longer in the session.")
+        return handle
+
+    def referrals(self, path: Path) -> list[Referral]:
+        """The named referrals of a session on disk. Raises ``CannotOpen``."""
+        return [r for r in self.read(path).referrals if r.name.strip()]
+
+    def from_referral(self, path: Path, referral_id: str) -> FromReferral:
+        """A new call with someone a session's person suggested, linked both ways:
+        the new session names its source, and the referral (saved at once) the
+        new session. Raises ``CannotOpen`` or ``Gone``."""
+        handle = self.open(path)
+        try:
+            source = handle.session
+            referral = next((r for r in source.referrals if r.id == referral_id), None)
+            if referral is None:  # the file changed meanwhile
+                raise Gone("That referral is no longer in the session.")
+            session = Session(
+                person=Person(
+                    name=referral.name,
+                    title=referral.role,
+                    organisation=referral.organisation,
+                    contact=referral.contact,
+                    how_found=f"suggested by {source.person.name}"
+                    + (f": {referral.why}" if referral.why else ""),
+                    referred_by=source.person.name,
+                ),
+                source_session=source.id,
+                source_referral=referral.id,
+                questions=self.bank.defaults(),
+            )
+            not_linked = ""
+            if handle.read_only:
+                not_linked = handle.read_only_reason
+            else:
+                referral.session_id = session.id
+                if referral.outreach in (Outreach.TO_CONTACT, Outreach.CONTACTED):
+                    referral.outreach = Outreach.MEETING_PLANNED
+                    referral.outreach_updated = self.clock.wall()
+                try:
+                    handle.save(now=self.clock.wall())
+                except SaveError as error:
+                    not_linked = str(error)
+        finally:
+            self.forget(handle)
+        return FromReferral(session, not_linked)
+
+    # --- practice runs ------------------------------------------------------------------
+
+    def start_practice(self, session: Session) -> SessionFile:
+        """A rehearsal: same person, limit, preparation and questions, kept apart.
+        Raises ``NotSaved``."""
+        copy = Session(
+            person=session.person,
+            limit_minutes=session.limit_minutes,
+            practice=True,
+            preparation=session.preparation,
+            questions=[
+                Question(
+                    text=q.text,
+                    topic=q.topic,
+                    bank_id=q.bank_id,
+                    priority=q.priority,
+                    closing=q.closing,
+                )
+                for q in session.questions
+            ],
+        )
+        try:
+            handle = self.practice_store.create(copy)
+        except SaveError as error:
+            raise NotSaved(str(error)) from error
+        self.open_files.append(handle)
+        return handle
+
+    def keep_practice(self, handle: SessionFile) -> Path:
+        """Move a practice run into the history. Raises ``NotSaved`` (it stays
+        where it was)."""
+        try:
+            kept = self.store.create(handle.session)
+        except SaveError as error:
+            raise NotSaved(f"{error}; the practice run stays in {handle.path.parent}") from error
+        kept.close()
+        self.discard(handle)
+        return kept.path
+
+    # --- writing text the user takes away -------------------------------------------------
+
+    def export_text(self, where: str, text: str) -> Path:
+        """Write ``text`` to the file the user typed, whole or not at all.
+        Raises ``NotWritten``."""
+        from .atomic import describe_os_error, write_atomic
+        from .paths import expand
+
+        target = expand(where.strip())
+        try:
+            write_atomic(target, text.encode("utf-8"))
+        except OSError as error:
+            raise NotWritten(f"{target} cannot be written: {describe_os_error(error)}") from error
+        return target
+
+    # --- the question bank and templates --------------------------------------------------
+
+    @property
+    def bank(self) -> Bank:
+        if self._bank is None:
+            from .bank import load_bank
+
+            self._bank = load_bank(self.folders.config, self.bank_warnings)
+        return self._bank
+
+    def load_templates(self, warnings: list[str]) -> list[Template]:
+        from .templates import load_templates
+
+        return load_templates(self.folders.config, self.bank, warnings)
+
+    def find_template(self, name: str) -> Template | None:
+        from .templates import find_template
+
+        return find_template(self.load_templates([]), name)

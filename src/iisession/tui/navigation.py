@@ -1,0 +1,216 @@
+"""Where screens lead: the screens that open a session, for every screen that
+leads to one (the start screen, the review, a session's page, the follow-ups,
+the network). Each function takes the screen it is called from; the work on
+the files is the workspace's, and its errors are shown here, in one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.widget import Widget
+
+from ..core.workspace import WorkspaceError
+from .screens import workspace_of
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..core.bank import Bank
+    from ..core.model import Session
+    from ..core.store import SessionFile
+
+
+def show_error(node: Widget, error: WorkspaceError) -> None:
+    """Tell the user what could not be done, and why."""
+    node.notify(str(error), title=error.title, severity="error", timeout=10)
+
+
+def done(node: Widget, work: Callable[[], str]) -> bool:
+    """Run a change to a session and say how it went; False if it failed."""
+    try:
+        message = work()
+    except WorkspaceError as error:
+        show_error(node, error)
+        return False
+    if message:
+        node.notify(message, timeout=4)
+    return True
+
+
+def bank_of(node: Widget) -> Bank:
+    """The question bank, with what loading it had to say shown once."""
+    workspace = workspace_of(node)
+    bank = workspace.bank
+    while workspace.bank_warnings:
+        warning = workspace.bank_warnings.pop(0)
+        node.notify(warning, title="Question bank", severity="warning", timeout=15)
+    return bank
+
+
+# --- a session, live or in the setup form -------------------------------------------------
+
+
+def live_screen(node: Widget, handle: SessionFile) -> None:
+    """The live screen for a session already held by the workspace."""
+    from .screens.live import LiveScreen
+
+    workspace = workspace_of(node)
+    node.app.push_screen(LiveScreen(handle, workspace.clock, workspace.settings))
+
+
+def open_live(node: Widget, path: Path) -> None:
+    try:
+        handle = workspace_of(node).open(path)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    live_screen(node, handle)
+
+
+def setup_screen(node: Widget, session: Session, handle: SessionFile | None) -> None:
+    from .screens.setup import SetupScreen
+
+    node.app.push_screen(SetupScreen(session, handle, workspace_of(node).clock))
+
+
+def new_session(node: Widget) -> None:
+    from ..core.model import Session
+
+    setup_screen(node, Session(questions=bank_of(node).defaults()), None)
+
+
+def open_setup(node: Widget, path: Path) -> None:
+    try:
+        handle = workspace_of(node).open(path)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    setup_screen(node, handle.session, handle)
+
+
+def edit_session(node: Widget, path: Path, planned: bool) -> None:
+    """A planned call opens in the setup form; any other on the live screen
+    (a call left open resumes with its clock paused; an ended one is edited)."""
+    (open_setup if planned else open_live)(node, path)
+
+
+def open_detail(node: Widget, path: Path) -> None:
+    from .screens.detail import DetailScreen
+
+    node.app.push_screen(DetailScreen(path))
+
+
+# --- practice runs ------------------------------------------------------------------------
+
+
+def practise_session(node: Widget, session: Session) -> None:
+    """A rehearsal of ``session`` on the live screen, kept out of the history."""
+    try:
+        handle = workspace_of(node).start_practice(session)
+    except WorkspaceError as error:
+        node.notify(str(error), title="Practice run not started", severity="error")
+        return
+    live_screen(node, handle)
+
+
+def practise(node: Widget, path: Path) -> None:
+    try:
+        session = workspace_of(node).read(path)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    practise_session(node, session)
+
+
+# --- after the call -----------------------------------------------------------------------
+
+
+def open_thank_you(node: Widget, path: Path) -> None:
+    from .screens.thank_you import ThankYouScreen
+
+    try:
+        handle = workspace_of(node).open_thank_you(path)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    node.app.push_screen(ThankYouScreen(handle))
+
+
+def open_outreach(node: Widget, path: Path, referral_id: str) -> None:
+    """The request to one referred person, and where it stands."""
+    from .screens.outreach import OutreachScreen
+
+    try:
+        handle = workspace_of(node).open_outreach(path, referral_id)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    node.app.push_screen(OutreachScreen(handle, referral_id))
+
+
+def set_up_referral(node: Widget, path: Path, referral_id: str) -> None:
+    """The setup form for a call with a referral, linked both ways."""
+    try:
+        made = workspace_of(node).from_referral(path, referral_id)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    if made.not_linked:
+        node.notify(f"{made.not_linked}; the link back is not recorded", severity="warning")
+    setup_screen(node, made.session, None)
+
+
+def call_referral(node: Widget, path: Path) -> None:
+    """Set up a call with someone this session's person suggested."""
+    _choose_referral(node, path, "Set up a call with", partial(set_up_referral, node, path))
+
+
+def outreach_for(node: Widget, path: Path) -> None:
+    """Reach out to one of the people this session's person suggested."""
+    _choose_referral(node, path, "Reach out to", partial(open_outreach, node, path))
+
+
+def _choose_referral(node: Widget, path: Path, title: str, then: Callable[[str], None]) -> None:
+    from ..core.document import OUTREACH_WORDS
+    from .screens.prompts import ListChooser
+
+    try:
+        referrals = workspace_of(node).referrals(path)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    if not referrals:
+        node.notify("No referrals in this session.", timeout=4)
+        return
+    choices = []
+    for r in referrals:
+        where = ", ".join(x for x in (r.role, r.organisation) if x)
+        choices.append(
+            (
+                f"{r.name}" + (f" ({where})" if where else "") + f": {OUTREACH_WORDS[r.outreach]}",
+                r.id,
+            )
+        )
+
+    def chosen(referral_id: str | None) -> None:
+        if referral_id:
+            then(referral_id)
+
+    node.app.push_screen(ListChooser(title, choices), chosen)
+
+
+def export_text(node: Widget, where: str, text: str, what: str) -> bool:
+    """Write ``text`` (a note, a calendar, a comparison) to the file the user
+    typed, and say where it went or why it did not."""
+    if not where.strip():
+        return False
+    try:
+        target = workspace_of(node).export_text(where, text)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return False
+    node.notify(f"Wrote {what} to {target}", timeout=6)
+    return True

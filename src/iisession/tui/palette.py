@@ -1,0 +1,51 @@
+"""The command palette's share of a screen: every screen key is also a command.
+
+A screen lists what the palette offers in ``COMMAND_BINDINGS`` when that
+differs from its ``BINDINGS`` (keys bound on its lists, say); otherwise its
+``BINDINGS`` are offered. A command only shows while its action applies:
+one the screen's ``check_action`` turns off (``False``) or greys out
+(``None``) is left out. Keys are shown the way the footer shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from textual.actions import parse
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+
+def palette_bindings(screen: Screen[Any]) -> list[Binding]:
+    """The bindings the palette offers on ``screen``, before ``check_action``."""
+    listed = getattr(screen, "COMMAND_BINDINGS", None) or getattr(screen, "BINDINGS", None) or ()
+    return [binding for binding in listed if isinstance(binding, Binding)]
+
+
+def key_display(app: App[Any], binding: Binding) -> str:
+    """How ``binding``'s key is shown: the first of several keys ("up,k" shows "up")."""
+    first = binding.key.split(",")[0].strip()
+    return app.get_key_display(binding.with_key(first, binding.key_display))
+
+
+def applies(app: App[Any], screen: Screen[Any], action: str) -> bool:
+    """Whether ``action``, run on ``screen``, is enabled now."""
+    namespace, name, parameters = parse(action)
+    target: DOMNode = app if namespace == "app" else screen
+    return bool(target.check_action(name, parameters))
+
+
+def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
+    """A palette command for each key of ``screen`` whose action applies now."""
+    for binding in palette_bindings(screen):
+        if not applies(app, screen, binding.action):
+            continue
+        yield SystemCommand(
+            binding.tooltip or binding.description,
+            f"Key: {key_display(app, binding)}",
+            partial(screen.run_action, binding.action),
+        )
