@@ -223,6 +223,35 @@ async def test_emptying_the_name_keeps_the_last_one(sessions_dir: Path) -> None:
         assert setup.session.person.name == "Ana"
 
 
+async def test_a_form_without_a_name_is_never_saved_however_long_it_waits(
+    sessions_dir: Path,
+) -> None:
+    """Its file is named after the person: none is made before there is a name,
+    however long the form sits there, and then it is named after them."""
+    clock = ManualClock()
+    app = make_app(sessions_dir, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        setup = setup_screen(app)
+        for _ in range(3):
+            clock.advance(10)
+            setup.tick()
+        await type_into(pilot, app, "organisation", "Acme")
+        for _ in range(3):
+            clock.advance(10)
+            setup.tick()
+        assert session_files(sessions_dir) == []
+        await pilot.press("escape")
+        assert isinstance(app.screen, ChoiceModal)  # unnamed: offered to be dropped
+        await pilot.press("n")
+        await type_into(pilot, app, "name", "Ana Ruiz")
+        clock.advance(10)
+        setup.tick()
+        [path] = session_files(sessions_dir)
+        assert path.name.endswith("-ana-ruiz.toml")
+        assert setup.sub_title == path.name
+
+
 async def test_an_unnamed_draft_is_dropped_only_when_asked(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:

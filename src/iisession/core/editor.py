@@ -53,14 +53,17 @@ class SessionEditor:
         handle: SessionFile | None = None,
         *,
         create: Callable[[Session], SessionFile] | None = None,
+        ready: Callable[[Session], bool] | None = None,
         policy: AutosavePolicy | None = None,
     ) -> None:
         """``create`` makes the file on the first save when there is no ``handle``
-        yet (a form that is saved only once it has a name)."""
+        yet, once ``ready`` says the session may be (a form that is saved only
+        once it has a name: its file is named after the person)."""
         self.session = session
         self.clock = clock
         self.handle = handle
         self._create = create
+        self._ready = ready
         self.tracker = SaveTracker(policy)
 
     @property
@@ -75,11 +78,6 @@ class SessionEditor:
     def failing(self) -> bool:
         """The last save failed: what is on screen is in memory only."""
         return bool(self.tracker.error)
-
-    @property
-    def unsaved(self) -> bool:
-        """Something changed that is not on disk yet (or cannot be written)."""
-        return self.tracker.dirty
 
     def typed(self) -> None:
         """Text changed: saved after a pause (see ``tick``)."""
@@ -101,7 +99,7 @@ class SessionEditor:
         now = self.clock.steady()
         created = False
         if self.handle is None:
-            if self._create is None:
+            if self._create is None or (self._ready is not None and not self._ready(self.session)):
                 return NOTHING
             try:
                 self.handle = self._create(self.session)

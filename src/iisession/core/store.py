@@ -375,8 +375,11 @@ class SessionStore:
             raise ValueError(f"{name!r} is not a file name in the sessions folder")
         return candidate
 
-    def create(self, session: Session, tz: dt.tzinfo | None = None) -> SessionFile:
-        """Write a new session under a fresh name and return it open and locked."""
+    def create(
+        self, session: Session, tz: dt.tzinfo | None = None, now: dt.datetime | None = None
+    ) -> SessionFile:
+        """Write a new session under a fresh name and return it open and locked.
+        ``now`` stamps ``updated``, as in ``SessionFile.save``."""
         try:
             ensure_private_folder(self.root)
         except OSError as error:
@@ -395,7 +398,7 @@ class SessionStore:
                 raise SaveError(path, describe_os_error(error)) from None
             handle = SessionFile(path, session, None, lock, on_written=self.on_written)
             try:
-                handle.save()
+                handle.save(now=now)
             except SaveError as error:
                 lock.release()
                 if path.exists():  # another process took the name meanwhile

@@ -18,19 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Outreach, Person, Question, Session, SessionState
 from .settings import Settings, load_settings
-from .store import SaveError, SessionFile, SessionFileError, SessionStore, read_session
 
 if TYPE_CHECKING:
     from .bank import Bank
     from .clock import Clock
     from .index import Compared, Listing, Progress, SessionIndex, Sessions
-    from .model import Referral
+    from .model import Referral, Session
     from .paths import Folders
-    from .store import Fingerprint
+    from .store import Fingerprint, SessionFile, SessionStore
     from .summary import Summary
     from .templates import Template
+
+# The model and the store are imported where used: the app builds a workspace
+# before its first frame, which waits for nothing it does not show.
 
 PRACTICE_FOLDER = ".practice"
 """Practice runs live here, out of the history, until the user keeps one."""
@@ -47,6 +48,11 @@ class CannotOpen(WorkspaceError):
     """The session file cannot be read (damaged, gone, not a session)."""
 
     title = "Cannot open"
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        """Why, without the file's name."""
 
 
 class ReadOnly(WorkspaceError):
@@ -103,9 +109,6 @@ class Workspace:
         self.folders = folders
         self.clock = clock
         self.open_files: list[SessionFile] = []
-        self.saves = 0
-        """Sessions saved since start-up: views over the folder compare it to
-        know whether to read again (any thread may add one)."""
         self.settings_warnings: list[str] = []
         self.settings: Settings = load_settings(folders.config_data, self.settings_warnings)
         self.bank_warnings: list[str] = []
@@ -126,11 +129,15 @@ class Workspace:
     @property
     def store(self) -> SessionStore:
         """The history: every save reaches the index."""
+        from .store import SessionStore
+
         return SessionStore(self.folders.sessions, on_written=self._written)
 
     @property
     def practice_store(self) -> SessionStore:
         """Practice runs, kept apart (their saves reach the index too, which skips them)."""
+        from .store import SessionStore
+
         return SessionStore(self.folders.sessions / PRACTICE_FOLDER, on_written=self._written)
 
     @property
@@ -145,13 +152,17 @@ class Workspace:
         """Call ``listener`` after every session written through this workspace."""
         self._listeners.append(listener)
 
+    def off_saved(self, listener: Saved) -> None:
+        """No longer call ``listener``."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _written(self, path: Path, session: Session, written: Fingerprint) -> None:
         """Keep the index current as sessions are saved.
 
         A failure here is never a failed save: the file is written, and the
         next refresh of the index reads it from disk.
         """
-        self.saves += 1
         if path.parent == self.folders.sessions:
             stamp = (written.size, written.mtime_ns, written.inode, written.ctime_ns)
             # Anything at all: the save has happened and must be reported as such.
@@ -187,6 +198,7 @@ class Workspace:
 
     def related_sessions(self, name: str, organisation: str) -> list[Session]:
         """Earlier calls with this person or at this organisation, read from disk."""
+        from .store import SessionFileError, read_session
         from .summary import SummaryState
 
         keys = {name.strip().casefold(), organisation.strip().casefold()} - {""}
@@ -204,9 +216,26 @@ class Workspace:
                 found.append(self._related[summary.file])
         return found
 
+    def pending(self, listing: Listing) -> dict[str, Session]:
+        """The calls still to come or left open, read in full (a few files), by
+        file name; one changed since it was indexed is left for the next read."""
+        from .store import SessionFileError, read_session
+        from .summary import SummaryState
+
+        found: dict[str, Session] = {}
+        for summary in listing.summaries:
+            if summary.state in (SummaryState.PLANNED, SummaryState.LIVE):
+                try:
+                    found[summary.file] = read_session(self.sessions_dir / summary.file).session
+                except SessionFileError:
+                    continue
+        return found
+
     @staticmethod
     def open_call(pending: dict[str, Session], sessions_dir: Path) -> OpenCall | None:
         """The call to offer to resume: the latest of those left live, practice aside."""
+        from .model import SessionState
+
         open_calls = [
             (name, session)
             for name, session in pending.items()
@@ -222,10 +251,12 @@ class Workspace:
     def open(self, path: Path) -> SessionFile:
         """Open a session to edit, held until ``release``. Raises ``CannotOpen``;
         one open elsewhere comes back read-only (``handle.read_only``)."""
+        from .store import SessionFileError
+
         try:
             handle = self.store.open(path)
         except SessionFileError as error:
-            raise CannotOpen(str(error)) from error
+            raise CannotOpen(str(error), error.reason) from error
         self.open_files.append(handle)
         return handle
 
@@ -239,15 +270,17 @@ class Workspace:
 
     def read(self, path: Path) -> Session:
         """A session as it is on disk, not held. Raises ``CannotOpen``."""
+        from .store import SessionFileError, read_session
+
         try:
             return read_session(path).session
         except SessionFileError as error:
-            raise CannotOpen(str(error)) from error
+            raise CannotOpen(str(error), error.reason) from error
 
     def create(self, session: Session) -> SessionFile:
         """Write a new session and keep it open. Raises ``SaveError``, as the store
         does (a session editor retries it)."""
-        handle = self.store.create(session)
+        handle = self.store.create(session, now=self.clock.wall())
         self.open_files.append(handle)
         return handle
 
@@ -281,6 +314,8 @@ class Workspace:
 
     def close_all(self) -> list[str]:
         """Save and close every open file; the problems, if any, in words."""
+        from .store import SaveError
+
         problems: list[str] = []
         for handle in list(self.open_files):
             if not handle.read_only:
@@ -297,6 +332,8 @@ class Workspace:
             handle.close()
 
     def _save_quietly(self, handle: SessionFile) -> None:
+        from .store import SaveError
+
         if not handle.read_only:
             with contextlib.suppress(SaveError):
                 handle.save(now=self.clock.wall())
@@ -307,6 +344,8 @@ class Workspace:
         """Open a session, change it, save and close it; what ``change`` returns,
         for the user. Raises ``CannotOpen``, ``ReadOnly`` or ``NotSaved`` (and
         then nothing is changed on disk)."""
+        from .store import SaveError
+
         handle = self.open_writable(path)
         try:
             message = change(handle.session)
@@ -383,6 +422,9 @@ class Workspace:
         """A new call with someone a session's person suggested, linked both ways:
         the new session names its source, and the referral (saved at once) the
         new session. Raises ``CannotOpen`` or ``Gone``."""
+        from .model import Outreach, Person, Session
+        from .store import SaveError
+
         handle = self.open(path)
         try:
             source = handle.session
@@ -402,6 +444,7 @@ class Workspace:
                 source_session=source.id,
                 source_referral=referral.id,
                 questions=self.bank.defaults(),
+                created=self.clock.wall(),
             )
             not_linked = ""
             if handle.read_only:
@@ -424,7 +467,11 @@ class Workspace:
     def start_practice(self, session: Session) -> SessionFile:
         """A rehearsal: same person, limit, preparation and questions, kept apart.
         Raises ``NotSaved``."""
+        from .model import Question, Session
+        from .store import SaveError
+
         copy = Session(
+            created=self.clock.wall(),
             person=session.person,
             limit_minutes=session.limit_minutes,
             practice=True,
@@ -441,7 +488,7 @@ class Workspace:
             ],
         )
         try:
-            handle = self.practice_store.create(copy)
+            handle = self.practice_store.create(copy, now=self.clock.wall())
         except SaveError as error:
             raise NotSaved(str(error)) from error
         self.open_files.append(handle)
@@ -450,8 +497,10 @@ class Workspace:
     def keep_practice(self, handle: SessionFile) -> Path:
         """Move a practice run into the history. Raises ``NotSaved`` (it stays
         where it was)."""
+        from .store import SaveError
+
         try:
-            kept = self.store.create(handle.session)
+            kept = self.store.create(handle.session, now=self.clock.wall())
         except SaveError as error:
             raise NotSaved(f"{error}; the practice run stays in {handle.path.parent}") from error
         kept.close()
@@ -492,3 +541,16 @@ class Workspace:
         from .templates import find_template
 
         return find_template(self.load_templates([]), name)
+
+    @property
+    def templates_folder(self) -> Path:
+        from .templates import templates_folder
+
+        return templates_folder(self.folders.config)
+
+    def save_template(self, template: Template, *, replace: bool) -> Path:
+        """Write a template to the templates folder. Raises ``FileExistsError``
+        (one of that name exists, and ``replace`` is false) or ``TemplateError``."""
+        from .templates import save_template
+
+        return save_template(self.folders.config, template, replace=replace)

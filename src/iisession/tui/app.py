@@ -65,7 +65,8 @@ class IISessionApp(App[None]):
         self._offer_resume = (
             (session is None and setup is None) if offer_resume is None else offer_resume
         )
-        self._thread = threading.get_ident()
+        self._thread = 0
+        """The thread the app runs on (set once it does)."""
         if session is not None:
             workspace.adopt(session)
         workspace.on_saved(self._saved)
@@ -89,6 +90,7 @@ class IISessionApp(App[None]):
         return self.start_screen
 
     def on_mount(self) -> None:
+        self._thread = threading.get_ident()
         for warning in self.workspace.settings_warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=10)
         # Textual installs no handler for these: closing the terminal or a plain
@@ -113,6 +115,8 @@ class IISessionApp(App[None]):
 
     def _saved(self, path: Path) -> None:
         """The workspace wrote a session: tell whoever subscribed, on this thread."""
+        if not self.is_running:
+            return  # no screen to tell (before the app runs, or after it)
         if threading.get_ident() == self._thread:
             self.session_saved.publish(path)
         else:
@@ -155,6 +159,7 @@ class IISessionApp(App[None]):
         # Runs after a crash in a handler too (the widgets are gone by then,
         # but the sessions live outside them).
         self.workspace.save_all()
+        self.workspace.off_saved(self._saved)
 
     # --- the command palette -------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
-from ..core.workspace import WorkspaceError
+from ..core.workspace import Gone, ReadOnly, WorkspaceError
 from .screens import workspace_of
 
 if TYPE_CHECKING:
@@ -23,20 +23,30 @@ if TYPE_CHECKING:
     from ..core.store import SessionFile
 
 
-def show_error(node: Widget, error: WorkspaceError) -> None:
-    """Tell the user what could not be done, and why."""
-    node.notify(str(error), title=error.title, severity="error", timeout=10)
+def show_error(node: Widget, error: WorkspaceError, title: str = "") -> None:
+    """Tell the user what could not be done, and why: a warning where nothing
+    went wrong but it cannot be done (open elsewhere, gone meanwhile)."""
+    warning = isinstance(error, (ReadOnly, Gone))
+    node.notify(
+        str(error),
+        title=title or error.title,
+        severity="warning" if warning else "error",
+        timeout=10,
+    )
 
 
-def done(node: Widget, work: Callable[[], str]) -> bool:
+def done(node: Widget, work: Callable[[], str], *, timeout: float = 4) -> bool:
     """Run a change to a session and say how it went; False if it failed."""
     try:
         message = work()
+    except ReadOnly as error:
+        show_error(node, error, "Not changed")
+        return False
     except WorkspaceError as error:
         show_error(node, error)
         return False
     if message:
-        node.notify(message, timeout=4)
+        node.notify(message, timeout=timeout)
     return True
 
 
@@ -53,12 +63,17 @@ def bank_of(node: Widget) -> Bank:
 # --- a session, live or in the setup form -------------------------------------------------
 
 
-def live_screen(node: Widget, handle: SessionFile) -> None:
-    """The live screen for a session already held by the workspace."""
+def live_screen(node: Widget, handle: SessionFile, *, replace: bool = False) -> None:
+    """The live screen for a session already held by the workspace; with
+    ``replace``, in place of the current screen."""
     from .screens.live import LiveScreen
 
     workspace = workspace_of(node)
-    node.app.push_screen(LiveScreen(handle, workspace.clock, workspace.settings))
+    screen = LiveScreen(handle, workspace.clock, workspace.settings)
+    if replace:
+        node.app.switch_screen(screen)
+    else:
+        node.app.push_screen(screen)
 
 
 def open_live(node: Widget, path: Path) -> None:
@@ -79,7 +94,8 @@ def setup_screen(node: Widget, session: Session, handle: SessionFile | None) -> 
 def new_session(node: Widget) -> None:
     from ..core.model import Session
 
-    setup_screen(node, Session(questions=bank_of(node).defaults()), None)
+    session = Session(questions=bank_of(node).defaults(), created=workspace_of(node).clock.wall())
+    setup_screen(node, session, None)
 
 
 def open_setup(node: Widget, path: Path) -> None:

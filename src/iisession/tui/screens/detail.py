@@ -86,11 +86,11 @@ class DetailScreen(Screen[None]):
 
     def reload(self) -> None:
         from ...core.document import to_markdown
-        from ...core.store import SessionFileError, read_session
+        from ...core.workspace import CannotOpen
 
         try:
-            session = read_session(self.path).session
-        except SessionFileError as error:
+            session = workspace_of(self).read(self.path)
+        except CannotOpen as error:
             self.state = None
             text = f"# Cannot be read\n\n{error.reason}.\n\nThe file is left as it is."
         else:

@@ -520,7 +520,7 @@ Every action is also in the command palette (**Ctrl+P**).
                     try:
                         path = workspace_of(self).keep_practice(self.handle)
                     except WorkspaceError as error:
-                        navigation.show_error(self, error)
+                        navigation.show_error(self, error, "Not kept")
                         return
                     self.notify(f"Practice run kept: {path.name}", timeout=5)
                 else:

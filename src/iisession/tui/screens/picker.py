@@ -27,7 +27,7 @@ from ...core.bank import (
     topic_label,
 )
 from ...core.model import Priority, Question
-from ...core.templates import Template, TemplateError, TemplateItem, save_template
+from ...core.templates import Template, TemplateError, TemplateItem
 from . import workspace_of
 from .prompts import ChoiceModal, ListChooser, TextPrompt
 
@@ -308,13 +308,12 @@ templates are TOML files in the config folder; edit them freely).
         )
 
     def _save_template(self, name: str, replace: bool) -> None:
-        config = workspace_of(self).folders.config
         existing = workspace_of(self).find_template(name)
         template = Template(name, [TemplateItem.of(q) for q in self.questions])
         if existing is not None:
             template.path = existing.path
         try:
-            path = save_template(config, template, replace=replace)
+            path = workspace_of(self).save_template(template, replace=replace)
         except FileExistsError:
 
             def chosen(choice: str | None) -> None:
@@ -343,7 +342,7 @@ templates are TOML files in the config folder; edit them freely).
         for warning in warnings:
             self.notify(warning, title="Templates", severity="warning", timeout=15)
         if not templates:
-            folder = workspace_of(self).folders.config / "templates"
+            folder = workspace_of(self).templates_folder
             self.notify(
                 f"No templates yet. Ctrl+S saves this list as one (they live in {folder}).",
                 timeout=8,

@@ -185,7 +185,12 @@ once the session has a name.
 
     def on_mount(self) -> None:
         if self.editor.handle is None:
-            self.editor = SessionEditor(self.session, self.clock, create=workspace_of(self).create)
+            self.editor = SessionEditor(
+                self.session,
+                self.clock,
+                create=workspace_of(self).create,
+                ready=lambda session: bool(session.person.name.strip()),
+            )
         host_of(self).folder_read.subscribe(self, lambda _: self.update_carry_over())
         self.title = "iisession: set up a call"
         self._show_name()
@@ -309,16 +314,14 @@ once the session has a name.
 
     def save(self) -> bool:
         """Save now (creating the file once there is a name); False if it did not."""
-        if self.editor.handle is None and not self.session.person.name.strip():
-            return False
         outcome = self.editor.save()
         self._report(outcome)
-        if outcome.created and self.handle is not None:
-            self.sub_title = self.handle.path.name
         return outcome.saved
 
     def _report(self, outcome: Outcome | None) -> None:
         report(self, outcome, "What you typed is kept here and saving is retried.")
+        if outcome is not None and outcome.created and self.handle is not None:
+            self.sub_title = self.handle.path.name
 
     def refresh_status(self) -> None:
         status = self.query_one("#setup-status", Static)
@@ -403,10 +406,7 @@ once the session has a name.
         handle = self.editor.detach()
         assert handle is not None
         # The same open file goes on to the live screen, in this screen's place.
-        from .live import LiveScreen
-
-        workspace = workspace_of(self)
-        self.app.switch_screen(LiveScreen(handle, workspace.clock, workspace.settings))
+        navigation.live_screen(self, handle, replace=True)
 
     def action_practice(self) -> None:
         if self._ready("a practice run"):

@@ -179,19 +179,9 @@ class StartScreen(Screen[None]):
     def scan(self) -> None:
         """Bring the index up to date and read it, in a thread; the app calls this
         once the first frame is up."""
-        from ...core.store import SessionFileError, read_session  # kept out of start-up
-        from ...core.summary import SummaryState
-
-        found = workspace_of(self).read_folder(self._progress_from_thread)
-        pending: dict[str, Session] = {}
-        for summary in found.summaries:
-            # Only calls still to come or left open are read in full: a few files.
-            if summary.state in (SummaryState.PLANNED, SummaryState.LIVE):
-                try:
-                    pending[summary.file] = read_session(self.sessions_dir / summary.file).session
-                except SessionFileError:
-                    continue  # changed since it was indexed; the next scan lists it
-        self.app.call_from_thread(self.show, found, pending)
+        workspace = workspace_of(self)
+        found = workspace.read_folder(self._progress_from_thread)
+        self.app.call_from_thread(self.show, found, workspace.pending(found))
 
     def _progress_from_thread(self, done: int, total: int) -> None:
         if total >= PROGRESS_FROM:
@@ -306,7 +296,7 @@ class StartScreen(Screen[None]):
             if choice == "resume":
                 navigation.open_live(self, left.path)
             elif choice == "end":
-                navigation.done(self, lambda: workspace_of(self).end_call(left.path))
+                navigation.done(self, lambda: workspace_of(self).end_call(left.path), timeout=5)
                 self.scan()
 
         self.app.push_screen(
