@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.actions import parse
 from textual.app import App, SystemCommand
@@ -20,9 +20,16 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 
+@runtime_checkable
+class ListsCommands(Protocol):
+    """A screen whose palette commands are not its ``BINDINGS`` (its lists' keys too)."""
+
+    COMMAND_BINDINGS: ClassVar[list[Binding]]
+
+
 def palette_bindings(screen: Screen[Any]) -> list[Binding]:
     """The bindings the palette offers on ``screen``, before ``check_action``."""
-    listed = getattr(screen, "COMMAND_BINDINGS", None) or getattr(screen, "BINDINGS", None) or ()
+    listed = screen.COMMAND_BINDINGS if isinstance(screen, ListsCommands) else screen.BINDINGS
     return [binding for binding in listed if isinstance(binding, Binding)]
 
 
