@@ -11,8 +11,6 @@ import datetime as dt
 import time
 from typing import Protocol
 
-from .model import clean_time
-
 
 class Clock(Protocol):
     def steady(self) -> float:
@@ -38,7 +36,8 @@ class SystemClock:
         return time.clock_gettime(self._source)
 
     def wall(self) -> dt.datetime:
-        return clean_time(dt.datetime.now(dt.UTC))
+        # As the model keeps times: UTC, whole seconds.
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 class ManualClock:
@@ -52,7 +51,7 @@ class ManualClock:
         return self._steady
 
     def wall(self) -> dt.datetime:
-        return clean_time(self._wall)
+        return self._wall.astimezone(dt.UTC).replace(microsecond=0)
 
     def advance(self, seconds: float) -> None:
         self._steady += seconds
