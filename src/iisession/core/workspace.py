@@ -8,6 +8,10 @@ the reads of the whole folder, and the domain operations that span a session
 dropped; thank-you, confirmation and keeping-in-touch marks; text exported to a
 file). It raises the typed errors below and never shows anything: the front end
 decides how to tell the user.
+
+It is long because it is the one door through which the app changes the
+folder: which files are held, and when they are saved and let go, is decided
+here alone.
 """
 
 from __future__ import annotations
