@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Header, OptionList, Static
+from textual.screen import ModalScreen
+from textual.widgets import Header, Markdown, OptionList, Static
 
 from iisession.core.clock import SystemClock
 from iisession.core.paths import resolve_folders
@@ -63,9 +64,20 @@ async def test_empty_folder_is_not_created_by_looking(sessions_dir: Path) -> Non
     assert not sessions_dir.exists()
 
 
-async def test_help_panel_opens_with_f1(sessions_dir: Path) -> None:
+async def test_f1_opens_and_closes_the_help_over_the_screen(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
-        assert app.screen.query("HelpPanel")
+        await wait_for_scan(app, pilot)
+        start = app.screen
+        for close in ("f1", "escape"):
+            await pilot.press("f1")
+            await pilot.pause()
+            shown = app.screen
+            assert isinstance(shown, ModalScreen), close
+            text = shown.query_one(Markdown).source
+            assert "sets up a new session" in text  # the start screen's own help
+            assert "Ctrl+Q" in text
+            await pilot.press(close)
+            await pilot.pause()
+            assert app.screen is start, close
+            assert not start.query("HelpPanel")

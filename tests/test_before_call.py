@@ -34,7 +34,7 @@ from iisession.tui.screens.prompts import ChoiceModal, ListChooser
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.start import StartScreen
 from iisession.tui.widgets.countdown import CountdownPanel
-from tests.pilot_helpers import current_screen
+from tests.pilot_helpers import current_screen, focused
 
 
 class Recorder:
@@ -123,8 +123,13 @@ async def test_start_screen_offers_everything_and_upcoming_calls(sessions_dir: P
         await pilot.press("u", "c")  # the first upcoming call: confirmed
         await pilot.pause(0.3)
         [ana] = [p for p in session_files(sessions_dir) if "ana" in p.name]
-        assert read_session(ana).session.confirmed_at is not None
+        confirmed = read_session(ana).session.confirmed_at
+        assert confirmed == clock.wall()
         assert "confirmed" in lines(app, "upcoming")[0]
+        clock.advance(3600)
+        await pilot.press("c")  # again, an hour later: the first confirmation stays
+        await pilot.pause(0.3)
+        assert read_session(ana).session.confirmed_at == confirmed
 
         await pilot.press("enter")  # opens it in the setup form
         setup = setup_screen(app)
@@ -189,10 +194,20 @@ async def test_a_session_needs_a_name_and_is_saved_once_it_has_one(sessions_dir:
         await type_into(pilot, app, "when", "next tuesday")
         assert "YYYY-MM-DD HH:MM" in note(app, "when")
         assert setup_screen(app).session.planned_at is None
+        await type_into(pilot, app, "when", "2031-02-31 14:30")
+        assert note(app, "when") == "No such date: February 2031 has 28 days."
+        assert setup_screen(app).session.planned_at is None
+        await type_into(pilot, app, "when", "wed 10am")  # the clock's today: Fri 20 Nov 2026
+        assert note(app, "when") == "Wednesday 25 November 2026, 10:00"
         await type_into(pilot, app, "when", "2031-03-04 14:30")
-        assert note(app, "when") == ""
+        assert note(app, "when") == "Tuesday 4 March 2031, 14:30"
         assert setup.session.planned_at is not None
         setup.query_one("#introduction").focus()
+        await pilot.pause()
+        # Leaving the field: the file is named after the planned time now.
+        [path] = session_files(sessions_dir)
+        assert path.name == "2031-03-04-1430-ana-ruiz.toml"
+        assert setup.sub_title == path.name
         await pilot.press(*"Statistics student exploring health analytics.")
         clock.advance(3)
         setup.tick()
@@ -266,7 +281,7 @@ async def test_an_unnamed_draft_is_dropped_only_when_asked(sessions_dir: Path) -
     assert session_files(sessions_dir) == []
 
 
-async def test_f5_opens_the_live_screen_ready_to_start(sessions_dir: Path) -> None:
+async def test_f5_starts_the_call_now_with_the_clock_running(sessions_dir: Path) -> None:
     clock = ManualClock()
     app = make_app(sessions_dir, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -279,11 +294,14 @@ async def test_f5_opens_the_live_screen_ready_to_start(sessions_dir: Path) -> No
         intro = app.screen.query_one("#intro", Static)
         assert intro.display
         assert "Hello, I am a student." in str(intro.render())
-        assert not app.screen.query_one(CountdownPanel).started
+        panel = app.screen.query_one(CountdownPanel)
+        assert panel.started  # the user pressed start: started
+        assert panel.running
         [path] = session_files(sessions_dir)
-        assert read_session(path).session.preparation.introduction == "Hello, I am a student."
-        await pilot.press("f5")
-        assert read_session(path).session.state is SessionState.LIVE
+        saved = read_session(path).session
+        assert saved.preparation.introduction == "Hello, I am a student."
+        assert saved.state is SessionState.LIVE  # saved at once
+        assert [e.kind for e in saved.timeline] == [EventKind.STARTED]
         clock.advance(200)
         app.screen.tick()
         assert not intro.display  # the opening minutes are over
@@ -340,6 +358,22 @@ async def test_picker_search_topic_add_order_and_own_question(sessions_dir: Path
         [path] = session_files(sessions_dir)
         saved = read_session(path).session.questions
         assert [q.text for q in saved] == [q.text for q in questions]
+
+
+async def test_down_from_the_picker_search_goes_to_the_results(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")  # the bank from the start screen: a scratch list
+        picker = current_screen(app)
+        assert isinstance(picker, PickerScreen)
+        assert focused(app) is picker.query_one("#search", Input)
+        await pilot.press(*"typical week", "down")
+        bank = picker.query_one("#bank", OptionList)
+        assert focused(app) is bank
+        assert bank.highlighted is not None
+        assert bank.get_option_at_index(bank.highlighted).id == "day.typical-week"
+        await pilot.press("enter")  # adds the question highlighted
+        assert [q.bank_id for q in picker.questions] == ["day.typical-week"]
 
 
 async def test_templates_save_load_and_a_broken_one(sessions_dir: Path, tmp_path: Path) -> None:
@@ -420,6 +454,38 @@ async def test_carry_over_offers_unasked_questions_of_the_last_call(sessions_dir
             p for p in session_files(sessions_dir) if read_session(p).session.id == setup.session.id
         ]
         assert "Which teams hire juniors?" in [q.text for q in read_session(path).session.questions]
+
+
+async def test_carry_over_says_what_is_true_once_a_template_holds_the_questions(
+    sessions_dir: Path,
+) -> None:
+    unasked = ["Which teams hire juniors?", "What would you read first?"]
+    earlier = Session(
+        person=Person(name="Ana Ruiz"),
+        state=SessionState.ENDED,
+        questions=[Question(text) for text in unasked],
+        timeline=[TimelineEvent(EventKind.STARTED, utc_now() - dt.timedelta(days=20))],
+    )
+    SessionStore(sessions_dir).create(earlier).close()
+    app = make_app(sessions_dir)
+    recorder = Recorder(app)
+    template = Template("Juniors", [TemplateItem(text=text) for text in unasked])
+    save_template(app.workspace.folders.config, template, replace=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scanned(app, pilot)
+        await pilot.press("n", *"Ana Ruiz", "tab")
+        setup = setup_screen(app)
+        assert note(app, "carry").startswith("2 questions went unasked in your last call")
+        await pilot.press("f2", "ctrl+o", "enter", "a")  # the template, added to the list
+        await pilot.press("escape")
+        assert isinstance(app.screen, SetupScreen)
+        before = len(setup.session.questions)
+        assert note(app, "carry") == ""  # no offer: nothing left to add
+        await pilot.press("f7")
+        assert recorder.saw(
+            "The 2 questions left unasked in your last call with Ana Ruiz are in your list already."
+        )
+        assert len(setup.session.questions) == before
 
 
 # --- practice runs ------------------------------------------------------------------------

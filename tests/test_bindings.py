@@ -105,7 +105,7 @@ async def test_palette_shows_keys_the_way_textual_does(sessions_dir: Path) -> No
         assert isinstance(app.screen, SetupScreen)
         helps = {command.title: command.help for command in screen_commands(app, app.screen)}
         f5 = app.get_key_display(Binding("f5", "start_call"))
-        assert helps["Open the live screen"] == f"Key: {f5}"
+        assert helps["Start the call now: the live screen, clock running"] == f"Key: {f5}"
         assert (
             helps["Back to the start screen"]
             == f"Key: {app.get_key_display(Binding('escape', 'back'))}"

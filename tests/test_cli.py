@@ -61,6 +61,7 @@ def test_where_default_env_flag_and_config(tmp_path: Path) -> None:
     assert f"sessions  {xdg_data}/iisession   (from default)" in done.stdout
     assert f"config    {os.environ['XDG_CONFIG_HOME']}/iisession" in done.stdout
     assert f"cache     {os.environ['XDG_CACHE_HOME']}/iisession" in done.stdout
+    assert f"locks     {os.environ['XDG_STATE_HOME']}/iisession/locks/sessions-" in done.stdout
 
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "iisession"
     config.mkdir(parents=True)
@@ -174,15 +175,37 @@ def test_new_refuses_a_bad_limit(sessions_dir: Path, value: str, message: str) -
     assert not sessions_dir.exists()
 
 
-@pytest.mark.parametrize(
-    "value", ["tomorrow", "2026-11-24", "24/11/2026 14:00", "2026-02-30 10:00"]
-)
+@pytest.mark.parametrize("value", ["tomorrow", "2026-11-24", "24/11/2026 14:00", "next week"])
 def test_new_refuses_a_bad_time(sessions_dir: Path, value: str) -> None:
     done = run("--sessions-dir", str(sessions_dir), "new", "--name", "Ana", "--at", value)
     assert done.returncode == 2
     assert "--at" in done.stderr
     assert "YYYY-MM-DD HH:MM" in done.stderr
     assert not sessions_dir.exists()
+
+
+def test_new_says_what_is_wrong_with_a_date_that_does_not_exist(sessions_dir: Path) -> None:
+    done = run(
+        "--sessions-dir", str(sessions_dir), "new", "--name", "Ana", "--at", "2026-02-31 10:00"
+    )
+    assert done.returncode == 2
+    assert "'2026-02-31 10:00': no such date: February 2026 has 28 days" in done.stderr
+    assert not sessions_dir.exists()
+
+
+def test_new_takes_a_near_day_and_a_time() -> None:
+    import datetime as dt
+
+    from iisession.cli import _planned
+
+    moment = _planned("fri 10am")
+    local = moment.astimezone()
+    assert (local.weekday(), local.hour, local.minute) == (4, 10, 0)
+    assert dt.timedelta(0) < moment - dt.datetime.now(dt.UTC) <= dt.timedelta(days=7)
+    assert (
+        _planned("tomorrow 14:00").astimezone().date()
+        == (dt.datetime.now().astimezone() + dt.timedelta(days=1)).date()
+    )
 
 
 def test_new_refuses_an_unknown_template_naming_the_ones_there(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,53 @@ def test_a_screen_shows_only_the_latest_answers_and_says_so() -> None:
     assert "Answer 2." in latest
     assert "Answer 3." in latest
     assert "The latest 2 of 3 answers; the export has them all." in latest
+
+
+def test_own_questions_by_their_text_and_never_asked_in_0_calls(tmp_path: Path) -> None:
+    """One's own questions are shown by their text, never by the key that joins
+    them; an answer noted without the tick counts as asked; a question prepared
+    and never asked is listed as such, not as "asked in 0 calls"."""
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, folder)
+    sunniva = folder / "2026-11-18-1700-sunniva-hart.toml"
+    text = sunniva.read_text("utf-8")
+    ticked = "starred = true\nasked_at = 2026-11-18T17:05:20Z\n"
+    assert ticked in text  # "How did you find your first clients ...": answered
+    text = text.replace(ticked, "starred = true\n")  # the answer noted, the tick forgotten
+    text += (
+        "\n[[questions]]\nid = 'c55926ccfc15aef0'\n"
+        "text = 'How did your clients change over the years?'\ntopic = 'own'\n"
+    )
+    sunniva.write_text(text, "utf-8")
+
+    def compare(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "iisession", "--sessions-dir", str(folder), "compare", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TZ": "UTC"},
+            timeout=120,
+        )
+
+    out = compare().stdout
+    assert "text:" not in out
+    assert "asked in 0 calls" not in out
+    first_clients = "How did you find your first clients when you went freelance?"
+    assert f"- {first_clients}: asked in 1 call\n" in out
+    assert (
+        "Prepared but never asked (1):\n\n"
+        "- How did your clients change over the years?: prepared for 1 call\n"
+    ) in out
+    # Bank questions keep their id, which `compare` takes.
+    assert "(`day.typical-week`): asked in 2 calls" in out
+
+    answers = compare("first", "clients")
+    assert answers.returncode == 0, answers.stderr
+    assert "Asked in 1 of 1 calls where it was prepared" in answers.stdout
+    assert "Ex-colleagues who had moved on" in answers.stdout
+
+    many = compare("how", "did")
+    assert many.returncode == 1
+    assert "text:" not in many.stderr
+    assert "\n  path.getting-in: How did you first find your way into this field?\n" in many.stderr
+    assert "\n  How did your clients change over the years?\n" in many.stderr

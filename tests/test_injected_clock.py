@@ -104,7 +104,7 @@ async def test_the_setup_form_confirms_and_judges_dates_by_the_clock(folder: Pat
         when = setup.query_one("#when", Input)
         when.value += " "  # checked again as if typed (the space is ignored)
         await pilot.pause()
-        assert "That time has passed" in str(setup.query_one("#when-note", Static).render())
+        assert "that time has passed" in str(setup.query_one("#when-note", Static).render())
         box = setup.query_one("#confirmed", Checkbox)
         assert not box.value
         box.value = True

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from iisession.core import codec
 from iisession.core.autosave import AutosavePolicy, SaveTracker
 from iisession.core.clock import ManualClock, SystemClock
-from iisession.core.countdown import Countdown, format_clock
-from iisession.core.live import LiveCall
+from iisession.core.countdown import Countdown, call_seconds, format_call_time, format_clock
+from iisession.core.document import to_markdown
+from iisession.core.live import LiveCall, NotApplicable
 from iisession.core.model import (
     EventKind,
     Priority,
@@ -92,11 +94,11 @@ def test_warnings_exactly_at_their_points_then_wrap_up_then_time_up() -> None:
 
 
 def test_wrap_up_with_a_referral_says_nothing_about_referrals() -> None:
-    live, clock = call(10)
+    live, clock = call(15)
     live.add_referral(Referral(name="Priya"))
     live.toggle_clock()
-    clock.advance(5 * 60)
-    [wrap] = live.tick()
+    clock.advance(10 * 60)
+    [wrap] = [a for a in live.tick() if a.kind is EventKind.WRAP_UP]
     assert "referral" not in wrap.message
 
 
@@ -151,7 +153,7 @@ def test_pacing() -> None:
     clock.advance(13 * 60)  # 17 left, 12 before wrap-up
     assert live.pacing() == "4 must-ask left, about 3 min each"
     clock.advance(7 * 60)  # 5 min before wrap-up for 4 questions
-    assert live.pacing() == "4 must-ask left, 5 min: they will not all fit, choose"
+    assert live.pacing() == "4 must-ask left, 5 min before wrap-up: they will not all fit, choose"
     for _ in must:
         live.mark_asked_and_next()
     assert live.pacing() == "All must-ask questions asked"
@@ -257,3 +259,230 @@ def test_save_tracker_cadence_and_indicator() -> None:
     tracker.succeeded(18)
     assert tracker.status(18) == "saved just now"
     assert not tracker.dirty
+
+
+@pytest.mark.parametrize(("late", "length"), [(0.2, 3109.5), (0.7, 3109.6), (0.0, 3109.0)])
+def test_a_call_time_reads_the_same_in_the_summary_the_lists_and_the_export(
+    late: float, length: float
+) -> None:
+    """One rule for every call time shown: whole seconds, rounded down, of the
+    call as recorded; a fraction of a second on the steady clock changes none."""
+    from iisession.core.document import to_markdown
+    from iisession.core.summary import summarise
+    from iisession.tui.screens.live import summary_text
+
+    live, clock = call(30)
+    clock.advance(late)  # the clock starts between two seconds of the wall clock
+    live.toggle_clock()
+    clock.advance(length)
+    summary = live.end()
+    recorded = summarise("x.toml", live.session)
+    shown = recorded.length_text().split(" / ")[0]
+    assert f"Call time {shown}," in summary_text(summary)
+    assert f"{shown} of 30 minutes" in to_markdown(live.session)
+    assert format_call_time(summary.elapsed_seconds) == shown
+    assert recorded.length_seconds == call_seconds(summary.elapsed_seconds)
+
+
+def test_call_times_round_down_and_add_up_with_the_countdown() -> None:
+    assert [format_call_time(s) for s in (0, 0.99, 59.999, 3109.5, 3725.2)] == [
+        "0:00",
+        "0:00",
+        "0:59",
+        "51:49",
+        "1:02:05",
+    ]
+    for used in (0.0, 0.4, 61.5, 1799.9):
+        left = 30 * 60 - used
+        minutes, seconds = (int(x) for x in format_clock(left).split(":"))
+        assert minutes * 60 + seconds + call_seconds(used) == 30 * 60
+    assert format_clock(-135.7) == "+2:15 over"
+
+
+def test_pacing_for_one_must_ask_question_is_in_the_singular() -> None:
+    must = Question(text="What is a typical week?", priority=Priority.MUST)
+    live, clock = call(30, [must])
+    live.toggle_clock()
+    assert live.pacing() == "1 must-ask left, about 25 min for it"
+    clock.advance(24 * 60)  # a minute before wrap-up
+    assert live.pacing() == "1 must-ask left: ask it now"
+    clock.advance(2 * 60)  # wrap-up time
+    assert live.pacing() == "1 must-ask left: ask it now"
+    two = [Question(text=f"Q{i}", priority=Priority.MUST) for i in range(2)]
+    live, clock = call(30, two)
+    live.toggle_clock()
+    clock.advance(26 * 60)
+    assert live.pacing() == (
+        "2 must-ask left and it is wrap-up time: ask the one that matters most"
+    )
+
+
+def test_no_pacing_before_the_clock_starts_or_once_the_call_has_ended() -> None:
+    live, clock = call(30, [Question(text="Q", priority=Priority.MUST)])
+    assert live.pacing() == ""
+    live.toggle_clock()
+    clock.advance(60)
+    assert live.pacing() != ""
+    live.end()
+    assert live.pacing() == ""
+    live.reopen()  # reopened to go on: pacing again
+    assert live.pacing().startswith("1 must-ask left")
+
+
+@pytest.mark.parametrize("wrap_up", [1, 5, 60])
+@pytest.mark.parametrize("limit", range(5, 181))
+def test_wrap_up_and_pacing_agree_for_every_limit(limit: int, wrap_up: int) -> None:
+    """Wrap-up starts inside the call, never in its first third, exactly once; the
+    closing questions move up then, and pacing says wrap-up only from then."""
+    must = Question(text="What is a typical week?", priority=Priority.MUST)
+    closing = Question(text="Who else should I talk to?", closing=True)
+    questions = [must, Question(text="Travel?"), closing]
+    clock = ManualClock()
+    settings = LiveSettings(wrap_up=wrap_up)
+    live = LiveCall(Session(limit_minutes=limit, questions=questions), clock, settings)
+    window = live.wrap_up_minutes()
+    assert 1 <= window <= wrap_up
+    assert window * 3 <= limit
+    live.toggle_clock()
+    assert live.tick() == []
+    assert not live.wrapping_up
+    assert live.pacing().startswith("1 must-ask left, about ")
+    said = []
+    for _ in range(limit - window - 1):  # up to a minute before wrap-up
+        clock.advance(60)
+        said += live.tick()
+    assert all(a.kind is EventKind.WARNED and a.minutes < limit for a in said)
+    clock.advance(59)
+    assert [a.kind for a in live.tick()] == []
+    assert live.session.questions[0] is must
+    assert "wrap-up" not in live.pacing()
+    clock.advance(1)  # exactly at wrap-up
+    wrap = [a for a in live.tick() if a.kind is EventKind.WRAP_UP]
+    assert [a.minutes for a in wrap] == [window]
+    assert wrap[0].message.startswith(f"{window} minute{'' if window == 1 else 's'} left")
+    assert live.session.questions[0] is closing
+    assert live.wrapping_up
+    assert live.pacing() == "1 must-ask left: ask it now"
+    clock.advance(window * 60)
+    assert EventKind.TIME_UP in [a.kind for a in live.tick()]
+    kinds = [e.kind for e in live.session.timeline]
+    assert kinds.count(EventKind.WRAP_UP) == 1
+    assert kinds.index(EventKind.WRAP_UP) < kinds.index(EventKind.TIME_UP)
+
+
+def test_an_ended_call_runs_again_only_when_reopened() -> None:
+    live, clock = call()
+    live.toggle_clock()
+    clock.advance(600)
+    live.end()
+    with pytest.raises(NotApplicable):
+        live.toggle_clock()  # F5 by habit while finishing the notes
+    with pytest.raises(NotApplicable):
+        live.extend(5)
+    assert live.session.state is SessionState.ENDED
+    assert not live.countdown.running
+    assert live.standing() is None
+    assert live.reopen() == "Call reopened: the clock runs again"
+    assert not live.ended
+    assert live.countdown.running
+    clock.advance(60)
+    assert live.elapsed() == 660
+    assert kinds(live) == ["started", "ended", "reopened"]
+    with pytest.raises(NotApplicable):
+        live.reopen()
+
+
+def test_an_extension_is_taken_back_never_below_the_limit_or_the_time_used() -> None:
+    live, clock = call(30)
+    live.toggle_clock()
+    assert live.most_to_take_back() == 0  # nothing extended
+    live.extend(15)
+    assert live.most_to_take_back() == 15
+    live.take_back(5)
+    assert live.countdown.limit_seconds == 40 * 60
+    with pytest.raises(NotApplicable):
+        live.take_back(11)  # below the 30 minutes agreed
+    clock.advance(36 * 60 + 30)  # 36:30 used of 40
+    assert live.most_to_take_back() == 3  # never below the time used
+    with pytest.raises(NotApplicable):
+        live.take_back(4)
+    live.take_back(3)
+    assert live.remaining() == 30
+    assert kinds(live) == ["started", "extended:15", "taken-back:5", "taken-back:3"]
+    # A point the limit now puts behind is said at the next tick.
+    assert [a.kind for a in live.tick()] == [EventKind.WARNED, EventKind.WRAP_UP]
+    # Rebuilt from the timeline (a restart), the limit is the same.
+    rebuilt = Countdown.from_timeline(30, live.session.timeline, clock.wall())
+    assert rebuilt.limit_seconds == 37 * 60
+
+
+def test_a_taken_back_extension_is_saved_read_and_written_in_words() -> None:
+    live, clock = call(30)
+    live.session.person.name = "Kim"
+    live.toggle_clock()
+    live.extend(10)
+    clock.advance(60)
+    live.take_back(4)
+    text = codec.dumps(live.session)
+    assert "kind = 'taken-back'" in text
+    again = codec.loads(text).session
+    assert again.timeline == live.session.timeline
+    assert "4 min of the extension taken back" in to_markdown(again)
+
+
+def test_a_file_from_before_taking_back_still_opens() -> None:
+    text = """schema_version = 1
+id = "0123456789abcdef"
+state = "ended"
+created = 2026-11-20T15:00:00Z
+limit_minutes = 30
+
+[person]
+name = "Kim"
+
+[[timeline]]
+kind = "started"
+at = 2026-11-20T15:00:00Z
+
+[[timeline]]
+kind = "extended"
+at = 2026-11-20T15:20:00Z
+minutes = 10
+
+[[timeline]]
+kind = "ended"
+at = 2026-11-20T15:35:00Z
+"""
+    session = codec.loads(text).session
+    assert Countdown.from_timeline(30, session.timeline).limit_seconds == 40 * 60
+    assert "limit extended by 10 min" in to_markdown(session)
+
+
+def test_the_last_point_passed_stands_until_the_next() -> None:
+    live, clock = call(30)
+    assert live.standing() is None
+    live.toggle_clock()
+    clock.advance(19 * 60)
+    assert live.standing() is None
+    clock.advance(60)
+    live.tick()
+    assert live.standing() == (EventKind.WARNED, 10)
+    clock.advance(4 * 60 + 59)  # looked away for minutes: it still stands
+    assert live.standing() == (EventKind.WARNED, 10)
+    clock.advance(1)
+    assert live.standing() == (EventKind.WRAP_UP, 5)
+    clock.advance(5 * 60)
+    assert live.standing() == (EventKind.TIME_UP, 0)
+    live.extend(10)
+    assert live.standing() == (EventKind.WARNED, 10)
+
+
+def test_a_key_point_keeps_the_moment_it_was_asked_for() -> None:
+    live, clock = call()
+    live.toggle_clock()
+    clock.advance(109)
+    when = live.moment()
+    clock.advance(35)  # the typing
+    point = live.key_point("Learn SQL", when)
+    assert point.call_seconds == 109
+    assert point.at == clock.wall() - dt.timedelta(seconds=35)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from textual.widgets import OptionList, Static, TextArea
+from textual.color import Color
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Label, Markdown, OptionList, Static, TextArea
 
 from iisession.core.bank import Bank, builtin_questions
 from iisession.core.clock import ManualClock
@@ -18,6 +21,7 @@ from iisession.tui.app import IISessionApp
 from iisession.tui.screens.live import LiveScreen
 from iisession.tui.screens.prompts import ChoiceModal, MessageModal
 from iisession.tui.widgets.countdown import CountdownPanel
+from tests.pilot_helpers import current_screen
 
 
 def make(sessions_dir: Path, limit: int = 30) -> tuple[IISessionApp, ManualClock, Path]:
@@ -364,6 +368,284 @@ async def test_a_second_opener_never_writes(sessions_dir: Path) -> None:
         await pilot.press("f5", "f3", *"not mine to write")
         assert any("read-only" in n.message for n in app._notifications)
         status = str(app.screen.query_one("#status", Static).render())
-        assert "NOT SAVED: open in another iisession" in status
+        assert "Read-only: open in another iisession" in status
+        assert app.screen.query_one("#notes", TextArea).text == ""  # nothing taken in
     assert first.path.read_bytes() == before
     first.close()
+
+
+# --- help, an ended call, extensions, key points, warnings, the footer ---------------
+
+
+def footer_keys(shown: Screen[Any]) -> list[str]:
+    """The footer's keys as shown, left to right ("f1 Help", ...)."""
+    keys = sorted(shown.query("FooterKey"), key=lambda key: key.region.x)
+    return [str(key.render()).strip() for key in keys]
+
+
+async def test_f1_help_is_an_overlay_that_f1_or_escape_closes(sessions_dir: Path) -> None:
+    app, _, _ = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        await pilot.pause()
+        widths = {part: live.query_one(part).region.width for part in ("#questions", "#notes")}
+        for close in ("f1", "escape"):
+            await pilot.press("f3", "f1")  # from the notes too, while typing
+            await pilot.pause()
+            shown = current_screen(app)
+            assert isinstance(shown, ModalScreen), close
+            text = shown.query_one(Markdown).source
+            assert "During the call" in text  # the live screen's help
+            assert "F10" in text  # and its keys
+            # The live screen underneath keeps its room and its footer.
+            assert not live.query("HelpPanel")
+            assert {part: live.query_one(part).region.width for part in widths} == widths
+            assert any(key.startswith("f10") for key in footer_keys(live))
+            await pilot.press(close)
+            await pilot.pause()
+            assert current_screen(app) is live, close  # Escape closed the help, nothing else
+        assert live.handle.session.state is SessionState.PLANNED
+
+
+async def test_an_ended_call_reopens_only_when_asked_and_offers_what_applies(
+    sessions_dir: Path,
+) -> None:
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        await pilot.press("f5")
+        clock.advance(20 * 60)
+        await pilot.press("f10")
+        assert isinstance(current_screen(app), MessageModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        shown = footer_keys(app.screen)
+        for gone in ("f6", "f7", "f8", "f10"):
+            assert not any(key.startswith(gone + " ") for key in shown), shown
+        assert "f5 Reopen" in shown
+        titles = [c.title for c in app.get_system_commands(live)]
+        for gone in (
+            "End the call and see a summary",
+            "Extend the limit when they offer more time",
+            "Mark the current question asked and move to the next",
+        ):
+            assert gone not in titles
+        assert "Add a person they suggest you talk to" in titles  # still applies
+        assert "New question" in titles
+
+        await pilot.press("f5")
+        assert isinstance(current_screen(app), ChoiceModal)  # asked, not done
+        await pilot.press("escape")
+        saved = read_session(path).session
+        assert saved.state is SessionState.ENDED
+        assert EventKind.REOPENED not in [e.kind for e in saved.timeline]
+        assert not live.live.countdown.running
+        await pilot.press("f6", "f8", "f10")  # hidden keys do nothing either
+        assert current_screen(app) is live
+        assert read_session(path).session.timeline == saved.timeline
+
+        await pilot.press("f5", "r")
+        saved = read_session(path).session
+        assert saved.state is SessionState.LIVE
+        assert saved.timeline[-1].kind is EventKind.REOPENED
+        assert live.live.countdown.running
+        await pilot.pause()
+        assert any(key.startswith("f10 ") for key in footer_keys(app.screen))
+
+
+async def test_extend_refuses_what_is_not_a_number_and_can_be_taken_back(
+    sessions_dir: Path,
+) -> None:
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        await pilot.press("f5")
+        clock.advance(25 * 60)
+        await pilot.press("f8", *"abc")
+        prompt = current_screen(app)
+        assert prompt.query_one(Input).value == "abc"  # what was typed shows
+        await pilot.press("enter")
+        assert current_screen(app) is prompt  # refused: the prompt stays open
+        error = str(prompt.query_one("#error", Static).render())
+        assert "whole number" in error
+        assert live.live.countdown.limit_seconds == 30 * 60
+        await pilot.press("escape")
+
+        await pilot.press("f8", *"15", "enter")
+        assert live.live.countdown.limit_seconds == 45 * 60
+        await pilot.press("f8", *"-20", "enter")  # more than was added
+        prompt = current_screen(app)
+        assert isinstance(prompt, ModalScreen)
+        assert "15" in str(prompt.query_one("#error", Static).render())
+        await pilot.press("escape")
+        await pilot.press("f8", *"-5", "enter")
+        assert live.live.countdown.limit_seconds == 40 * 60
+        saved = read_session(path).session
+        assert [(e.kind, e.minutes) for e in saved.timeline][-2:] == [
+            (EventKind.EXTENDED, 15),
+            (EventKind.TAKEN_BACK, 5),
+        ]
+
+
+async def test_key_point_is_stamped_when_f7_is_pressed(sessions_dir: Path) -> None:
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        clock.advance(109)
+        await pilot.press("f7")
+        assert "1:49" in str(current_screen(app).query_one(Label).render())
+        clock.advance(35)  # typing takes a while
+        await pilot.press(*"Learn SQL", "enter")
+    saved = read_session(path).session
+    assert saved.key_points[0].call_seconds == 109
+    assert "[1:49] Learn SQL" in saved.notes
+
+
+async def test_a_quiet_warning_stays_on_the_clock_line(sessions_dir: Path) -> None:
+    app, clock, _ = make(sessions_dir, limit=15)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        line = live.query_one("#clock-line", Static)
+        await pilot.press("f5")
+        clock.advance(5 * 60)  # 10 minutes left
+        live.tick()
+        clock.advance(90)  # looked away for a minute and a half
+        live.tick()
+        await pilot.pause()
+        assert "10-MINUTE WARNING" in str(line.render())
+        clock.advance(3 * 60 + 30)  # wrap-up: the next state
+        live.tick()
+        assert "10-MINUTE WARNING" not in str(line.render())
+        assert "WRAP UP" in str(line.render())
+
+
+async def test_colours_and_words_agree_with_the_state(sessions_dir: Path) -> None:
+    app, clock, _ = make(sessions_dir, limit=15)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        panel = live.query_one(CountdownPanel)
+        bar = panel.query_one("#progress").query_one("Bar")
+        line = live.query_one("#clock-line", Static)
+
+        def colour(part: str) -> str:
+            return bar.get_component_styles(part).color.hex
+
+        def theme(name: str) -> str:
+            return Color.parse(app.theme_variables[name]).hex
+
+        await pilot.press("f5")
+        clock.advance(11 * 60)  # wrap-up
+        live.tick()
+        await pilot.pause()
+        assert panel.has_class("-warning")
+        assert colour("bar--bar") == theme("warning")
+        assert "WRAP UP" in str(line.render())
+        clock.advance(5 * 60)  # time up
+        live.tick()
+        await pilot.pause()
+        assert colour("bar--complete") == theme("error")  # not the green of "done"
+        assert colour("bar--complete") != theme("success")
+        assert "TIME IS UP" in str(line.render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_footer_keys_in_key_order_and_end_always_shown(
+    sessions_dir: Path, size: tuple[int, int]
+) -> None:
+    app, _, _ = make(sessions_dir)
+    async with app.run_test(size=size) as pilot:
+        for focus in ("f2", "f3"):  # the notes have keys of their own
+            await pilot.press(focus)
+            await pilot.pause()
+            keys = [key.split()[0] for key in footer_keys(app.screen) if not key.startswith("^p")]
+            f_keys = [int(key[1:]) for key in keys if key.startswith("f")]
+            assert f_keys == sorted(f_keys), keys
+            assert keys[-1] == "esc", keys
+            end = next(key for key in app.screen.query("FooterKey") if "End" in str(key.render()))
+            assert end.region.right <= size[0], keys
+
+
+async def test_panes_use_the_room_of_a_big_terminal(sessions_dir: Path) -> None:
+    app, _, _ = make(sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        live = screen(app)
+        panes = live.query_one("#panes").region
+        assert live.query_one("#questions").region.height == panes.height
+
+
+# --- pacing and wrap-up on short calls, the summary of a practice run ------------------
+
+
+async def test_pacing_leaves_the_status_line_when_the_call_ends(sessions_dir: Path) -> None:
+    app, clock, _ = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = screen(app)
+        status = app.screen.query_one("#status", Static)
+        await pilot.press("f5")
+        clock.advance(120)
+        live.tick()
+        assert "must-ask left" in str(status.render())
+        await pilot.press("f10")
+        assert isinstance(current_screen(app), MessageModal)
+        await pilot.press("escape")
+        clock.advance(5)
+        live.tick()
+        assert "must-ask" not in str(status.render())
+
+
+async def test_a_five_minute_call_wraps_up_in_its_last_minute(sessions_dir: Path) -> None:
+    app, clock, _ = make(sessions_dir, limit=5)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        live = screen(app)
+        panel = app.screen.query_one(CountdownPanel)
+        status = app.screen.query_one("#status", Static)
+        await pilot.press("f5")
+        live.tick()
+        assert "4 min before wrap-up" in str(status.render())
+        assert not panel.has_class("-warning")
+        assert not live.handle.session.questions[0].closing
+        clock.advance(4 * 60)
+        live.tick()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("1 minute left: time to wrap up.") for m in messages)
+        assert live.handle.session.questions[0].closing  # closing questions came up
+        assert panel.has_class("-warning")
+
+
+async def test_a_practice_run_ends_without_a_thank_you_to_send(sessions_dir: Path) -> None:
+    clock = ManualClock()
+    session = Session(person=Person(name="Maya Lindqvist"), practice=True)
+    handle = SessionStore(sessions_dir / ".practice").create(session)
+    app = IISessionApp(Workspace(resolve_folders(str(sessions_dir)), clock), handle)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        clock.advance(600)
+        await pilot.press("f10")
+        shown = current_screen(app)
+        assert isinstance(shown, MessageModal)
+        assert "Call time 10:00, within the limit." in shown.body
+        assert "thank-you within 24 hours" not in shown.body
+        assert "A practice run: no thank-you to send." in shown.body
+
+
+async def test_the_status_line_wraps_and_never_hides_the_save_indicator(
+    sessions_dir: Path,
+) -> None:
+    """At 60 columns a long pacing line takes two lines: the save indicator at
+    its end stays in sight."""
+    app, clock, _ = make(sessions_dir, limit=5)
+    async with app.run_test(size=(60, 20)) as pilot:
+        live = screen(app)
+        status = app.screen.query_one("#status", Static)
+        await pilot.press("f5")
+        clock.advance(2)
+        live.tick()
+        await pilot.pause()
+        text = str(status.render())
+        assert "will not all fit" in text
+        assert len(text) > status.content_size.width  # more than one line's worth
+        drawn = " ".join(status.render_line(y).text for y in range(status.size.height))
+        assert "saved" in drawn
+        assert "choose" in drawn

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -22,8 +26,9 @@ from iisession.core.model import (
     Session,
     TimelineEvent,
 )
-from iisession.core.store import read_session
+from iisession.core.store import SessionStore, read_session
 from iisession.core.summary import summarise
+from tests.factories import make_session
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sessions"
 
@@ -113,6 +118,76 @@ def test_list_of_an_empty_or_missing_folder_says_how_to_start(tmp_path: Path) ->
     assert "No sessions" in done.stdout
     assert "iisession new" in done.stdout
     assert not (tmp_path / "nothing-here").exists()  # listing creates nothing
+
+
+LONG_NAME = "Maximiliana Josefina Alexandra von Hohenzollern-Sigmaringen the Third"
+LONG_ORGANISATION = (
+    "The International Consortium for Advanced Research in Human-Centred Service Design"
+)
+
+
+def run_on_a_terminal(folder: Path, columns: int, *args: str) -> str:
+    """What a command writes to a terminal ``columns`` wide (a pseudo-terminal)."""
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    attrs = termios.tcgetattr(secondary)
+    attrs[1] &= ~termios.ONLCR  # lines end as written, without a carriage return
+    termios.tcsetattr(secondary, termios.TCSANOW, attrs)
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(folder), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    ) as child:
+        os.close(secondary)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        child.wait(timeout=120)
+    os.close(primary)
+    return output.decode("utf-8")
+
+
+def test_list_fits_the_terminal_and_writes_everything_into_a_pipe(folder: Path) -> None:
+    session = make_session(name=LONG_NAME)
+    session.person.organisation = LONG_ORGANISATION
+    with SessionStore(folder).create(session) as handle:
+        long_id = handle.path.name
+    lines = run_on_a_terminal(folder, 170, "list").splitlines()
+    assert lines[0].split()[:2] == ["DATE", "PERSON"]
+    assert len(lines) == len(example_files()) + 2
+    assert all(len(line) <= 170 for line in lines), [len(line) for line in lines]
+    long = next(line for line in lines if long_id in line)  # the ID is never cut
+    assert LONG_NAME not in long
+    assert "Maximiliana" in long
+    assert LONG_ORGANISATION not in long
+    assert long.count("\u2026") == 2  # the name and the organisation, cut short
+    owen = next(line for line in lines if "owen-pritchard" in line)
+    assert "30:50 / 30" in owen  # the other columns stay whole
+    # Narrower, the long ID no longer fits: that line alone runs past the edge.
+    lines = run_on_a_terminal(folder, 120, "list").splitlines()
+    assert [len(line) <= 120 for line in lines] == [long_id not in line for line in lines]
+    assert sum(long_id in line for line in lines) == 1
+    # Into a pipe: everything, whatever the width the environment claims.
+    piped = subprocess.run(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(folder), "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=120,
+    )
+    long = next(line for line in piped.stdout.splitlines() if long_id in line)
+    assert LONG_NAME in long
+    assert LONG_ORGANISATION in long
+    assert "\u2026" not in piped.stdout
 
 
 def test_list_into_a_closed_pipe_is_not_an_error(folder: Path) -> None:
@@ -263,9 +338,36 @@ def test_search_with_nothing_to_find(folder: Path) -> None:
     done = run(folder, "search", "xylophone")
     assert done.returncode == 0
     assert "Nothing matches" in done.stdout
-    empty = run(folder, "search", "?!")
+    signs = run(folder, "search", "?!")  # no word: looked for as typed
+    assert signs.returncode == 0, signs.stderr
+    assert "Nothing matches '?!'" in signs.stdout
+    empty = run(folder, "search", "  ")
     assert empty.returncode == 2
     assert "give a word" in empty.stderr
+
+
+def test_search_for_an_emoji_finds_it_as_typed(folder: Path) -> None:
+    notes = "She lit up at the zine idea \U0001f389 and loves \u2764 hand-written notes.\n"
+    with SessionStore(folder).create(make_session(name="Kit Moreau", notes=notes)) as handle:
+        name = handle.path.name
+    done = run(folder, "search", "\U0001f389")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(f"Kit Moreau, Northwind Health  (in notes)  {name}")
+    assert "the zine idea \U0001f389 and loves" in lines[1]
+    data = json.loads(run(folder, "search", "\U0001f389", "--json").stdout)
+    assert data["total"] == 1
+    assert [(hit["file"], hit["matched_in"]) for hit in data["hits"]] == [(name, "notes")]
+    assert "\U0001f389" in data["hits"][0]["snippet"]
+    # With or without the emoji-style selector, typed or written.
+    assert name in run(folder, "search", "\u2764\ufe0f").stdout
+    assert run(folder, "search", "\u2728").stdout == "Nothing matches '\u2728'.\n"
+    # With words, the words are searched for, and the emoji is said to be left out.
+    mixed = run(folder, "search", "zine", "\u2728")
+    assert mixed.returncode == 0
+    assert name in mixed.stdout
+    assert "\u2728 left out" in mixed.stderr
 
 
 def test_the_commands_see_files_changed_by_hand(folder: Path) -> None:

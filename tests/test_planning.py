@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -19,10 +20,14 @@ from iisession.core.model import (
 )
 from iisession.core.planning import (
     carry_over,
+    carry_over_done,
+    carry_over_note,
     check_limit,
     confirmation,
+    describe_planned,
     format_planned,
     parse_planned,
+    unasked_before,
     upcoming,
 )
 
@@ -76,15 +81,69 @@ def test_planned_times_are_typed_locally_and_stored_in_utc() -> None:
     assert format_planned(moment, CET) == "2026-11-24 14:00"
     assert parse_planned("  2026-11-24   14:00 ", CET) == moment
     assert parse_planned("", CET) is None
-    for bad in (
-        "24/11/2026 14:00",
-        "2026-11-24",
-        "2026-13-01 10:00",
-        "tomorrow",
-        "2026-11-24 25:00",
-    ):
+    for bad in ("24/11/2026 14:00", "2026-11-24", "tomorrow", "next tuesday", "14:00"):
         with pytest.raises(ValueError, match="YYYY-MM-DD HH:MM"):
-            parse_planned(bad, CET)
+            parse_planned(bad, CET, NOW)
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("2026-02-31 10:00", "no such date: February 2026 has 28 days"),
+        ("2028-02-30 10:00", "no such date: February 2028 has 29 days"),
+        ("2026-04-31 10:00", "no such date: April 2026 has 30 days"),
+        ("2026-13-01 10:00", "no such date: there is no month 13"),
+        ("2026-11-24 25:00", "no such time: 25:00 (hours go from 0 to 23)"),
+        ("2026-11-24 10:61", "no such time: 10:61 (minutes go from 00 to 59)"),
+        ("fri 13pm", "no such time: 13pm (use 1 to 12 with am or pm"),
+        ("tomorrow", "a time is needed too"),
+        ("14:00", "a day is needed too"),
+        ("fri sat 10:00", "one day at a time"),
+    ],
+)
+def test_a_time_that_cannot_be_says_what_is_wrong(typed: str, problem: str) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(problem)):
+        parse_planned(typed, CET, NOW)
+
+
+# NOW is Sunday 22 November 2026, 10:00 in CET.
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("tomorrow 14:00", "Monday 23 November 2026, 14:00"),
+        ("Tomorrow  2pm", "Monday 23 November 2026, 14:00"),
+        ("today 9:30", "Sunday 22 November 2026, 09:30"),  # passed: the note says so
+        ("today noon", "Sunday 22 November 2026, 12:00"),
+        ("friday 10:00", "Friday 27 November 2026, 10:00"),
+        ("fri 10am", "Friday 27 November 2026, 10:00"),
+        ("Fri, 10 AM", "Friday 27 November 2026, 10:00"),
+        ("on friday at 10.00", "Friday 27 November 2026, 10:00"),
+        ("10:30 pm thu", "Thursday 26 November 2026, 22:30"),
+        ("thurs 12am", "Thursday 26 November 2026, 00:00"),
+        ("sun 11:00", "Sunday 22 November 2026, 11:00"),  # today, still to come
+        ("sun 9am", "Sunday 29 November 2026, 09:00"),  # today's has passed: next week
+        ("mon 12pm", "Monday 23 November 2026, 12:00"),
+        ("2026-12-05 10:00", "Saturday 5 December 2026, 10:00"),
+    ],
+)
+def test_the_forms_people_type_for_a_near_date(typed: str, meant: str) -> None:
+    moment = parse_planned(typed, CET, NOW)
+    assert moment is not None
+    assert moment.tzinfo is dt.UTC
+    assert describe_planned(moment, CET) == meant
+
+
+def test_a_local_time_skipped_by_the_clocks_going_forward_is_refused() -> None:
+    zoneinfo = pytest.importorskip("zoneinfo")
+    try:
+        berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time zone data")
+    with pytest.raises(ValueError, match="skipped when the clocks go forward"):
+        parse_planned("2027-03-28 02:30", berlin, NOW)
+    assert parse_planned("2027-03-28 03:30", berlin, NOW) == dt.datetime(
+        2027, 3, 28, 1, 30, tzinfo=dt.UTC
+    )
 
 
 def planned(hours_ahead: float, **kwargs: object) -> Session:
@@ -160,6 +219,33 @@ def test_no_carry_over_without_an_earlier_held_call() -> None:
     rehearsal.practice = True
     assert carry_over([never_held, all_asked, rehearsal], "Ana", "") is None
     assert carry_over([all_asked], "", "") is None
+
+
+def test_carry_over_counts_only_what_the_list_does_not_hold() -> None:
+    earlier = held_call("Ana Ruiz", "Acme", 5, [False, False, False, True])
+    from_template = [Question(q.text, bank_id=q.bank_id) for q in earlier.questions[:3]]
+    current = Session(person=Person(name="Ana Ruiz"), questions=from_template)
+    assert carry_over([earlier], "Ana Ruiz", "", current) is None  # no offer when none
+    found = unasked_before([earlier], "Ana Ruiz", "", current)
+    assert found is not None
+    assert (found.questions, found.already) == ([], 3)
+    assert carry_over_done(found) == (
+        "The 3 questions left unasked in your last call with Ana Ruiz are in your list already."
+    )
+    current.questions = from_template[:2]
+    offer = carry_over([earlier], "Ana Ruiz", "", current)
+    assert offer is not None
+    assert [q.bank_id for q in offer.questions] == ["q.2"]
+    assert carry_over_note(offer, dt.UTC) == (
+        "1 question went unasked in your last call with Ana Ruiz (2026-11-17) "
+        "and is not in your list: F7 adds it."
+    )
+    assert carry_over_done(offer) == "Added 1 question from your last call with Ana Ruiz."
+    all_asked = held_call("Ana Ruiz", "", 1, [True])
+    assert carry_over_done(unasked_before([all_asked], "Ana Ruiz", "")) == (
+        "Every question of your last call with Ana Ruiz was asked: nothing to carry over."
+    )
+    assert carry_over_done(None).startswith("No earlier call with this person or organisation")
 
 
 def test_a_call_left_running_is_paused_where_it_stopped() -> None:

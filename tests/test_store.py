@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from iisession.core import codec
-from iisession.core.locking import LockedError
+from iisession.core.locking import LockedError, SessionLock, lock_path_for
 from iisession.core.model import Person, Session
 from iisession.core.naming import slugify
 from iisession.core.store import (
@@ -130,7 +130,8 @@ def test_private_permissions_whatever_the_umask(tmp_path: Path, umask: int) -> N
                 handle.save()
                 assert mode(folder) == 0o700
                 assert mode(handle.path) == 0o600
-                assert mode(handle.path.parent / ".locks") == 0o700
+                assert mode(lock_path_for(handle.path).parent) == 0o700
+                assert not (folder / ".locks").exists()  # the locks live in the state folder
     finally:
         os.umask(old)
 
@@ -418,11 +419,12 @@ def test_deleted_file_is_written_again_and_said(sessions_dir: Path) -> None:
 # --- failures ---------------------------------------------------------------
 
 
-def test_unwritable_folder_raises_and_keeps_old_file() -> None:
+def test_unwritable_folder_raises_and_keeps_old_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run as an unprivileged user in a child: root ignores permissions."""
     # pytest's tmp_path is private to root; nobody must be able to reach this one.
     base = Path(tempfile.mkdtemp(prefix="iisession-ro-"))
     os.chmod(base, 0o755)
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))  # the locks, the child's too
     sessions_dir = base / "sessions"
     handle = SessionStore(sessions_dir).create(make_session())
     handle.close()
@@ -431,9 +433,8 @@ def test_unwritable_folder_raises_and_keeps_old_file() -> None:
         nobody = 65534
         os.chown(sessions_dir, nobody, nobody)
         os.chown(handle.path, nobody, nobody)
-        os.chown(sessions_dir / ".locks", nobody, nobody)
-        for lock in (sessions_dir / ".locks").iterdir():
-            os.chown(lock, nobody, nobody)
+        for owned in (base / "state", *(base / "state").rglob("*")):
+            os.chown(owned, nobody, nobody)
     os.chmod(sessions_dir, 0o500)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -463,5 +464,114 @@ def test_unwritable_folder_raises_and_keeps_old_file() -> None:
     os.chmod(sessions_dir, 0o700)
     assert os.waitstatus_to_exitcode(status) == 0, message
     assert "no permission to write there" in message
+    assert "lock" not in message  # the save was refused, not the lock
     assert handle.path.read_bytes() == old
     shutil.rmtree(base)
+
+
+# --- renaming an open session after its planned time ------------------------------------
+
+
+def planned_later(store: SessionStore, name: str = "Ana") -> tuple[Session, Path]:
+    """A session created now (named after now), then given a planned time."""
+    session = Session(
+        person=Person(name=name), created=dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+    )
+    handle = store.create(session, tz=dt.UTC)
+    assert handle.path.name == f"2026-11-20-1500-{name.lower()}.toml"
+    session.planned_at = dt.datetime(2026, 11, 21, 14, 0, tzinfo=dt.UTC)
+    handle.save()
+    handle.close()
+    return session, handle.path
+
+
+def test_a_rename_moves_the_file_and_its_lock(sessions_dir: Path) -> None:
+    store = SessionStore(sessions_dir)
+    _, old = planned_later(store)
+    handle = store.open(old)
+    data = old.read_bytes()
+    new = store.rename_to_fit(handle, tz=dt.UTC)
+    assert new == sessions_dir / "2026-11-21-1400-ana.toml"
+    assert handle.path == new
+    assert not old.exists()
+    assert new.read_bytes() == data
+    assert store.rename_to_fit(handle, tz=dt.UTC) is None  # it fits now
+    # The new name is held: a second opener gets it read-only, as before the move.
+    other = store.open(new)
+    assert other.read_only
+    other.close()
+    # The old name's lock is free again (its lock file stays, as lock files do).
+    assert lock_path_for(old).exists()
+    old_lock = SessionLock(old)
+    old_lock.acquire()
+    old_lock.release()
+    with pytest.raises(SessionFileError):
+        SessionStore(sessions_dir).open(old)  # nothing there to open any more
+    # Saves go on under the new name, with no conflict seen with our own move.
+    handle.session.notes = "after the move\n"
+    result = handle.save()
+    assert result.written
+    assert result.conflict_copy is None
+    assert read_session(new).session.notes == "after the move\n"
+    assert sorted(p.name for p in sessions_dir.glob("*.toml")) == [new.name]
+    handle.close()
+
+
+def test_a_rename_never_replaces_another_file_nor_takes_a_locked_name(
+    sessions_dir: Path,
+) -> None:
+    store = SessionStore(sessions_dir)
+    _, old = planned_later(store)
+    taken = sessions_dir / "2026-11-21-1400-ana.toml"
+    taken.write_bytes(b"someone else's file\n")
+    # The next name is locked by another iisession about to create it.
+    lock = SessionLock(sessions_dir / "2026-11-21-1400-ana-2.toml")
+    lock.acquire()
+    handle = store.open(old)
+    with pytest.raises(FileExistsError):
+        handle.rename(taken)
+    assert handle.path == old
+    assert old.exists()
+    assert store.rename_to_fit(handle, tz=dt.UTC) == sessions_dir / "2026-11-21-1400-ana-3.toml"
+    assert taken.read_bytes() == b"someone else's file\n"
+    assert not (sessions_dir / "2026-11-21-1400-ana-2.toml").exists()
+    lock.release()
+    handle.close()
+
+
+def test_a_failed_rename_leaves_the_file_where_it_was(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SessionStore(sessions_dir)
+    _, old = planned_later(store)
+    handle = store.open(old)
+
+    def refused(*_: object) -> None:
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr("iisession.core.store.os.link", refused)
+    with pytest.raises(SaveError, match="no permission"):
+        store.rename_to_fit(handle, tz=dt.UTC)
+    assert handle.path == old
+    assert old.exists()
+    assert list(sessions_dir.glob("2026-11-21-*")) == []
+    handle.session.notes = "still saved\n"
+    handle.save()
+    assert read_session(old).session.notes == "still saved\n"
+    handle.close()
+
+
+def test_a_folder_without_hard_links_gets_a_plain_rename(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SessionStore(sessions_dir)
+    _, old = planned_later(store)
+    handle = store.open(old)
+
+    def unsupported(*_: object) -> None:
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr("iisession.core.store.os.link", unsupported)
+    assert store.rename_to_fit(handle, tz=dt.UTC) == sessions_dir / "2026-11-21-1400-ana.toml"
+    assert not old.exists()
+    handle.close()

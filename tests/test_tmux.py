@@ -214,7 +214,8 @@ def test_new_with_a_template_goes_straight_to_the_live_screen(
     )
     screen = term.wait_for("F5 starts the clock")
     assert "> ! What did the programme not" in screen  # wrapped at 80 columns
-    assert "(closing) Who else from our year" in screen
+    assert "(closing) Who else from our" in screen  # wrapped: every word shown
+    assert "year should I ask?" in screen
     assert "typical week" not in screen  # not the default set
     assert "call with Ana Ruiz" in screen
 

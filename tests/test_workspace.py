@@ -221,6 +221,21 @@ def test_marks_use_the_workspace_clock(workspace: Workspace, clock: ManualClock)
     workspace.release(holder)
 
 
+def test_confirming_a_call_again_keeps_the_first_confirmation(
+    workspace: Workspace, clock: ManualClock
+) -> None:
+    planned = Session(person=Person(name="Ben"), planned_at=clock.wall() + dt.timedelta(days=2))
+    path = written(workspace, planned)
+    workspace.mark_confirmed(path)
+    first = clock.wall()
+    before = path.read_bytes()
+    clock.advance(3 * 3600)  # `c` again, hours later, from the list or the follow-ups
+    message = workspace.mark_confirmed(path)
+    assert message == f"Ben: already confirmed on {first.astimezone():%Y-%m-%d %H:%M}"
+    assert read_session(path).session.confirmed_at == first
+    assert path.read_bytes() == before  # nothing to write
+
+
 def test_a_call_left_open_is_found_and_ended(workspace: Workspace, clock: ManualClock) -> None:
     from iisession.core.live import LiveCall
 
@@ -366,3 +381,29 @@ def test_a_read_only_session_is_never_written_and_says_so(
     assert path.read_bytes() == before
     second.close()
     workspace.release(holder)
+
+
+def test_a_planned_call_is_renamed_after_its_planned_time_and_the_index_follows(
+    workspace: Workspace, clock: ManualClock
+) -> None:
+    heard: list[Path] = []
+    workspace.on_saved(heard.append)
+    session = Session(person=Person(name="Ana"), created=clock.wall())
+    handle = workspace.create(session)
+    created = handle.path
+    assert created.name == f"{clock.wall().astimezone():%Y-%m-%d-%H%M}-ana.toml"
+    planned = clock.wall() + dt.timedelta(days=1, hours=-1)
+    session.planned_at = planned
+    handle.save()
+    new = workspace.name_after_plan(handle)
+    assert new is not None
+    assert new.name == f"{planned.astimezone():%Y-%m-%d-%H%M}-ana.toml"
+    assert [s.file for s in workspace.index.summaries()] == [new.name]
+    assert heard[-1] == new
+    assert workspace.name_after_plan(handle) is None
+    # A call held (or a practice run) keeps its name whatever its planned time.
+    session.state = SessionState.ENDED
+    session.planned_at = planned + dt.timedelta(days=2)
+    assert workspace.name_after_plan(handle) is None
+    workspace.release(handle)
+    assert read_session(new).session.planned_at == planned + dt.timedelta(days=2)

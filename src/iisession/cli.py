@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .core.workspace import Workspace
     from .tui.app import IISessionApp
 
-PLANNED_HINT_TEXT = "YYYY-MM-DD HH:MM, like 2026-11-24 14:00"
+PLANNED_HINT_TEXT = "like 2026-11-24 14:00, tomorrow 14:00 or fri 10am"
 PLAIN_COMMANDS_HINT = "Plain commands work anywhere: `iisession where`; see `iisession -h`."
 
 
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "where",
         parents=[common],
-        help="print the sessions, config and cache folders",
+        help="print the sessions, config, cache and locks folders",
         description="Print the folders iisession uses and where the sessions folder "
         "setting came from.",
     )
@@ -100,8 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--at",
         type=_planned,
         default=None,
-        metavar='"YYYY-MM-DD HH:MM"',
-        help="plan the call for this local date and time (opens the setup form)",
+        metavar='"WHEN"',
+        help='plan the call for this local date and time: "YYYY-MM-DD HH:MM", or a day '
+        'and a time, like "tomorrow 14:00", "today 9:30", "friday 10:00" or "fri 10am" '
+        "(the next such day); opens the setup form",
     )
     commands.add_parser(
         "review",
@@ -116,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every session",
         description="List every session, newest first: date, person, organisation, "
         "length against the limit, questions asked, referrals, state and ID. "
+        "On a terminal, long names and organisations are cut short to fit its width; "
+        "into a pipe or a file, nothing is cut. "
         "Unreadable files are listed on stderr with the reason.",
     )
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -134,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="search the text of every session",
         description="Search names, organisations, notes, answers, key points, referrals "
         "and preparation. Every word must appear (as a word or the start of one); "
-        "case and accents do not matter. The best 200 matches are printed, best first.",
+        "case and accents do not matter. A search with no letter or digit (an emoji, "
+        "a sign) looks for that text as typed. The best 200 matches are printed, best first.",
     )
     search.add_argument("query", nargs="+", metavar="WORD", help="words to look for")
     search.add_argument("--json", action="store_true", help="print JSON")
@@ -251,9 +256,12 @@ def terminal_problem(
 
 
 def cmd_where(folders: Folders) -> int:
+    from .core.locking import locks_folder
+
     print(f"sessions  {folders.sessions}   (from {folders.sessions_source})")
     print(f"config    {folders.config}")
     print(f"cache     {folders.cache}")
+    print(f"locks     {locks_folder(folders.sessions)}")
     return 0
 
 

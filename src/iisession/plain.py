@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -62,12 +64,80 @@ def _date(summary: Summary) -> str:
     return f"{summary.moment.astimezone():%Y-%m-%d %H:%M}"
 
 
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]))]
-    return [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+GAP = "  "
+"""Between the columns of a table."""
+
+MIN_CLIPPED = 8
+"""A column cut to fit the terminal keeps at least this many columns."""
+
+
+def _width(text: str) -> int:
+    """The terminal columns ``text`` takes: wide characters two, combining marks none."""
+    return sum(
+        0
+        if unicodedata.combining(char) or char == "\u200d"
+        else 2
+        if unicodedata.east_asian_width(char) in ("W", "F")
+        else 1
+        for char in text
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, ending in an ellipsis if it was cut."""
+    if _width(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        used += _width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "\u2026"
+
+
+def _fit(widths: Sequence[int], clippable: Sequence[int], columns: int) -> list[int]:
+    """Column widths for a line of at most ``columns``: the ``clippable`` columns
+    give way, the widest first, down to ``MIN_CLIPPED``; the others never do."""
+    fitted = list(widths)
+    excess = sum(fitted) + len(GAP) * (len(fitted) - 1) - columns
+    while excess > 0:
+        widest = max(clippable, key=lambda n: fitted[n])
+        if fitted[widest] <= MIN_CLIPPED:
+            break
+        fitted[widest] -= 1
+        excess -= 1
+    return fitted
+
+
+def _table(
+    rows: Sequence[Sequence[str]], clippable: Sequence[int] = (), columns: int = 0
+) -> list[str]:
+    """Rows as aligned columns; with ``columns``, the ``clippable`` columns are cut
+    (with an ellipsis) so that each line fits that many columns, as far as they can.
+
+    Other cells are never cut. The last column needs no padding, so only the rows
+    (the first, a header, aside) whose last cell can fit at all count: one whose
+    last cell (a file name, say) is too long for the terminal runs past it,
+    without squeezing every other row.
+    """
+    widths = [max(_width(row[n]) for row in rows) for n in range(len(rows[0]))]
+    if columns and clippable:
+        narrowest = [min(w, MIN_CLIPPED) if n in clippable else w for n, w in enumerate(widths)]
+        room = columns - sum(narrowest[:-1]) - len(GAP) * (len(widths) - 1)
+        last = [_width(row[-1]) for row in rows[1:] or rows]
+        fitting = [w for w in last if w <= room]
+        widths = _fit([*widths[:-1], max(fitting, default=min(last))], clippable, columns)
+    lines = []
+    for row in rows:
+        cells = [
+            _clip(cell, w) if n in clippable else cell
+            for n, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+        lines.append(GAP.join(padded).rstrip())
+    return lines
 
 
 def cmd_list(folders: Folders, as_json: bool) -> int:
@@ -86,8 +156,8 @@ def cmd_list(folders: Folders, as_json: bool) -> int:
         rows = [header] + [
             (
                 _date(s),
-                s.person or "(no name)",
-                s.organisation or "-",
+                safe(s.person) or "(no name)",
+                safe(s.organisation) or "-",
                 s.length_text(),
                 f"{s.asked}/{s.questions}",
                 str(s.referrals),
@@ -96,7 +166,10 @@ def cmd_list(folders: Folders, as_json: bool) -> int:
             )
             for s in listing.summaries
         ]
-        print(safe("\n".join(_table(rows))))
+        # On a terminal each line fits its width: long names and organisations are
+        # cut short. Into a pipe or a file, everything is written whole.
+        columns = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
+        print(safe("\n".join(_table(rows, clippable=(1, 2), columns=columns))))
     else:
         print(f"No sessions in {folders.sessions} yet: `iisession new` sets one up.")
     if listing.problems:
@@ -220,7 +293,9 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
     if words.strip():
         matches = find(tallies, words)
         if len(matches) != 1:
-            listed = "\n".join(f"  {m.key}: {m.text}" for m in matches[:15])
+            listed = "\n".join(
+                f"  {m.bank_id}: {m.text}" if m.bank_id else f"  {m.text}" for m in matches[:15]
+            )
             message = (
                 f"{len(matches)} questions match {words!r}; give a bank id or more words:\n{listed}"
                 if matches
@@ -298,15 +373,23 @@ def _marked(text: str, start: str, end: str, bold: bool) -> str:
 
 
 def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
-    from .core.index import MARK_END, MARK_START, IndexUnavailable, match_expression
+    from .core.index import MARK_END, MARK_START, IndexUnavailable, left_out
 
     query = " ".join(words).strip()
-    if not match_expression(query):
+    if not query:
         print(
             "iisession search: give a word to search for, like: iisession search budget",
             file=sys.stderr,
         )
         return 2
+    if symbols := left_out(query):
+        print(
+            safe(
+                f"iisession search: {' '.join(symbols)} left out: with words, only the words "
+                "are searched for; search for it alone to find it as typed"
+            ),
+            file=sys.stderr,
+        )
     index = SessionIndex(folders.sessions, folders.cache)
     try:
         index.refresh(_progress(sys.stderr))

@@ -2,6 +2,9 @@
 
 A question is the same across sessions when it has the same bank id, or (for
 one's own questions) the same text, ignoring case, spacing and the final "?".
+A question counts as asked in a call when it was ticked or an answer to it was
+noted: an answer is never listed beside "asked in 0 calls". The key that joins
+one's own questions is internal and never shown: they are shown by their text.
 
 Two sources give the same answers: the index (one row per question of each
 call held, so one question's answers are one query at any number of
@@ -20,11 +23,20 @@ from .bank import Bank, BankQuestion, topic_label
 from .document import escape
 from .model import Question, Session, SessionState, clean_text
 
+TEXT_KEY = "text:"
+"""Starts the key of a question of one's own (made from its text; never shown)."""
+
 
 def question_key(question: Question) -> str:
     if question.bank_id:
         return clean_text(question.bank_id)
-    return "text:" + " ".join(clean_text(question.text).casefold().split()).rstrip("?").strip()
+    return TEXT_KEY + " ".join(clean_text(question.text).casefold().split()).rstrip("?").strip()
+
+
+def shown_id(key: str) -> str:
+    """The id a person may see and type for a question: its bank id, or "" for
+    a question of one's own (its key is internal)."""
+    return "" if key.startswith(TEXT_KEY) else key
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,11 @@ class Tally:
     prepared: int = 0
     """Calls it was prepared for, asked or not."""
 
+    @property
+    def bank_id(self) -> str:
+        """Its id in the bank, or "" for a question of one's own."""
+        return shown_id(self.key)
+
 
 class Comparison(Protocol):
     """Where the questions and answers come from (the index, or the sessions)."""
@@ -87,20 +104,23 @@ def held_at(session: Session) -> dt.datetime:
 
 def question_rows(session: Session) -> list[tuple[str, str, str, bool, str]]:
     """(key, text, topic, asked, answer) of each question of a call held; none for
-    any other session."""
+    any other session. Asked means ticked, or with an answer noted."""
     if not held(session):
         return []
-    # Cleaned here too: a session just saved may hold text typed since it was built.
-    return [
-        (
-            question_key(q),
-            clean_text(q.text),
-            clean_text(q.topic),
-            q.asked,
-            clean_text(q.answer).strip(),
+    rows = []
+    for q in session.questions:
+        # Cleaned here too: a session just saved may hold text typed since it was built.
+        answer = clean_text(q.answer).strip()
+        rows.append(
+            (
+                question_key(q),
+                clean_text(q.text),
+                clean_text(q.topic),
+                q.asked or bool(answer),
+                answer,
+            )
         )
-        for q in session.questions
-    ]
+    return rows
 
 
 def collect(sessions: Iterable[tuple[str, Session]]) -> dict[str, Asked]:
@@ -174,35 +194,47 @@ def answers_markdown(entry: Asked, tz: dt.tzinfo | None = None, latest: int = 0)
 
 @dataclass
 class Topic:
-    """One topic's questions: those asked (most first), and bank questions never asked."""
+    """One topic's questions: those asked (most first), bank questions never asked,
+    and others prepared but never asked (one's own, or ids the bank no longer has)."""
 
     topic: str
     asked: list[Tally]
     never: list[BankQuestion]
+    unasked: list[Tally] = field(default_factory=list)
 
 
 def by_topic(tallies: dict[str, Tally], bank: Bank, topics: Sequence[str]) -> list[Topic]:
     """Per topic (in the order given, then any other topic found in the sessions):
-    the questions asked, most asked first, and the bank questions never asked.
-    A question prepared but never asked counts under "never asked" if it is in
-    the bank, and as asked 0 times if it is one's own."""
+    the questions asked, most asked first, and those never asked: the bank's,
+    and, apart, the others prepared but never asked (never among the asked)."""
     order = list(topics) + sorted({t.topic for t in tallies.values()} - set(topics))
     found = []
     for topic in order:
-        entries = [
-            t
-            for t in tallies.values()
-            if t.topic == topic and (t.times_asked or t.key not in bank.by_id)
-        ]
+        entries = [t for t in tallies.values() if t.topic == topic and t.times_asked]
         entries.sort(key=lambda t: (-t.times_asked, t.text.casefold()))
         never = [
             q
             for q in bank.by_id.values()
             if q.topic == topic and (q.id not in tallies or not tallies[q.id].times_asked)
         ]
-        if entries or never:
-            found.append(Topic(topic, entries, never))
+        unasked = [
+            t
+            for t in tallies.values()
+            if t.topic == topic and not t.times_asked and t.key not in bank.by_id
+        ]
+        unasked.sort(key=lambda t: t.text.casefold())
+        if entries or never or unasked:
+            found.append(Topic(topic, entries, never, unasked))
     return found
+
+
+def _calls(n: int) -> str:
+    return f"{n} call{'' if n == 1 else 's'}"
+
+
+def _with_id(t: Tally) -> str:
+    """The question's text, and its bank id if it has one (never an internal key)."""
+    return escape(t.text) + (f" (`{t.bank_id}`)" if t.bank_id else "")
 
 
 def coverage_markdown(tallies: dict[str, Tally], bank: Bank, topics: Sequence[str]) -> str:
@@ -210,11 +242,12 @@ def coverage_markdown(tallies: dict[str, Tally], bank: Bank, topics: Sequence[st
     lines = ["# Questions across interviews", ""]
     for group in by_topic(tallies, bank, topics):
         lines += [f"## {topic_label(group.topic)}", ""]
-        for t in group.asked:
-            calls = f"{t.times_asked} call{'' if t.times_asked == 1 else 's'}"
-            lines.append(f"- {escape(t.text)} (`{t.key}`): asked in {calls}")
+        lines += [f"- {_with_id(t)}: asked in {_calls(t.times_asked)}" for t in group.asked]
         if group.never:
             lines += ["", f"Never asked yet ({len(group.never)}):", ""]
             lines += [f"- {escape(q.text)} (`{q.id}`)" for q in group.never]
+        if group.unasked:
+            lines += ["", f"Prepared but never asked ({len(group.unasked)}):", ""]
+            lines += [f"- {_with_id(t)}: prepared for {_calls(t.prepared)}" for t in group.unasked]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

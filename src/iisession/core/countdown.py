@@ -47,6 +47,10 @@ class Countdown:
     def extend(self, seconds: float) -> None:
         self.limit_seconds += seconds
 
+    def take_back(self, seconds: float) -> None:
+        """Undo part of an extension; the caller keeps the limit where it may be."""
+        self.limit_seconds -= seconds
+
     def elapsed(self, now: float) -> float:
         if self.run_started is None:
             return self.banked
@@ -86,6 +90,8 @@ class Countdown:
                     run_from = None
             elif event.kind is EventKind.EXTENDED:
                 clock.extend(event.minutes * 60.0)
+            elif event.kind is EventKind.TAKEN_BACK:
+                clock.take_back(event.minutes * 60.0)
         if run_from is not None and last_seen is not None:
             clock.banked += max(0.0, (last_seen - run_from).total_seconds())
         return clock
@@ -111,11 +117,36 @@ def interruption(
     return last_seen if running else None
 
 
-def format_clock(seconds: float) -> str:
-    """``12:34`` left (rounded up); ``1:02:03`` past an hour; ``+2:15 over`` in overtime."""
-    over = seconds < 0
-    whole = int(-seconds) if over else math.ceil(seconds)
+def call_seconds(seconds: float) -> int:
+    """A call time in whole seconds: the seconds completed (rounded down).
+
+    The one rounding rule for every call length and time into the call that is
+    shown or kept (the end-of-call summary, the lists, the documents, key
+    points). Rounding down is what a stopwatch does, what the files do (times
+    are kept to the second by dropping the fraction), and it adds up with the
+    countdown, which rounds the time left up: ``12:34`` left of 30 minutes is
+    ``17:26`` used.
+    """
+    return max(0, math.floor(seconds))
+
+
+def format_call_time(seconds: float) -> str:
+    """A call length or a time into the call: ``51:49``, ``1:02:03`` past an hour.
+
+    Rounded down (``call_seconds``), wherever it is shown.
+    """
+    return _clock_text(call_seconds(seconds))
+
+
+def _clock_text(whole: int) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-    return f"+{text} over" if over else text
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_clock(seconds: float) -> str:
+    """The countdown: ``12:34`` left (rounded up); ``1:02:03`` past an hour;
+    ``+2:15 over`` in overtime (a call time: rounded down, as ``format_call_time``)."""
+    if seconds < 0:
+        return f"+{format_call_time(-seconds)} over"
+    return _clock_text(math.ceil(seconds))

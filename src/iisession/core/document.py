@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .codec import SCHEMA_VERSION
-from .countdown import format_clock
+from .countdown import format_call_time
 from .model import EventKind, MayMention, Outreach, Priority, Session, SessionState
 from .summary import summarise
 
@@ -30,6 +30,7 @@ EVENT_WORDS = {
     EventKind.TIME_UP: "time up",
     EventKind.ENDED: "call ended",
     EventKind.REOPENED: "reopened",
+    EventKind.TAKEN_BACK: "{minutes} min of the extension taken back",
 }
 
 MENTION_WORDS = {
@@ -75,7 +76,7 @@ def _call_time(session: Session, moment: dt.datetime) -> str:
     start = session.started_at
     if start is None or moment < start:
         return local(moment)
-    return format_clock((moment - start).total_seconds())
+    return format_call_time((moment - start).total_seconds())
 
 
 def to_markdown(
@@ -97,7 +98,7 @@ def to_markdown(
     if when is not None:
         facts.append(local(when, tz))
     if session.started_at is not None:
-        facts.append(f"{format_clock(s.length_seconds)} of {s.limit_minutes} minutes")
+        facts.append(f"{format_call_time(s.length_seconds)} of {s.limit_minutes} minutes")
     else:
         facts.append(f"limit {s.limit_minutes} minutes")
     facts.append(f"{s.asked} of {s.questions} questions asked")
@@ -155,7 +156,7 @@ def to_markdown(
         lines.append("## Key points")
         lines.append("")
         for k in session.key_points:
-            lines.append(f"- {format_clock(k.call_seconds)}: {esc(k.text)}")
+            lines.append(f"- {format_call_time(k.call_seconds)}: {esc(k.text)}")
         lines.append("")
 
     if session.notes.strip():

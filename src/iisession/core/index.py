@@ -22,6 +22,7 @@ import os
 import re
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ from .index_reading import (
 from .naming import file_order
 from .summary import SEARCH_FIELDS, Summary, SummaryState, search_texts, summarise
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
 
 PARALLEL_FROM = 200
@@ -151,6 +152,42 @@ def match_expression(query: str) -> str:
     return " AND ".join(
         f'("{word}" OR "{word}"*)' if len(word) < 5 else f'"{word}"*' for word in words
     )
+
+
+def left_out(query: str) -> list[str]:
+    """The emoji and signs of a query with words in it, which the word search
+    leaves out (punctuation only separates words and is not listed)."""
+    if not _WORD.search(query):
+        return []
+    runs = re.findall(r"[^\w\s]+", query)
+    return [run for run in runs if any(unicodedata.category(c).startswith("S") for c in run)]
+
+
+_VARIATION_SELECTORS = str.maketrans("", "", "\ufe0e\ufe0f")
+
+SNIPPET_CONTEXT = 40
+"""Characters either side of a match in the snippet of a plain text search."""
+
+
+def text_needle(query: str) -> str:
+    """What a query without a word in it (an emoji, a sign) is looked for as:
+    the text typed, without the variation selectors that tell text from emoji
+    style (so "❤️" finds "❤" and the other way round)."""
+    return query.strip().translate(_VARIATION_SELECTORS)
+
+
+def text_snippet(text: str, needle: str) -> str:
+    """The passage around the first ``needle`` in ``text``, matches marked as
+    the index's snippets are, cut at spaces, "…" where text was left out."""
+    at = text.find(needle)
+    start = max(0, at - SNIPPET_CONTEXT)
+    end = min(len(text), at + len(needle) + SNIPPET_CONTEXT)
+    if start > 0 and (space := text.find(" ", start, at)) >= 0:
+        start = space + 1
+    if end < len(text) and (space := text.rfind(" ", at + len(needle), end)) >= 0:
+        end = space
+    passage = text[start:end].replace(needle, f"{MARK_START}{needle}{MARK_END}")
+    return ("…" if start > 0 else "") + " ".join(passage.split()) + ("…" if end < len(text) else "")
 
 
 def _summary(file: str, row: Sequence[Any]) -> Summary:
@@ -533,6 +570,21 @@ class SessionIndex:
 
         self._with_retry(work)
 
+    def forget(self, path: Path) -> None:
+        """Take out a file the app has just moved away (the next search must
+        not find it under its old name)."""
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._drop(db, path.name)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        self._with_retry(work)
+
     # --- reading ----------------------------------------------------------------
 
     def summaries(self, limit: int = -1) -> list[Summary]:
@@ -664,10 +716,14 @@ class SessionIndex:
         return self._with_retry(work)  # type: ignore[no-any-return]
 
     def search(self, query: str, limit: int = 200) -> tuple[list[Hit], int]:
-        """The best ``limit`` matches for the words in ``query``, and how many match in all."""
+        """The best ``limit`` matches for the words in ``query``, and how many match in all.
+
+        A query without a word in it (only emoji, signs or punctuation, which
+        the word index leaves out) is looked for as plain text: see ``search_text``.
+        """
         expression = match_expression(query)
         if not expression:
-            return [], 0
+            return self.search_text(text_needle(query), limit)
         snippets = ", ".join(
             f"snippet(fts, {n}, '{MARK_START}', '{MARK_END}', '…', 12)"
             for n in range(len(SEARCH_FIELDS))
@@ -705,6 +761,41 @@ class SessionIndex:
             return hits, int(count)
 
         return self._with_retry(work)  # type: ignore[no-any-return]
+
+    def search_text(self, needle: str, limit: int = 200) -> tuple[list[Hit], int]:
+        """The sessions whose text holds ``needle`` as it is (a substring: an emoji
+        in the notes, a "+1"), best first: occurrences, weighted by where they
+        are as the word search weighs them. Reads every session's text."""
+        if not needle:
+            return [], 0
+        found = " OR ".join(f"instr(fts.{name}, :needle) > 0" for name in SEARCH_FIELDS)
+
+        def work(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            return db.execute(
+                f"SELECT f.name, {', '.join('f.' + c for c in SUMMARY_COLUMNS)}, "
+                f"{', '.join('fts.' + name for name in SEARCH_FIELDS)} "
+                f"FROM fts JOIN files AS f ON f.rowid = fts.rowid WHERE {found}",
+                {"needle": needle},
+            ).fetchall()
+
+        width = len(SUMMARY_COLUMNS)
+        scored = []
+        for row in self._with_retry(work):
+            texts = [text or "" for text in row[width + 1 :]]
+            counts = [text.count(needle) for text in texts]
+            score = sum(FIELD_WEIGHTS[f] * n for f, n in zip(SEARCH_FIELDS, counts, strict=True))
+            best = next(n for n, count in enumerate(counts) if count)
+            scored.append((-score, row[0], row, best, texts[best]))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        hits = [
+            Hit(
+                _summary(name, row[1 : width + 1]),
+                SEARCH_FIELDS[best],
+                text_snippet(text, needle),
+            )
+            for _, name, row, best, text in scored[:limit]
+        ]
+        return hits, len(scored)
 
 
 @dataclass

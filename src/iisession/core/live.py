@@ -7,10 +7,11 @@ owner saves.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from .clock import Clock
-from .countdown import Countdown, interruption
+from .countdown import Countdown, call_seconds, interruption
 from .model import (
     EventKind,
     KeyPoint,
@@ -22,6 +23,21 @@ from .model import (
     TimelineEvent,
 )
 from .settings import LiveSettings
+
+
+class NotApplicable(ValueError):
+    """An action that does not apply to the call as it stands (the screen
+    offers only those that do, so this is a slip of the caller's)."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in the call, as its records keep it."""
+
+    at: dt.datetime
+    """The wall time."""
+    call_seconds: int
+    """The call time (pauses excluded), in whole seconds."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,8 @@ class Summary:
     referrals: int
     elapsed_seconds: float
     overtime_seconds: float
+    practice: bool = False
+    """A rehearsal: nobody to thank, nothing to follow up."""
 
 
 @dataclass
@@ -81,30 +99,81 @@ class LiveCall:
     def _record(self, kind: EventKind, minutes: int = 0) -> None:
         self.session.timeline.append(TimelineEvent(kind, self.clock.wall(), minutes))
 
+    @property
+    def ended(self) -> bool:
+        """The call is over. Its notes and referrals can still be finished; its
+        clock runs again only if the call is reopened (``reopen``)."""
+        return self.session.state is SessionState.ENDED
+
     def toggle_clock(self) -> str:
-        """Start, pause or resume; returns what happened, for the user."""
+        """Start, pause or resume; returns what happened, for the user.
+
+        Never on an ended call: a key pressed out of habit while finishing the
+        notes must not reopen it. That takes ``reopen``, once the user said so.
+        """
+        if self.ended:
+            raise NotApplicable("the call has ended: reopen it to run the clock again")
         now = self.now()
         if self.countdown.running:
             self.countdown.pause(now)
             self._record(EventKind.PAUSED)
             return "Clock paused"
         kind = EventKind.RESUMED if self.countdown.started else EventKind.STARTED
-        if self.session.state is SessionState.ENDED:
-            kind = EventKind.REOPENED
         self.countdown.start(now)
         self.session.state = SessionState.LIVE
         self._record(kind)
         return "Clock started" if kind is EventKind.STARTED else "Clock running again"
 
+    def reopen(self) -> str:
+        """Go on with an ended call: the clock runs again from the time used."""
+        if not self.ended:
+            raise NotApplicable("only an ended call can be reopened")
+        self.countdown.start(self.now())
+        self.session.state = SessionState.LIVE
+        self._record(EventKind.REOPENED)
+        return "Call reopened: the clock runs again"
+
     def extend(self, minutes: int) -> None:
+        if self.ended:
+            raise NotApplicable("the call has ended: its limit no longer changes")
         self.countdown.extend(minutes * 60)
         self._record(EventKind.EXTENDED, minutes)
         self._rearm(self.remaining())
 
+    def most_to_take_back(self) -> int:
+        """Whole minutes of extension that can be taken back now: the limit
+        never goes below the one agreed, nor below the time already used."""
+        if self.ended:
+            return 0
+        floor = max(self.session.limit_minutes * 60.0, self.elapsed())
+        return max(0, int((self.countdown.limit_seconds - floor) // 60))
+
+    def take_back(self, minutes: int) -> None:
+        """Take back ``minutes`` of an extension (one typed wrong, say).
+
+        Points the limit now puts behind (a warning, wrap-up) are said at the
+        next ``tick``, as if the clock had passed them.
+        """
+        most = self.most_to_take_back()
+        if not 1 <= minutes <= most:
+            raise NotApplicable(f"{minutes} min cannot be taken back (at most {most})")
+        self.countdown.take_back(minutes * 60)
+        self._record(EventKind.TAKEN_BACK, minutes)
+
+    def wrap_up_minutes(self) -> int:
+        """How long before the limit wrap-up starts: the setting (``live.wrap_up``),
+        but never more than a third of the call (and at least a minute), so a
+        short call has most of its time for its questions: 5 minutes of a
+        30-minute call, 1 of a 5-minute one. Extensions count."""
+        third = int(self.countdown.limit_seconds // 60) // 3
+        return max(1, min(self.settings.wrap_up, third))
+
     def _points(self) -> list[tuple[EventKind, int]]:
-        points = [(EventKind.WARNED, m) for m in self.settings.warnings]
-        points = [p for p in points if p[1] != self.settings.wrap_up]
-        points.append((EventKind.WRAP_UP, self.settings.wrap_up))
+        wrap_up = self.wrap_up_minutes()
+        within = self.countdown.limit_seconds / 60
+        points = [(EventKind.WARNED, m) for m in self.settings.warnings if m < within]
+        points = [p for p in points if p[1] != wrap_up]
+        points.append((EventKind.WRAP_UP, wrap_up))
         points.append((EventKind.TIME_UP, 0))
         return points
 
@@ -132,17 +201,27 @@ class LiveCall:
             return "Time is up. Thank them and offer to end the call."
         if kind is EventKind.WRAP_UP:
             moved = self.closing_first()
-            text = f"{minutes} minutes left: time to wrap up."
+            text = f"{_minutes_left(minutes)}: time to wrap up."
             if moved:
                 text += " Closing questions moved to the top."
             if not self.session.referrals:
                 text += " No referral captured yet: ask who else you should talk to."
             return text
-        return f"{minutes} minutes left."
+        return f"{_minutes_left(minutes)}."
+
+    def standing(self) -> tuple[EventKind, int] | None:
+        """The last point the countdown has passed (a warning, wrap-up, time
+        up): it holds until the next one, so it can stay in view. None before
+        the first, and once the call has ended."""
+        if not self.countdown.started or self.ended:
+            return None
+        remaining = self.remaining()
+        passed = [p for p in self._points() if remaining <= p[1] * 60]
+        return min(passed, key=lambda p: p[1]) if passed else None
 
     @property
     def wrapping_up(self) -> bool:
-        return self.countdown.started and self.remaining() <= self.settings.wrap_up * 60
+        return self.countdown.started and self.remaining() <= self.wrap_up_minutes() * 60
 
     # --- the checklist -------------------------------------------------------
 
@@ -194,23 +273,40 @@ class LiveCall:
         return True
 
     def pacing(self) -> str:
-        """How the must-ask questions fit in the time before wrap-up."""
+        """How the must-ask questions fit in the time before wrap-up, in plain
+        words; nothing before the clock starts or once the call has ended."""
+        if not self.countdown.started or self.session.state is SessionState.ENDED:
+            return ""
         left = [q for q in self.session.questions if q.priority is Priority.MUST and not q.asked]
         if not left:
             return "All must-ask questions asked"
-        minutes = (self.remaining() - self.settings.wrap_up * 60) / 60
-        count = f"{len(left)} must-ask left"
+        minutes = (self.remaining() - self.wrap_up_minutes() * 60) / 60
+        count = len(left)
+        each = minutes / count
+        if count == 1:
+            if each < self.settings.minutes_per_question:
+                return "1 must-ask left: ask it now"
+            return f"1 must-ask left, about {_minutes(minutes)} for it"
         if minutes <= 0:
-            return f"{count}, and it is wrap-up time"
-        each = minutes / len(left)
+            return f"{count} must-ask left and it is wrap-up time: ask the one that matters most"
         if each < self.settings.minutes_per_question:
-            return f"{count}, {minutes:.0f} min: they will not all fit, choose"
-        return f"{count}, about {each:.0f} min each"
+            return (
+                f"{count} must-ask left, {_minutes(minutes)} before wrap-up: "
+                "they will not all fit, choose"
+            )
+        return f"{count} must-ask left, about {_minutes(each, nearest=True)} each"
 
     # --- notes and referrals ------------------------------------------------
 
-    def key_point(self, text: str) -> KeyPoint:
-        point = KeyPoint(text=text, at=self.clock.wall(), call_seconds=int(self.elapsed()))
+    def moment(self) -> Moment:
+        """Now, as the call's records keep it."""
+        return Moment(self.clock.wall(), call_seconds(self.elapsed()))
+
+    def key_point(self, text: str, when: Moment | None = None) -> KeyPoint:
+        """Note ``text`` at ``when``: the moment it was asked for (the key
+        pressed, not the typing done), or now."""
+        when = when or self.moment()
+        point = KeyPoint(text=text, at=when.at, call_seconds=when.call_seconds)
         self.session.key_points.append(point)
         return point
 
@@ -228,6 +324,12 @@ class LiveCall:
             self.countdown.pause(now)
             self._record(EventKind.ENDED)
             self.session.state = SessionState.ENDED
+            # The call's length is now what its records hold, as every list and
+            # document will show it: the steady clock's fraction of a second
+            # must not make the summary differ from them.
+            self.countdown = Countdown.from_timeline(
+                self.session.limit_minutes, self.session.timeline
+            )
         questions = self.session.questions
         elapsed = self.countdown.elapsed(now)
         return Summary(
@@ -237,4 +339,17 @@ class LiveCall:
             referrals=len(self.session.referrals),
             elapsed_seconds=elapsed,
             overtime_seconds=max(0.0, elapsed - self.countdown.limit_seconds),
+            practice=self.session.practice,
         )
+
+
+def _minutes(minutes: float, *, nearest: bool = False) -> str:
+    """``12 min``, or ``under a minute``: time left rounded down (it is not there
+    yet), an estimate (``nearest``) to the nearest minute."""
+    if minutes < 1:
+        return "under a minute"
+    return f"{int(minutes + 0.5) if nearest else int(minutes)} min"
+
+
+def _minutes_left(minutes: int) -> str:
+    return f"{minutes} minute{'' if minutes == 1 else 's'} left"

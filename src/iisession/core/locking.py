@@ -4,16 +4,25 @@
 holder dies, even on kill -9, and survives the ``os.replace`` of the session
 file (a lock on the data file itself would not). Lock files are never deleted:
 deleting one while another process waits on it would let two writers in.
+
+The lock files live in the user's state folder, one folder per sessions folder
+named after its full path (symbolic links resolved, as the index is keyed), so
+opening a session never adds a file to the sessions folder: a folder that is
+only read, like the example sessions in a clone, stays as it was.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import socket
 from pathlib import Path
 
-LOCK_FOLDER = ".locks"
+from .paths import state_dir
+
+LOCK_FOLDER = "locks"
+"""In the user's state folder."""
 
 
 class LockedError(Exception):
@@ -25,8 +34,14 @@ class LockedError(Exception):
         super().__init__(f"{path.name} is open in another iisession ({holder})")
 
 
+def locks_folder(sessions_dir: Path) -> Path:
+    """Where the locks of one sessions folder's sessions live."""
+    key = hashlib.sha256(os.fsencode(sessions_dir.resolve())).hexdigest()[:16]
+    return state_dir() / LOCK_FOLDER / f"sessions-{key}"
+
+
 def lock_path_for(session_path: Path) -> Path:
-    return session_path.parent / LOCK_FOLDER / f"{session_path.name}.lock"
+    return locks_folder(session_path.parent) / f"{session_path.name}.lock"
 
 
 class SessionLock:
@@ -42,7 +57,7 @@ class SessionLock:
 
     def acquire(self) -> None:
         """Take the lock or raise ``LockedError`` naming the holder."""
-        self.path.parent.mkdir(mode=0o700, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

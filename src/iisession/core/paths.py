@@ -1,4 +1,4 @@
-"""Where files live: sessions, config and cache folders.
+"""Where files live: sessions, config, cache and state folders.
 
 The sessions folder comes from, in order: ``--sessions-dir``, the
 ``IISESSION_SESSIONS_DIR`` environment variable, ``sessions_dir`` in the user
@@ -27,6 +27,11 @@ def config_dir() -> Path:
 
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """The user's state folder: the session locks live here, outside the sessions folder."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
 def default_sessions_dir() -> Path:

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Question, Session, SessionState, clean_time
+from .model import Question, Session, SessionState, clean_time, utc_now
 
 PLANNED_FORMAT = "%Y-%m-%d %H:%M"
-PLANNED_HINT = "YYYY-MM-DD HH:MM, like 2026-11-24 14:00"
+PLANNED_HINT = "2026-11-24 14:00, tomorrow 14:00, fri 10am"
+"""Examples of what the When field takes (``when`` reads it)."""
 CONFIRM_BEFORE = dt.timedelta(hours=48)
 """Confirm a planned call about this long before it."""
 
@@ -50,20 +51,26 @@ def check_limit(text: str) -> tuple[int | None, str]:
     return minutes, ""
 
 
-def parse_planned(text: str, tz: dt.tzinfo | None = None) -> dt.datetime | None:
+def parse_planned(
+    text: str, tz: dt.tzinfo | None = None, now: dt.datetime | None = None
+) -> dt.datetime | None:
     """A typed local date and time as a stored (UTC) time; empty text is None.
 
-    Raises ``ValueError`` with a message saying what to type.
+    ``2026-11-24 14:00``, or a near day and a time (``tomorrow 14:00``, ``fri
+    10am``), counted from ``now`` (the current time when not given): see
+    ``when``. Raises ``ValueError`` (a ``WhenError``) saying what is wrong.
     """
-    text = " ".join(text.split())
-    if not text:
-        return None
-    try:
-        naive = dt.datetime.strptime(text, PLANNED_FORMAT)
-    except ValueError:
-        raise ValueError(f"use {PLANNED_HINT}") from None
-    local = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    return clean_time(local)
+    from .when import read_when
+
+    moment = read_when(text, now if now is not None else utc_now(), tz)
+    return None if moment is None else clean_time(moment)
+
+
+def describe_planned(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """The planned time as understood, in words: ``Friday 5 December 2026, 10:00``."""
+    from .when import describe
+
+    return describe(moment, tz)
 
 
 def format_planned(moment: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
@@ -108,6 +115,9 @@ class CarryOver:
     source: Session
     reason: str
     questions: list[Question]
+    """Those not in the current list yet: what carrying over adds."""
+    already: int = 0
+    """Those left unasked there that the current list holds already."""
 
 
 def _held_at(session: Session) -> dt.datetime:
@@ -131,6 +141,19 @@ def carry_over(
     Questions already in ``current`` are left out; ``None`` when there is
     nothing to offer.
     """
+    found = unasked_before(earlier, name, organisation, current)
+    return found if found is not None and found.questions else None
+
+
+def unasked_before(
+    earlier: Iterable[Session],
+    name: str,
+    organisation: str,
+    current: Session | None = None,
+) -> CarryOver | None:
+    """As ``carry_over``, but also when nothing is left to add (every question
+    was asked, or those that were not are in ``current`` already), so the user
+    can be told which; ``None`` only when there is no earlier call held."""
     name_key = name.strip().casefold()
     org_key = organisation.strip().casefold()
     held = [
@@ -150,18 +173,45 @@ def carry_over(
         reason = f"your last call at {organisation.strip()}"
     if source is None:
         return None
-    have = current.questions if current is not None else []
-    offered = [
-        Question(
-            text=q.text,
-            topic=q.topic,
-            bank_id=q.bank_id,
-            priority=q.priority,
-            closing=q.closing,
+    have = list(current.questions) if current is not None else []
+    offered: list[Question] = []
+    already = 0
+    for q in source.questions:
+        if q.asked:
+            continue
+        if any(_same_question(q, h) for h in have):
+            already += 1
+            continue
+        copy = Question(
+            text=q.text, topic=q.topic, bank_id=q.bank_id, priority=q.priority, closing=q.closing
         )
-        for q in source.questions
-        if not q.asked and not any(_same_question(q, h) for h in have)
-    ]
-    if not offered:
-        return None
-    return CarryOver(source, reason, offered)
+        offered.append(copy)
+        have.append(copy)  # the same question twice there is offered once
+    return CarryOver(source, reason, offered, already)
+
+
+def carry_over_note(offer: CarryOver, tz: dt.tzinfo | None = None) -> str:
+    """What the setup form says of an offer (there is something to add)."""
+    count = len(offer.questions)
+    held = (offer.source.started_at or offer.source.created).astimezone(tz)
+    what = "1 question" if count == 1 else f"{count} questions"
+    rest = "is not in your list: F7 adds it" if count == 1 else "are not in your list: F7 adds them"
+    return f"{what} went unasked in {offer.reason} ({held:%Y-%m-%d}) and {rest}."
+
+
+def carry_over_done(found: CarryOver | None) -> str:
+    """What carrying over did (``found`` as it stood when asked, from ``unasked_before``)."""
+    if found is None:
+        return "No earlier call with this person or organisation to carry questions over from."
+    count = len(found.questions)
+    if count:
+        what = "1 question" if count == 1 else f"{count} questions"
+        return f"Added {what} from {found.reason}."
+    if found.already == 1:
+        return f"The question left unasked in {found.reason} is in your list already."
+    if found.already:
+        return (
+            f"The {found.already} questions left unasked in {found.reason} "
+            "are in your list already."
+        )
+    return f"Every question of {found.reason} was asked: nothing to carry over."

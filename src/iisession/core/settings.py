@@ -2,7 +2,7 @@
 
     [live]
     warnings = [10, 5]        # minutes before the limit for a quiet warning
-    wrap_up = 5               # minutes before the limit to wrap up
+    wrap_up = 5               # minutes before the limit to wrap up (at most a third of the call)
     minutes_per_question = 2  # pacing: fewer than this per must-ask means "will not fit"
     bell = false              # ring the terminal bell at warnings (off: a call is on)
 

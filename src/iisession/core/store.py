@@ -9,10 +9,13 @@ silent overwrite of a file another program changed since we read it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import errno
 import glob
 import hashlib
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Callable
@@ -21,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 
 from . import codec
-from .atomic import describe_os_error, ensure_private_folder, write_atomic
+from .atomic import describe_os_error, ensure_private_folder, fsync_folder, write_atomic
 from .locking import LockedError, SessionLock
 from .model import Session, clean_time, utc_now
 from .naming import SUFFIX, base_name, file_order
@@ -174,13 +177,18 @@ class SessionFile:
         lock: SessionLock | None,
         read_only_reason: str = "",
         on_written: Written | None = None,
+        *,
+        held_by: str = "",
     ) -> None:
+        """``held_by``: who holds the lock, when another iisession has the session."""
         self.path = path
         self.on_written = on_written
         self.session = session
         self._fingerprint = fingerprint
         self._lock = lock
         self.read_only_reason = read_only_reason
+        self.held_by = held_by
+        """Another iisession that holds the session ("pid 123 on host"), if one does."""
         self.closed = False
         # None for a session not yet on disk: its first save always writes.
         self._saved_body = _body(codec.to_document(session)) if fingerprint is not None else None
@@ -189,8 +197,32 @@ class SessionFile:
     def read_only(self) -> bool:
         return bool(self.read_only_reason)
 
+    @property
+    def fingerprint(self) -> Fingerprint | None:
+        """The file as last read, written or moved; None before its first save."""
+        return self._fingerprint
+
     def has_unsaved_changes(self) -> bool:
         return _body(codec.to_document(self.session)) != self._saved_body
+
+    def reload(self) -> bool:
+        """Read-only: read the file again if it changed since it was read (the
+        iisession that holds it saved). True if ``session`` is now a new model,
+        as the file now is; False if nothing changed, the file is gone, or this
+        session is not read-only (what it holds is its own). Raises
+        ``SessionFileError`` for a file that cannot be read, keeping the model."""
+        if not self.read_only or self.closed:
+            return False
+        current = _stat_or_none(self.path)
+        if current is None or (
+            self._fingerprint is not None and self._fingerprint.same_stat(current)
+        ):
+            return False
+        loaded = read_session(self.path)
+        self.session = loaded.session
+        self._fingerprint = loaded.fingerprint
+        self._saved_body = _body(codec.to_document(loaded.session))
+        return True
 
     def save(self, now: dt.datetime | None = None) -> SaveResult:
         """Write the session if it changed. Raises ``SaveError``; the model is kept.
@@ -289,6 +321,58 @@ class SessionFile:
             self._fingerprint = Fingerprint.of(data, st)
             return copy
         raise SaveError(self.path, "too many conflict copies")
+
+    def rename(self, path: Path) -> Fingerprint:
+        """Move the session's file to ``path``, in the same folder, keeping it locked.
+
+        The lock of the new name is taken first (``LockedError`` if another
+        iisession holds it), the file is linked there, which never replaces
+        anything (``FileExistsError`` if the name is taken), and only then is
+        the old name removed and its lock released: at no moment may another
+        iisession write either name. A folder that cannot hold hard links gets a
+        plain rename, once the new name is seen to be free under its lock. The
+        file's bytes, inode and modification time stay as they were. Raises
+        ``OSError`` otherwise, with the file where it was.
+        """
+        if self.read_only or self.closed or self._fingerprint is None:
+            raise ReadOnlyError(self.path, self.read_only_reason or "not open for writing")
+        if path.parent != self.path.parent:
+            raise ValueError(f"{path} is not in the folder of {self.path.name}")
+        lock = SessionLock(path)
+        lock.acquire()
+        try:
+            try:
+                os.link(self.path, path)
+                linked = True
+            except FileExistsError:
+                raise
+            except OSError as error:
+                if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK):
+                    raise
+                linked = False  # no hard links here (some network and FAT folders)
+            if linked:
+                try:
+                    os.unlink(self.path)
+                except OSError:
+                    os.unlink(path)  # back as it was: one name for one session
+                    raise
+            else:
+                if os.path.lexists(path):
+                    raise FileExistsError(errno.EEXIST, "the name is taken", str(path))
+                os.rename(self.path, path)
+            fsync_folder(path.parent)
+            st = os.stat(path)
+        except BaseException:
+            lock.release()
+            raise
+        if self._lock is not None:
+            self._lock.release()  # its file stays: lock files are never deleted
+        self._lock = lock
+        self.path = path
+        self._fingerprint = dataclasses.replace(
+            self._fingerprint, inode=st.st_ino, mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns
+        )
+        return self._fingerprint
 
     def close(self) -> None:
         """Release the lock; later saves write nothing. Saving first is the caller's business."""
@@ -407,6 +491,29 @@ class SessionStore:
             return handle
         raise SaveError(self.root / stem, "no free file name")
 
+    def rename_to_fit(self, handle: SessionFile, tz: dt.tzinfo | None = None) -> Path | None:
+        """Give an open session the name it would get if created now (after its
+        planned time, else its creation time), if its name no longer fits; the
+        new path, or None when the name already fits. A name taken, or locked
+        by another iisession, is skipped for the next (``-2``...). Raises
+        ``SaveError`` with the file under its old name."""
+        stem = base_name(handle.session, tz)
+        current = handle.path.name.removesuffix(SUFFIX)
+        if current == stem or re.fullmatch(re.escape(stem) + r"-\d+", current):
+            return None
+        for n in range(1, 10_000):
+            path = self.root / f"{stem}{'' if n == 1 else f'-{n}'}{SUFFIX}"
+            if os.path.lexists(path):
+                continue
+            try:
+                handle.rename(path)
+            except (FileExistsError, LockedError):
+                continue  # taken meanwhile
+            except OSError as error:
+                raise SaveError(handle.path, describe_os_error(error)) from None
+            return path
+        raise SaveError(handle.path, "no free file name")
+
     def open(self, path: Path, *, allow_read_only: bool = True) -> SessionFile:
         """Open a session for editing, holding its lock.
 
@@ -419,12 +526,14 @@ class SessionStore:
             ensure_private_folder(path.parent)
         lock = SessionLock(path)
         reason = ""
+        holder = ""
         try:
             lock.acquire()
         except LockedError as error:
             if not allow_read_only:
                 raise
-            reason = f"open in another iisession ({error.holder}); opened read-only"
+            holder = error.holder
+            reason = f"open in another iisession ({holder}); opened read-only"
         except OSError as error:
             # A read-only folder: the session can still be read.
             if not allow_read_only:
@@ -451,6 +560,7 @@ class SessionStore:
             lock if lock.held else None,
             reason,
             on_written=self.on_written,
+            held_by=holder,
         )
 
 

@@ -63,7 +63,7 @@ class Summary:
     limit_minutes: int
     """The agreed limit plus any extensions."""
     length_seconds: int
-    """Call time so far, pauses excluded."""
+    """Call time so far, pauses excluded, in whole seconds (``countdown.call_seconds``)."""
     asked: int
     questions: int
     referrals: int
@@ -80,8 +80,9 @@ class Summary:
         """``32:10 / 30`` for a call that was held, ``- / 30`` for one not yet started."""
         if self.state is SummaryState.PLANNED and not self.length_seconds:
             return f"- / {self.limit_minutes}"
-        minutes, seconds = divmod(self.length_seconds, 60)
-        return f"{minutes}:{seconds:02d} / {self.limit_minutes}"
+        from .countdown import format_call_time
+
+        return f"{format_call_time(self.length_seconds)} / {self.limit_minutes}"
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -89,7 +90,7 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def summarise(file: str, session: Session) -> Summary:
-    from .countdown import Countdown  # not needed to list sessions from the index
+    from .countdown import Countdown, call_seconds  # not needed to list from the index
 
     clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
     when = session.started_at or session.planned_at or session.created
@@ -102,7 +103,7 @@ def summarise(file: str, session: Session) -> Summary:
         organisation=session.person.organisation,
         when=_stamp(when),
         limit_minutes=round(clock.limit_seconds / 60),
-        length_seconds=round(clock.banked),
+        length_seconds=call_seconds(clock.banked),
         asked=sum(q.asked for q in session.questions),
         questions=len(session.questions),
         referrals=len(session.referrals),

@@ -305,6 +305,35 @@ class Workspace:
         self._save_quietly(handle)
         self.forget(handle)
 
+    def name_after_plan(self, handle: SessionFile) -> Path | None:
+        """A planned call whose planned time was set or changed after its file was
+        made: the file takes the name it would get now (``2026-11-24-1400-ana``),
+        moved under its lock; the index follows. The new path, or None when the
+        name fits already (or the session is not a planned one of the history).
+        Raises ``NotSaved``: the file keeps its old name, whole."""
+        from .model import SessionState
+        from .store import SaveError
+
+        session = handle.session
+        if (
+            handle.read_only
+            or handle.closed
+            or session.state is not SessionState.PLANNED
+            or session.practice
+            or handle.path.parent != self.folders.sessions
+        ):
+            return None
+        old = handle.path
+        try:
+            new = self.store.rename_to_fit(handle)
+        except SaveError as error:
+            raise NotSaved(f"{error}; it keeps its name {old.name}") from error
+        if new is not None and handle.fingerprint is not None:
+            with contextlib.suppress(Exception):  # the next refresh reads the folder anyway
+                self.index.forget(old)
+            self._written(new, session, handle.fingerprint)
+        return new
+
     def discard(self, handle: SessionFile) -> None:
         """Close and delete a session file (a practice run not kept)."""
         self.forget(handle)
@@ -381,9 +410,14 @@ class Workspace:
         return self.update(path, change)
 
     def mark_confirmed(self, path: Path) -> str:
+        """Mark a planned call confirmed; one confirmed already keeps the time it
+        was first confirmed (and its file is not rewritten)."""
         now = self.clock.wall()
 
         def change(session: Session) -> str:
+            if session.confirmed_at is not None:
+                when = session.confirmed_at.astimezone()
+                return f"{session.person.name}: already confirmed on {when:%Y-%m-%d %H:%M}"
             session.confirmed_at = now
             return f"Marked confirmed: {session.person.name}"
 

@@ -40,7 +40,7 @@ class IISessionApp(App[None]):
     # Absolute, so subclasses defined elsewhere still find it.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
-        Binding("f1", "show_help_panel", "Help", id="app.help"),
+        Binding("f1", "help", "Help", id="app.help"),
     ]
 
     def __init__(
@@ -161,10 +161,27 @@ class IISessionApp(App[None]):
         self.workspace.save_all()
         self.workspace.off_saved(self._saved)
 
+    # --- help ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """F1: the help over the current screen, or closed again if it is showing."""
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
     # --- the command palette -------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from .palette import screen_commands
 
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # Textual's key panel: our help instead (F1)
+                yield SystemCommand(
+                    "Help", "What this screen is for, and its keys", self.action_help
+                )
+            else:
+                yield command
         yield from screen_commands(self, screen)

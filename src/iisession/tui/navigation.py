@@ -63,13 +63,16 @@ def bank_of(node: Widget) -> Bank:
 # --- a session, live or in the setup form -------------------------------------------------
 
 
-def live_screen(node: Widget, handle: SessionFile, *, replace: bool = False) -> None:
+def live_screen(
+    node: Widget, handle: SessionFile, *, replace: bool = False, start: bool = False
+) -> None:
     """The live screen for a session already held by the workspace; with
-    ``replace``, in place of the current screen."""
+    ``replace``, in place of the current screen; with ``start``, its clock
+    running (the user asked to start the call now)."""
     from .screens.live import LiveScreen
 
     workspace = workspace_of(node)
-    screen = LiveScreen(handle, workspace.clock, workspace.settings)
+    screen = LiveScreen(handle, workspace.clock, workspace.settings, start_clock=start)
     if replace:
         node.app.switch_screen(screen)
     else:

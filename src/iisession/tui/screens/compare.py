@@ -141,7 +141,7 @@ questions match by their words.
         for group in by_topic(self.tallies, self.bank, [*TOPICS, OWN_TOPIC]):
             lines = [
                 Option(Text(f"{e.times_asked:>3}x  {e.text}"), id=ASKED + e.key)
-                for e in group.asked
+                for e in [*group.asked, *group.unasked]
                 if wanted(e.text)
             ]
             lines += [

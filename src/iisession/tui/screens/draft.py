@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 from ...core.editor import SessionEditor
 from .. import navigation
 from ..saving import report
+from ..widgets.text_editor import TextEditor
 from . import workspace_of
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class DraftScreen(Screen[None]):
             heading += "\n" + self.about()
         yield Header()
         yield Static(heading, id="draft-to", markup=False)
-        yield TextArea(self.stored, id="draft-text")
+        yield TextEditor(self.stored, id="draft-text")
         yield Static("", id="draft-status", markup=False)
         yield Footer(compact=True)
 

@@ -16,24 +16,26 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
 from ...core.clock import Clock
-from ...core.countdown import format_clock
+from ...core.countdown import format_call_time, format_clock, interruption
 from ...core.editor import Outcome, SessionEditor
 from ...core.live import LiveCall, Summary
-from ...core.model import Question, Referral, SessionState
+from ...core.model import EventKind, Question, Referral, SessionState
 from ...core.settings import Settings
-from ...core.store import SaveError, SessionFile, write_rescue_copy
+from ...core.store import SaveError, SessionFile, SessionFileError, write_rescue_copy
 from ...core.workspace import WorkspaceError
 from .. import navigation
+from ..keys import key_order
 from ..saving import report
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import CountdownPanel
 from ..widgets.referral_list import ReferralList
+from ..widgets.text_editor import TextEditor
 from . import workspace_of
 from .prompts import ChoiceModal, MessageModal, MinutesPrompt, TextPrompt
 from .referral_form import ReferralForm
@@ -41,11 +43,14 @@ from .referral_form import ReferralForm
 INTRO_SECONDS = 180
 """How long into the call the introduction stays on screen."""
 
+EXTEND_MOST = 120
+"""The most minutes one extension adds."""
+
 
 def summary_text(summary: Summary) -> str:
     lines = [
         f"Asked {summary.asked} of {summary.total} questions.",
-        f"Call time {format_clock(summary.elapsed_seconds)}"
+        f"Call time {format_call_time(summary.elapsed_seconds)}"
         + (
             f", {format_clock(-summary.overtime_seconds)}"
             if summary.overtime_seconds >= 1
@@ -56,11 +61,19 @@ def summary_text(summary: Summary) -> str:
     if summary.must_missed:
         lines.append("Must-ask questions not asked:")
         lines += [f"  - {text}" for text in summary.must_missed]
-    lines += [
-        "",
-        "Finish your notes now, while the call is fresh.",
-        "Send a thank-you within 24 hours, citing one or two things you learned.",
-    ]
+    if summary.practice:
+        lines += [
+            "",
+            "A practice run: no thank-you to send.",
+            "Note what you would ask or say differently; when you leave, "
+            "keep the run in your history or discard it.",
+        ]
+    else:
+        lines += [
+            "",
+            "Finish your notes now, while the call is fresh.",
+            "Send a thank-you within 24 hours, citing one or two things you learned.",
+        ]
     return "\n".join(lines)
 
 
@@ -70,11 +83,11 @@ class LiveScreen(Screen[None]):
     BINDINGS = [
         Binding(
             "f1",
-            "app.show_help_panel",
+            "app.help",
             "Help",
             priority=True,
             id="live.help",
-            tooltip="Show the keys and what they do",
+            tooltip="Show the keys and what they do (F1 again closes it)",
         ),
         Binding(
             "f2",
@@ -99,6 +112,7 @@ class LiveScreen(Screen[None]):
             "add_referral",
             "Referral",
             priority=True,
+            show=False,  # named in the referrals' title, as F2 and F3 in theirs
             id="live.referral",
             tooltip="Add a person they suggest you talk to",
         ),
@@ -109,6 +123,14 @@ class LiveScreen(Screen[None]):
             priority=True,
             id="live.clock",
             tooltip="Start the clock, or pause and resume it",
+        ),
+        Binding(
+            "f5",
+            "reopen",
+            "Reopen",
+            priority=True,
+            id="live.reopen",
+            tooltip="Reopen the ended call and run its clock again (asks first)",
         ),
         Binding(
             "f6",
@@ -158,14 +180,25 @@ class LiveScreen(Screen[None]):
             id="live.rescue",
             tooltip="Write a copy of the session somewhere else",
         ),
+        Binding(
+            "ctrl+t",
+            "take_over",
+            "Take over",
+            priority=True,
+            id="live.take-over",
+            tooltip="Edit the session here, once the window that has it has closed it",
+        ),
     ]
 
     HELP = """
 ## During the call
 - **F5** starts the clock when the call begins; again to pause or resume.
 - **F6** marks the current question asked and moves to the next.
-- **F7** adds a key point, stamped with the call time, to the notes.
-- **F8** extends the limit when they offer more time. **F10** ends the call.
+- **F7** adds a key point to the notes, stamped with the call time when F7 is pressed.
+- **F8** extends the limit when they offer more time; a minus (**-5**) takes
+  minutes of an extension back. **F10** ends the call.
+- Once the call has ended, finish the notes and referrals; **F5** reopens it
+  (it asks first).
 - **F2** questions, **F3** notes, **F4** add a referral.
 - **F9** writes a rescue copy of the session elsewhere (when saving keeps failing).
 
@@ -176,6 +209,10 @@ In the referrals: **Enter** edits, **Delete** removes.
 saving; during a call they ask whether to end it first.
 Your introduction shows at the top until a few minutes into the call.
 Every action is also in the command palette (**Ctrl+P**).
+
+A session open in another window opens here **read-only**: it shows the
+session as that window last saved it, and nothing here changes it. Once that
+window has closed it, **Ctrl+T** takes it over to edit here.
 """
 
     COMMAND_BINDINGS = [
@@ -199,14 +236,44 @@ Every action is also in the command palette (**Ctrl+P**).
     ]
     """What the command palette offers on this screen."""
 
-    def __init__(self, handle: SessionFile, clock: Clock, settings: Settings | None = None) -> None:
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    """Below 80 columns the footer keeps its room for the keys of the call."""
+
+    AFTER_THE_CALL = frozenset({"toggle_clock", "asked_next", "key_point", "extend", "end_call"})
+    """Actions of a call in progress: off once it has ended (F5 then reopens it)."""
+
+    CHANGES = AFTER_THE_CALL | {
+        "reopen",
+        "add_referral",
+        "remove_referral",
+        "toggle_asked",
+        "toggle_must",
+        "toggle_star",
+        "move_question",
+        "answer",
+        "new_question",
+    }
+    """Actions that change the session: off while it is read-only."""
+
+    def __init__(
+        self,
+        handle: SessionFile,
+        clock: Clock,
+        settings: Settings | None = None,
+        *,
+        start_clock: bool = False,
+    ) -> None:
+        """``start_clock``: the user asked to start the call now (F5 in the setup
+        form), so the clock runs from the moment the screen opens."""
         super().__init__()
         self.settings = settings or Settings()
         self.handle = handle
+        self._running_there = self._clock_running_there()
         self.live = LiveCall(handle.session, clock, self.settings.live)
         self.clock = clock
         self.editor = SessionEditor(handle.session, clock, handle)
         self._status_line = ""
+        self._start_clock = start_clock
 
     # --- layout -------------------------------------------------------------
 
@@ -218,7 +285,12 @@ Every action is also in the command palette (**Ctrl+P**).
         with Horizontal(id="panes"):
             yield Checklist(id="questions")
             with Vertical(id="right"):
-                yield TextArea(self.handle.session.notes, id="notes", soft_wrap=True)
+                yield TextEditor(
+                    self.handle.session.notes,
+                    id="notes",
+                    soft_wrap=True,
+                    read_only=self.handle.read_only,
+                )
                 yield ReferralList(id="referrals")
         yield Footer(compact=True)
 
@@ -238,26 +310,52 @@ Every action is also in the command palette (**Ctrl+P**).
         self.query_one("#intro").border_title = "Your introduction (a minute, not twenty)"
         self.sub_title = person.organisation
         self.query_one("#questions").border_title = "Questions (F2)"
-        # The footer keeps to the F-keys; the list's own keys are named here.
-        self.query_one("#questions").border_subtitle = "Space tick  a answer  n new"
         self.query_one("#notes").border_title = "Notes (F3)"
-        self.query_one("#referrals").border_title = "Referrals (F4 adds)"
-        self.query_one("#referrals").border_subtitle = "Enter edit  Del remove"
+        self._label_panes()
         if self.handle.read_only:
-            self.notify(self.handle.read_only_reason, title="Read-only", severity="warning")
+            self.notify(
+                f"{self.handle.read_only_reason}: nothing here can be changed. "
+                + self._take_over_hint(),
+                title="Read-only",
+                severity="warning",
+                timeout=15,
+            )
         countdown = self.live.countdown
         if (
             countdown.started
             and not countdown.running
             and self.handle.session.state is SessionState.LIVE
+            and not self.handle.read_only
         ):
             self.notify(
-                f"Call resumed: {format_clock(self.live.elapsed())} used; F5 runs the clock again.",
+                f"Call resumed: {format_call_time(self.live.elapsed())} used; "
+                "F5 runs the clock again.",
                 timeout=8,
             )
         self.refresh_all()
+        if self._start_clock and not self.handle.read_only and not countdown.started:
+            self.action_toggle_clock()
         self.set_interval(1.0, self.tick)
         self.query_one("#questions", Checklist).focus()
+
+    # --- what applies ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "take_over":
+            return self.handle.read_only
+        if self.handle.read_only and action in self.CHANGES:
+            return False  # another window has the session: nothing here may change it
+        if action == "reopen":
+            return self.live.ended
+        if action in self.AFTER_THE_CALL:
+            return not self.live.ended
+        return True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in the order they are read, F1 to F10 then the rest: the
+        focused widget's own keys would otherwise come first in the footer."""
+        return dict(sorted(super().active_bindings.items(), key=lambda item: key_order(item[0])))
 
     # --- showing ---------------------------------------------------------------
 
@@ -272,7 +370,8 @@ Every action is also in the command palette (**Ctrl+P**).
         )
 
     def refresh_referrals(self) -> None:
-        self.query_one("#referrals", ReferralList).show(self.handle.session.referrals)
+        empty = "none yet" if self.handle.read_only else "none yet: F4 adds one"
+        self.query_one("#referrals", ReferralList).show(self.handle.session.referrals, empty)
 
     def refresh_clock(self) -> None:
         intro = self.query_one("#intro", Static)
@@ -284,22 +383,150 @@ Every action is also in the command palette (**Ctrl+P**).
             intro.display = show_intro
         panel = self.query_one(CountdownPanel)
         panel.limit = self.live.countdown.limit_seconds
+        panel.wrap_up = self.live.wrap_up_minutes() * 60.0
         panel.started = self.live.countdown.started
         panel.running = self.live.countdown.running
         panel.ended = (
             self.live.session.state is SessionState.ENDED and not self.live.countdown.running
         )
         panel.remaining = self.live.remaining()
-        status = self.editor.status()
-        pace = self.live.pacing() if self.live.countdown.started else ""
+        panel.notice = self._notice()
+        panel.held = self._held_text()
+        if self.handle.read_only:
+            status, pace = self._held_status(), ""
+        else:
+            status = self.editor.status()
+            pace = self.live.pacing() if self.live.countdown.started else ""
         line = " | ".join(x for x in (pace, status) if x)
         widget = self.query_one("#status", Static)
-        if line != self._status_line:  # a one-line widget: no layout pass
+        if line != self._status_line:
+            # Wrapped, never cut (the save indicator is at its end); a layout
+            # pass only when the line count changes, not at every word of it.
+            width = max(1, widget.content_size.width)
+            relayout = -(-len(line) // width) != -(-len(self._status_line) // width)
             self._status_line = line
-            widget.update(line, layout=False)
+            widget.update(line, layout=relayout)
         widget.set_class(self.editor.failing, "-unsaved")
 
+    def _notice(self) -> str:
+        """The point the countdown last passed, in words that stay on the clock
+        line until the next one: a toast is gone before a glance comes back."""
+        point = self.live.standing()
+        if point is None:
+            return ""
+        kind, minutes = point
+        if kind is EventKind.WARNED:
+            return f"{minutes}-MINUTE WARNING"
+        if kind is EventKind.WRAP_UP:
+            return "WRAP UP NOW"
+        return ""  # time up says so itself
+
+    def _label_panes(self) -> None:
+        """The lists' own keys in their borders (the footer keeps to the F-keys),
+        or, read-only, that none of them applies."""
+        read_only = self.handle.read_only
+        questions = self.query_one("#questions")
+        questions.border_subtitle = "read-only" if read_only else "Space tick  a answer  n new"
+        self.query_one("#notes").border_subtitle = "read-only" if read_only else ""
+        referrals = self.query_one("#referrals")
+        referrals.border_title = "Referrals" if read_only else "Referrals (F4 adds)"
+        referrals.border_subtitle = "read-only" if read_only else "Enter edit  Del remove"
+        self.sub_title = self.handle.session.person.organisation
+        if read_only:
+            self.sub_title = f"READ-ONLY {self.sub_title}".strip()
+
+    # --- read-only: another window has the session ---------------------------------
+
+    def _clock_running_there(self) -> bool:
+        """Read-only: the other window's clock was running when it last saved."""
+        session = self.handle.session
+        stopped = interruption(session.timeline, session.updated)
+        return self.handle.read_only and stopped is not None
+
+    def _held_text(self) -> str:
+        """Read-only: the other window's clock as it last saved, for the clock line
+        (this window runs no clock of its own)."""
+        if not self.handle.read_only:
+            return ""
+        session = self.handle.session
+        if session.state is SessionState.ENDED:
+            state = "call ended there"
+        elif self._running_there:
+            state = "clock running there"
+        elif self.live.countdown.started:
+            state = "clock paused there"
+        else:
+            state = "not started there"
+        if session.updated is None:
+            return state
+        return f"{state}, as saved at {session.updated.astimezone():%H:%M:%S}"
+
+    def _held_status(self) -> str:
+        if self.handle.held_by:
+            return f"Read-only: open in another iisession ({self.handle.held_by})"
+        return f"Read-only: {self.handle.read_only_reason}"
+
+    def _take_over_hint(self) -> str:
+        if not self.handle.held_by:
+            return ""
+        return "Once that window has closed it, Ctrl+T takes it over to edit here."
+
+    def _follow_holder(self) -> None:
+        """Read-only: show the session as the window that has it last saved it."""
+        try:
+            changed = self.handle.reload()
+        except SessionFileError:
+            return  # unreadable for now: the last version read stays on screen
+        if changed:
+            self._show(self.handle)
+
+    def _show(self, handle: SessionFile) -> None:
+        """Show ``handle``'s session afresh: a newer save of its holder, or the
+        session taken over."""
+        self.handle = handle
+        self._running_there = self._clock_running_there()
+        self.live = LiveCall(handle.session, self.clock, self.settings.live)
+        self.editor = SessionEditor(handle.session, self.clock, handle)
+        notes = self.query_one("#notes", TextArea)
+        notes.read_only = handle.read_only
+        if notes.text != handle.session.notes:
+            notes.load_text(handle.session.notes)
+        self.query_one("#intro", Static).update(self._intro_text())
+        self._label_panes()
+        self.refresh_all()
+        self.refresh_bindings()
+
+    def action_take_over(self) -> None:
+        """Edit the session here, once the window that had it has let it go."""
+        workspace = workspace_of(self)
+        try:
+            handle = workspace.open(self.handle.path)
+        except WorkspaceError as error:
+            navigation.show_error(self, error, "Not taken over")
+            return
+        if handle.read_only:
+            workspace.forget(handle)
+            self.notify(
+                f"It is still open in another iisession ({handle.held_by}): close it "
+                "there first. Meanwhile this window shows it as that one saves it."
+                if handle.held_by
+                else handle.read_only_reason,
+                title="Still read-only",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        workspace.forget(self.handle)  # the read-only copy: nothing of it to save
+        self._show(handle)
+        message = "The session is yours to edit here; what you change is saved."
+        if self.live.countdown.started and self.handle.session.state is SessionState.LIVE:
+            message += f" {format_call_time(self.live.elapsed())} used; F5 runs the clock again."
+        self.notify(message, title="Taken over", timeout=10)
+
     def tick(self) -> None:
+        if self.handle.read_only:
+            self._follow_holder()  # no clock of its own, nothing of its own to save
+            return
         for alert in self.live.tick():
             self.notify(alert.message, title="Time", timeout=8)
             if self.settings.bell:
@@ -331,6 +558,8 @@ Every action is also in the command palette (**Ctrl+P**).
 
     @on(TextArea.Changed, "#notes")
     def notes_typed(self, event: TextArea.Changed) -> None:
+        if self.handle.read_only:
+            return  # the notes as their holder saved them: nothing typed here
         self.handle.session.notes = event.text_area.text
         self.editor.typed()
 
@@ -347,6 +576,26 @@ Every action is also in the command palette (**Ctrl+P**).
         self.changed_now()
         self.refresh_all()
 
+    def action_reopen(self) -> None:
+        used = format_call_time(self.live.elapsed())
+
+        def chosen(choice: str | None) -> None:
+            if choice == "reopen" and self.live.ended:
+                self.notify(self.live.reopen(), timeout=3)
+                self.changed_now()
+                self.refresh_all()
+                self.refresh_bindings()
+
+        self.app.push_screen(
+            ChoiceModal(
+                "Reopen the call?",
+                f"It ended after {used}. Reopened, its clock runs again from there "
+                "and the timeline says so. Notes and referrals need no reopening.",
+                [("r", "reopen the call", "reopen"), ("n", "no, keep it ended", "")],
+            ),
+            chosen,
+        )
+
     def action_asked_next(self) -> None:
         following = self.live.mark_asked_and_next()
         self.changed_now()
@@ -356,12 +605,13 @@ Every action is also in the command palette (**Ctrl+P**).
             checklist.highlighted = self.handle.session.questions.index(following)
 
     def action_key_point(self) -> None:
-        stamp = format_clock(self.live.elapsed())
+        when = self.live.moment()  # the point was made now, however long the typing takes
+        stamp = format_call_time(when.call_seconds)
 
         def done(text: str | None) -> None:
             if not text:
                 return
-            point = self.live.key_point(text)
+            point = self.live.key_point(text, when)
             notes = self.query_one("#notes", TextArea)
             prefix = "" if not notes.text or notes.text.endswith("\n") else "\n"
             notes.insert(f"{prefix}[{stamp}] {point.text}\n", notes.document.end)
@@ -371,14 +621,33 @@ Every action is also in the command palette (**Ctrl+P**).
         self.app.push_screen(TextPrompt(f"Key point at {stamp} into the call"), done)
 
     def action_extend(self) -> None:
+        most = self.live.most_to_take_back()
+
         def done(minutes: int | None) -> None:
-            if minutes:
+            if not minutes or self.live.ended:
+                return
+            if minutes > 0:
                 self.live.extend(minutes)
                 self.notify(f"Limit extended by {minutes} min", timeout=3)
-                self.changed_now()
-                self.refresh_clock()
+            else:
+                self.live.take_back(-minutes)
+                limit = format_clock(self.live.countdown.limit_seconds)
+                self.notify(f"{-minutes} min taken back: the limit is {limit}", timeout=3)
+            self.changed_now()
+            self.refresh_clock()
 
-        self.app.push_screen(MinutesPrompt("Extend the call by how many minutes?", 10), done)
+        hint = f"1 to {EXTEND_MOST} adds minutes"
+        hint += f"; -1 to -{most} takes them back." if most else "."
+        self.app.push_screen(
+            MinutesPrompt(
+                "Extend the call by how many minutes?",
+                10,
+                low=-most or 1,
+                high=EXTEND_MOST,
+                hint=hint,
+            ),
+            done,
+        )
 
     def action_add_referral(self) -> None:
         def done(referral: Referral | None) -> None:
@@ -394,6 +663,7 @@ Every action is also in the command palette (**Ctrl+P**).
         summary = self.live.end()
         self.changed_now()
         self.refresh_all()
+        self.refresh_bindings()  # the footer and palette now offer what applies after a call
         self.app.push_screen(MessageModal("Call ended", summary_text(summary)))
 
     # --- checklist keys ---------------------------------------------------------
@@ -463,6 +733,9 @@ Every action is also in the command palette (**Ctrl+P**).
     def edit_referral(self) -> None:
         referral = self._selected_referral()
         if referral is None:
+            return
+        if self.handle.read_only:
+            self.notify(self._held_status(), title="Not changed", severity="warning", timeout=5)
             return
 
         def done(result: Referral | None) -> None:

@@ -59,6 +59,14 @@ class ChosenList(OptionList):
     ]
 
 
+class SearchBox(Input):
+    """The search box over the bank: Down goes to the results, as Enter does."""
+
+    BINDINGS = [
+        Binding("down", "screen.to_results", "To the results", show=False, id="picker.to-results"),
+    ]
+
+
 class PickerScreen(Screen[None]):
     """Choose, order and mark questions; save and load templates."""
 
@@ -97,8 +105,9 @@ class PickerScreen(Screen[None]):
     HELP = """
 ## Choosing questions
 The bank is on the left: **type** in the search box to filter it, choose a
-topic, and press **Enter** on a question to add it to your list (or take it
-out again). Must-ask questions go first, closing questions last.
+topic; **Down** or **Enter** goes from the search box to the results, and
+**Enter** on a question adds it to your list (or takes it out again).
+Must-ask questions go first, closing questions last.
 
 In your list on the right: **m** must-ask on or off, **c** closing on or off,
 **Shift+Up/Down** reorder, **Delete** removes, **n** writes your own question.
@@ -128,7 +137,7 @@ templates are TOML files in the config folder; edit them freely).
         yield Header()
         with Horizontal(id="picker"):
             with Vertical(id="bank-side"):
-                yield Input(placeholder="Type to search the bank", id="search", compact=True)
+                yield SearchBox(placeholder="Type to search the bank", id="search", compact=True)
                 topics = [("All topics", "")] + [(topic_label(t), t) for t in self.bank.topics()]
                 yield Select(topics, value="", allow_blank=False, compact=True, id="topic")
                 yield OptionList(id="bank")
@@ -206,7 +215,7 @@ templates are TOML files in the config folder; edit them freely).
         self.refresh_bank()
 
     @on(Input.Submitted, "#search")
-    def to_results(self) -> None:
+    def action_to_results(self) -> None:
         listing = self.query_one("#bank", OptionList)
         listing.focus()
         for index in range(listing.option_count):

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.validation import Integer
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,7 +27,7 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="text", compact=True)
+            yield Input(self.value, placeholder=self.placeholder, id="text")
             yield Static("Enter to keep, Escape to cancel", classes="hint")
 
     @on(Input.Submitted)
@@ -38,42 +38,76 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class Minutes(Validator):
+    """A whole number of minutes from ``low`` to ``high``, never 0 (it changes nothing)."""
+
+    def __init__(self, low: int, high: int, hint: str) -> None:
+        super().__init__()
+        self.low = low
+        self.high = high
+        self.hint = hint
+
+    def validate(self, value: str) -> ValidationResult:
+        typed = value.strip()
+        try:
+            minutes = int(typed)
+        except ValueError:
+            if not typed:
+                return self.failure("Type a number of minutes.")
+            return self.failure(f"{typed!r} is not a whole number of minutes.")
+        if minutes == 0 or not self.low <= minutes <= self.high:
+            return self.failure(f"{minutes} will not do: {self.hint}")
+        return self.success()
+
+
 class MinutesPrompt(ModalScreen[int | None]):
-    """Ask for a whole number of minutes, checked at the field."""
+    """Ask for a whole number of minutes. What is typed shows as typed, and a
+    problem with it is said under the field at once; Enter keeps the prompt
+    open until the number will do."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="minutes.cancel")]
 
-    def __init__(self, title: str, default: int, low: int = 1, high: int = 120) -> None:
+    def __init__(
+        self, title: str, default: int, low: int = 1, high: int = 120, hint: str = ""
+    ) -> None:
+        """``hint`` says what may be typed (by default, ``low`` to ``high`` minutes)."""
         super().__init__()
         self.title_text = title
         self.default = default
         self.low = low
         self.high = high
+        self.hint = hint or f"{low} to {high} minutes."
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, markup=False)
+            # Not type="integer": it drops letters without a word, and Enter
+            # would then take the default as if it had been typed.
             yield Input(
                 str(self.default),
-                type="integer",
-                validators=[Integer(minimum=self.low, maximum=self.high)],
+                validators=[Minutes(self.low, self.high, self.hint)],
+                validate_on=["changed", "submitted"],
                 id="minutes",
-                compact=True,
             )
-            yield Static("", id="error", classes="error")
+            yield Static("", id="error", classes="error", markup=False)
             yield Static(
-                f"{self.low} to {self.high} minutes. Enter to keep, Escape to cancel",
-                classes="hint",
+                f"{self.hint} Enter to keep, Escape to cancel", classes="hint", markup=False
             )
+
+    def _show_problem(self, result: ValidationResult | None) -> bool:
+        """Say what is wrong with the number, if anything; True if it will do."""
+        problems = [] if result is None else result.failure_descriptions
+        self.query_one("#error", Static).update("\n".join(problems))
+        return not problems
+
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        self._show_problem(event.validation_result)
 
     @on(Input.Submitted)
     def accept(self, event: Input.Submitted) -> None:
-        result = event.validation_result
-        if result is not None and not result.is_valid:
-            message = f"Type a whole number of minutes from {self.low} to {self.high}."
-            self.query_one("#error", Static).update(message)
-            return
-        self.dismiss(int(event.value))
+        if self._show_problem(event.validation_result):
+            self.dismiss(int(event.value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,10 @@
-"""The referral form: the name is required, everything else optional."""
+"""The referral form: the name is required, everything else optional.
+
+A panel along the bottom of the screen, so the clock above it stays in sight
+while a referral is taken down. Every field has a label beside it that stays
+when the field is filled; "May I mention you?" and "Intro offered" take one
+key each (y, n, ?).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,12 @@ import re
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ...core.model import MayMention, Referral
+from ..widgets.key_choice import KeyChoice
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
@@ -26,6 +33,19 @@ def contact_problem(text: str) -> str | None:
     if "@" in text:
         return "That e-mail address looks incomplete (name@example.org)."
     return "Give an e-mail address, a phone number or a web address, or leave it empty."
+
+
+CONTACT_HINT = "e-mail, phone or web address"
+
+MENTION = [
+    ("y", "yes", MayMention.YES.value),
+    ("n", "no", MayMention.NO.value),
+    ("?", "not asked", MayMention.NOT_ASKED.value),
+]
+"""May I say you referred me: one key each."""
+
+INTRO = [("y", "yes", "yes"), ("n", "no", "no")]
+"""Did they offer to introduce me: one key each."""
 
 
 class ReferralForm(ModalScreen[Referral | None]):
@@ -43,52 +63,54 @@ class ReferralForm(ModalScreen[Referral | None]):
 
     def compose(self) -> ComposeResult:
         r = self.referral or Referral(name="")
-        with VerticalScroll(classes="dialog form"):
-            yield Label("Referral" if self.referral else "New referral", classes="title")
-            yield Input(r.name, placeholder="Name (required)", id="name", compact=True)
-            yield Static("", id="name-error", classes="error")
-            yield Input(r.role, placeholder="Role", id="role", compact=True)
-            yield Input(r.organisation, placeholder="Organisation", id="organisation", compact=True)
-            yield Input(
-                r.contact, placeholder="E-mail, phone or web address", id="contact", compact=True
-            )
-            yield Static("", id="contact-error", classes="error")
-            yield Input(r.why, placeholder="Why talk to them", id="why", compact=True)
-            yield Select(
-                [
-                    ("May I mention you? Not asked", MayMention.NOT_ASKED),
-                    ("May I mention you? Yes", MayMention.YES),
-                    ("May I mention you? No", MayMention.NO),
-                ],
-                value=r.may_mention,
-                allow_blank=False,
-                compact=True,
-                id="may-mention",
-            )
-            yield Checkbox("Introduction offered", r.intro_offered, id="intro", compact=True)
+        intro = "yes" if r.intro_offered else "no"
+        fields = [
+            ("Name (required)", Input(r.name, id="name")),
+            ("Role", Input(r.role, id="role")),
+            ("Organisation", Input(r.organisation, id="organisation")),
+            ("How to reach them", Input(r.contact, placeholder=CONTACT_HINT, id="contact")),
+            ("Why talk to them", Input(r.why, id="why")),
+            ("May I mention you?", KeyChoice(MENTION, r.may_mention.value, id="may-mention")),
+            ("Intro offered", KeyChoice(INTRO, intro, id="intro-offered")),
+        ]
+        with VerticalScroll(id="referral-form", can_focus=False):
+            for label, field in fields:
+                with Horizontal(classes="row"):
+                    yield Label(label, classes="field-label")
+                    yield field
+                if field.id in ("name", "contact"):
+                    yield Static("", id=f"{field.id}-error", classes="error", markup=False)
             yield Button("Save referral (Ctrl+S)", id="save", variant="primary", compact=True)
-            yield Static("Tab moves between fields. Escape cancels.", classes="hint")
+
+    def on_mount(self) -> None:
+        form = self.query_one("#referral-form")
+        form.border_title = "Referral" if self.referral else "New referral"
+        form.border_subtitle = "Tab next field  Ctrl+S save  Esc cancel"
+
+    def _say(self, field: str, problem: str) -> None:
+        error = self.query_one(f"#{field}-error", Static)
+        error.update(problem)
+        error.set_class(bool(problem), "-shown")
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         contact = self.query_one("#contact", Input).value.strip()
         name_error = "" if name else "A name is needed, even a first name."
-        self.query_one("#name-error", Static).update(name_error)
+        self._say("name", name_error)
         contact_error = contact_problem(contact) or ""
-        self.query_one("#contact-error", Static).update(contact_error)
+        self._say("contact", contact_error)
         if name_error or contact_error:
             self.query_one("#name" if name_error else "#contact", Input).focus()
             return
-        mention = self.query_one("#may-mention", Select).value
         result = self.referral or Referral(name=name)
         result.name = name
         result.role = self.query_one("#role", Input).value.strip()
         result.organisation = self.query_one("#organisation", Input).value.strip()
         result.contact = contact
         result.why = self.query_one("#why", Input).value.strip()
-        result.may_mention = MayMention(mention) if isinstance(mention, str) else result.may_mention
-        result.intro_offered = self.query_one("#intro", Checkbox).value
+        result.may_mention = MayMention(self.query_one("#may-mention", KeyChoice).value)
+        result.intro_offered = self.query_one("#intro-offered", KeyChoice).value == "yes"
         self.dismiss(result)
 
     def action_cancel(self) -> None:

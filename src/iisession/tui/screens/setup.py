@@ -24,12 +24,18 @@ from ...core.planning import (
     PLANNED_HINT,
     CarryOver,
     carry_over,
+    carry_over_done,
+    carry_over_note,
     check_limit,
+    describe_planned,
     format_planned,
     parse_planned,
+    unasked_before,
 )
+from ...core.workspace import WorkspaceError
 from .. import navigation
 from ..saving import report
+from ..widgets.text_editor import TextEditor
 from . import host_of, workspace_of
 from .prompts import ChoiceModal
 
@@ -83,7 +89,7 @@ class SetupScreen(Screen[None]):
             "start_call",
             "Start call",
             priority=True,
-            tooltip="Open the live screen",
+            tooltip="Start the call now: the live screen, clock running",
             id="setup.start",
         ),
         Binding(
@@ -110,7 +116,7 @@ class SetupScreen(Screen[None]):
 **Tab** and **Shift+Tab** move between fields; everything is saved as you type
 once the session has a name.
 - **F2** chooses, orders and marks the questions (the question bank, templates).
-- **F5** opens the live screen, ready to start the clock.
+- **F5** starts the call now: the live screen opens with the clock running.
 - **F6** starts a practice run with the same questions and limit.
 - **F7** adds the questions left unasked in your last call with this person or
   organisation, when there are any.
@@ -127,6 +133,8 @@ once the session has a name.
         self.problems: dict[str, str] = {}
         self._name_typed_at = 0.0
         self._committed_limit = session.limit_minutes
+        self._named_after = session.planned_at
+        """The planned time the file's name was made from (as far as this form knows)."""
 
     # --- layout ----------------------------------------------------------------
 
@@ -166,7 +174,7 @@ once the session has a name.
                 yield Static(questions_summary(s), id="questions-summary", markup=False)
             yield Static("", id="carry-note", classes="field-note", markup=False)
             for key, label, placeholder in PREPARATION_FIELDS:
-                area = TextArea(
+                area = TextEditor(
                     getattr(s.preparation, key),
                     id=key,
                     soft_wrap=True,
@@ -241,15 +249,20 @@ once the session has a name.
 
     def _show_when(self) -> None:
         text = self.query_one("#when", Input).value
+        now = self.clock.wall()
         try:
-            moment = parse_planned(text)
+            moment = parse_planned(text, now=now)
         except ValueError as error:
-            self._note("when", f"Not understood: {error}.", True)
+            why = str(error)
+            self._note("when", f"{why[:1].upper()}{why[1:]}.", True)
             return
         self.session.planned_at = moment
         note = ""
-        if moment is not None and moment < self.clock.wall():
-            note = "That time has passed; fine for a call you are about to hold."
+        if moment is not None:
+            # The date understood, in words: "fri 10am" is checked at a glance.
+            note = describe_planned(moment)
+            if moment < now:
+                note += ": that time has passed; fine for a call you are about to hold."
         self._note("when", note, False)
 
     @on(Input.Changed)
@@ -312,16 +325,42 @@ once the session has a name.
             self.save()
             self.refresh_status()
 
+    @on(Input.Blurred, "#when")
+    def when_left(self) -> None:
+        if self.handle is not None:
+            self.save()  # and the file takes the name of the planned time
+            self.refresh_status()
+
     def save(self) -> bool:
-        """Save now (creating the file once there is a name); False if it did not."""
+        """Save now (creating the file once there is a name); False if it did not.
+
+        Saves made now (not those of typing) also rename the file after the
+        planned time when it was set or changed since the file was named."""
         outcome = self.editor.save()
         self._report(outcome)
+        if outcome.saved and self.handle is not None:
+            self._name_after_plan(self.handle)
         return outcome.saved
+
+    def _name_after_plan(self, handle: SessionFile) -> None:
+        """The planned time changed since the file was named: rename it to match."""
+        planned = self.session.planned_at
+        if planned == self._named_after:
+            return  # a file named otherwise (by hand, say) keeps its name
+        try:
+            renamed = workspace_of(self).name_after_plan(handle)
+        except WorkspaceError as error:
+            navigation.show_error(self, error, "File not renamed")
+            return
+        self._named_after = planned
+        if renamed is not None:
+            self.sub_title = renamed.name
 
     def _report(self, outcome: Outcome | None) -> None:
         report(self, outcome, "What you typed is kept here and saving is retried.")
         if outcome is not None and outcome.created and self.handle is not None:
             self.sub_title = self.handle.path.name
+            self._named_after = self.session.planned_at  # the new file's name says it
 
     def refresh_status(self) -> None:
         status = self.query_one("#setup-status", Static)
@@ -342,29 +381,24 @@ once the session has a name.
         person = self.session.person
         earlier = workspace_of(self).related_sessions(person.name, person.organisation)
         self.offer = carry_over(earlier, person.name, person.organisation, self.session)
-        text = ""
-        if self.offer is not None:
-            held = self.offer.source.started_at or self.offer.source.created
-            text = (
-                f"{len(self.offer.questions)} questions went unasked in {self.offer.reason} "
-                f"({held.astimezone():%Y-%m-%d}): F7 adds them."
-            )
-        self._note("carry", text, False)
+        self._note("carry", "" if self.offer is None else carry_over_note(self.offer), False)
 
     def action_carry_over(self) -> None:
-        if self.offer is None:
-            self.notify("No earlier call with this person or organisation left questions.")
-            return
         from ...core.bank import insert_position
 
-        for question in self.offer.questions:
+        # Against the list as it is now: only what it does not hold yet.
+        person = self.session.person
+        earlier = workspace_of(self).related_sessions(person.name, person.organisation)
+        found = unasked_before(earlier, person.name, person.organisation, self.session)
+        for question in found.questions if found is not None else []:
             questions = self.session.questions
             questions.insert(insert_position(questions, question), question)
-        self.notify(f"Added {len(self.offer.questions)} questions from {self.offer.reason}.")
+        self.notify(carry_over_done(found))
         self.offer = None
         self._note("carry", "", False)
-        self.refresh_questions()
-        self.changed(at_once=True)
+        if found is not None and found.questions:
+            self.refresh_questions()
+            self.changed(at_once=True)
 
     def action_questions(self) -> None:
         def done(_: None) -> None:
@@ -405,8 +439,9 @@ once the session has a name.
             return
         handle = self.editor.detach()
         assert handle is not None
-        # The same open file goes on to the live screen, in this screen's place.
-        navigation.live_screen(self, handle, replace=True)
+        # The same open file goes on to the live screen, in this screen's place,
+        # with the clock running: the user asked to start the call now.
+        navigation.live_screen(self, handle, replace=True, start=True)
 
     def action_practice(self) -> None:
         if self._ready("a practice run"):

@@ -270,7 +270,7 @@ class StartScreen(Screen[None]):
             self._offer_open_call(pending)
 
     def _offer_open_call(self, pending: dict[str, Session]) -> None:
-        from ...core.countdown import Countdown, format_clock
+        from ...core.countdown import Countdown, format_call_time, format_clock
         from ...core.workspace import Workspace
         from .prompts import ChoiceModal
 
@@ -286,7 +286,7 @@ class StartScreen(Screen[None]):
         body = (
             f"With {who}"
             + (f", started {started.astimezone():%Y-%m-%d %H:%M}" if started else "")
-            + f". {format_clock(clock.elapsed(0))} of {format_clock(clock.limit_seconds)} "
+            + f". {format_call_time(clock.elapsed(0))} of {format_clock(clock.limit_seconds)} "
             "used when it stopped; the clock stays paused until you press F5."
         )
         if left.others:

@@ -7,15 +7,17 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Digits, ProgressBar, Static
 
-from ...core.countdown import format_clock
+from ...core.countdown import format_call_time, format_clock
 
 
 class CountdownPanel(Vertical):
     """Shows time left (or over) against the limit. Fed by its screen.
 
-    State shows in text and style, never in colour alone: "PAUSED", and
-    "TIME IS UP" in bold reverse. Below ``SHORT_SCREEN`` rows the big digits
-    give way to the one clock line.
+    State shows in text and style, never in colour alone: "PAUSED", the
+    standing warning ("10-MINUTE WARNING", "WRAP UP NOW") in words, and "TIME
+    IS UP" in bold reverse. The bar takes the warning colour from wrap-up and
+    the error colour at time up (never the green of "done"). Below
+    ``SHORT_SCREEN`` rows the big digits give way to the one clock line.
     """
 
     DEFAULT_CSS = """
@@ -33,6 +35,10 @@ class CountdownPanel(Vertical):
             color: $error;
             text-style: bold reverse;
         }
+        #progress Bar > .bar--complete { color: $error; }
+        &.-warning #progress Bar > .bar--bar { color: $warning; }
+        &.-time-up #progress Bar > .bar--bar { color: $error; }
+        &.-ended #progress Bar > .bar--complete { color: $primary; }
     }
     """
 
@@ -45,9 +51,16 @@ class CountdownPanel(Vertical):
     started: reactive[bool] = reactive(False)
     ended: reactive[bool] = reactive(False)
     """The call is over (the session is being edited afterwards): no alarm."""
+    notice: reactive[str] = reactive("")
+    """The warning that stands (the last point passed), kept on the clock line."""
+    held: reactive[str] = reactive("")
+    """Another window has the session, and no clock runs here: what that one's
+    clock was doing when it last saved, said in place of this clock's state."""
 
     practice = False
     """A rehearsal: said on the clock line, so it is never mistaken for the real call."""
+    wrap_up = 300.0
+    """Seconds before the limit that wrap-up starts: the clock line is marked from then."""
 
     _line = ""
     _step = -1
@@ -66,7 +79,7 @@ class CountdownPanel(Vertical):
         shown = "" if digits.display else f"{text} "
         big = text.replace(" over", "") if over else text
         if self.ended:
-            big = format_clock(max(0.0, self.limit - self.remaining))  # the time it took
+            big = format_call_time(self.limit - self.remaining)  # the time it took
             line = f"CALL ENDED  {big} of {format_clock(self.limit)}"
             over = False  # nothing to warn about any more
         elif over:
@@ -77,6 +90,10 @@ class CountdownPanel(Vertical):
             line = f"{shown}PAUSED (F5 resumes)"
         else:
             line = f"{shown}left of {format_clock(self.limit)}"
+        if self.notice and self.started and not self.ended and not over:
+            line = f"{line}  ·  {self.notice}"
+        if self.held:
+            line = f"READ-ONLY  {shown}{self.held}"
         if self.practice:
             line = f"PRACTICE  {line}"
         digits.update(big)
@@ -92,8 +109,10 @@ class CountdownPanel(Vertical):
             self._step = step
             self.query_one("#progress", ProgressBar).update(total=400, progress=step)
         self.set_class(over, "-time-up")
-        self.set_class(not over and self.remaining <= 300 and self.started, "-warning")
+        warning = not over and self.remaining <= self.wrap_up and self.started
+        self.set_class(warning, "-warning")
         self.set_class(self.started and not self.running and not over, "-paused")
+        self.set_class(self.ended, "-ended")
 
     def on_resize(self) -> None:
         self.set_class(self.screen.size.height < self.SHORT_SCREEN, "-short")
@@ -112,4 +131,10 @@ class CountdownPanel(Vertical):
         self._refresh_view()
 
     def watch_limit(self) -> None:
+        self._refresh_view()
+
+    def watch_notice(self) -> None:
+        self._refresh_view()
+
+    def watch_held(self) -> None:
         self._refresh_view()

@@ -27,11 +27,12 @@ class ReferralList(OptionList):
         Binding("delete", "screen.remove_referral", "Remove", id="referrals.remove"),
     ]
 
-    def show(self, referrals: list[Referral]) -> None:
+    def show(self, referrals: list[Referral], empty: str = "none yet: F4 adds one") -> None:
+        """``empty`` is said when there are none."""
         highlighted = self.highlighted
         self.clear_options()
         if not referrals:
-            self.add_option(Option(Text("none yet: F4 adds one", style="dim"), disabled=True))
+            self.add_option(Option(Text(empty, style="dim"), disabled=True))
             return
         self.add_options(Option(referral_line(r), id=r.id) for r in referrals)
         self.highlighted = min(highlighted or 0, len(referrals) - 1)
