@@ -635,3 +635,33 @@ async def test_quitting_from_the_form_saves_what_was_typed(sessions_dir: Path) -
         await pilot.press("ctrl+q")
     [path] = session_files(sessions_dir)
     assert read_session(path).session.preparation.research == "Led the 2024 data platform move."
+
+
+async def test_a_sessions_page_follows_its_file_when_a_new_planned_time_renames_it(
+    sessions_dir: Path,
+) -> None:
+    """Edited from its page, a planned call gets a new time and so a new name:
+    back on the page, it is shown from the new name, not "cannot be read"."""
+    from iisession.tui import navigation
+    from iisession.tui.screens.detail import DetailScreen
+
+    clock = ManualClock()
+    planned = Session(person=Person(name="Ana Ruiz"))
+    planned.planned_at = clock.wall() + dt.timedelta(days=3)
+    handle = SessionStore(sessions_dir).create(planned)
+    handle.close()
+    app = make_app(sessions_dir, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        navigation.open_detail(app.screen, handle.path)
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(current_screen(app), SetupScreen)
+        await type_into(pilot, app, "when", "2031-03-04 14:30")
+        await pilot.press("escape")
+        await pilot.pause()
+        page = current_screen(app)
+        assert isinstance(page, DetailScreen)
+        [path] = session_files(sessions_dir)
+        assert path.name == "2031-03-04-1430-ana-ruiz.toml"
+        assert page.path == path
+        assert page.state is SessionState.PLANNED  # read, not "cannot be read"

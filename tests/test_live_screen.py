@@ -483,7 +483,7 @@ async def test_extend_refuses_what_is_not_a_number_and_can_be_taken_back(
         saved = read_session(path).session
         assert [(e.kind, e.minutes) for e in saved.timeline][-2:] == [
             (EventKind.EXTENDED, 15),
-            (EventKind.TAKEN_BACK, 5),
+            (EventKind.EXTENDED, -5),
         ]
 
 
@@ -649,3 +649,22 @@ async def test_the_status_line_wraps_and_never_hides_the_save_indicator(
         drawn = " ".join(status.render_line(y).text for y in range(status.size.height))
         assert "saved" in drawn
         assert "choose" in drawn
+
+
+async def test_taking_back_more_than_the_clock_now_allows_takes_what_it_can(
+    sessions_dir: Path,
+) -> None:
+    """The clock runs on while the F8 prompt is open: a number that was allowed
+    when it opened takes back what still may be, never ends the app."""
+    app, clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        live = screen(app)
+        await pilot.press("f5", "f8", "enter")  # the 10 minutes offered
+        clock.advance(34 * 60 + 50)  # 34:50 of 40:00: 5 min may be taken back
+        await pilot.press("f8", "backspace", "backspace", *"-5")
+        clock.advance(15)  # ... and 15 s later, only 4
+        await pilot.press("enter")
+        assert live.live.countdown.limit_seconds == 36 * 60
+        assert any("4 min taken back" in n.message for n in app._notifications)
+    saved = read_session(path).session
+    assert [(e.kind, e.minutes) for e in saved.timeline][-1] == (EventKind.EXTENDED, -4)

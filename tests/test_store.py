@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from iisession.core import codec
+from iisession.core import atomic, codec
 from iisession.core.locking import LockedError, SessionLock, lock_path_for
 from iisession.core.model import Person, Session
 from iisession.core.naming import slugify
@@ -549,7 +549,7 @@ def test_a_failed_rename_leaves_the_file_where_it_was(
     def refused(*_: object) -> None:
         raise OSError(13, "Permission denied")
 
-    monkeypatch.setattr("iisession.core.store.os.link", refused)
+    monkeypatch.setattr("iisession.core.store.os.rename", refused)
     with pytest.raises(SaveError, match="no permission"):
         store.rename_to_fit(handle, tz=dt.UTC)
     assert handle.path == old
@@ -561,17 +561,35 @@ def test_a_failed_rename_leaves_the_file_where_it_was(
     handle.close()
 
 
-def test_a_folder_without_hard_links_gets_a_plain_rename(
+def test_a_move_is_one_rename_and_a_failure_after_it_leaves_the_handle_on_the_new_name(
     sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Never two names for one session (a crash between a link and an unlink
+    would leave two, each with a lock of its own); and once moved, the handle
+    is the new name's, even if syncing the folder then fails."""
     store = SessionStore(sessions_dir)
     _, old = planned_later(store)
     handle = store.open(old)
 
-    def unsupported(*_: object) -> None:
-        raise OSError(95, "Operation not supported")
+    def no_links(*_: object) -> None:
+        raise AssertionError("a move must not pass through two names")
 
-    monkeypatch.setattr("iisession.core.store.os.link", unsupported)
-    assert store.rename_to_fit(handle, tz=dt.UTC) == sessions_dir / "2026-11-21-1400-ana.toml"
+    def sync_fails(*_: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    real_sync = atomic.fsync_folder
+    monkeypatch.setattr("iisession.core.store.os.link", no_links)
+    monkeypatch.setattr("iisession.core.store.fsync_folder", sync_fails)
+    new = store.rename_to_fit(handle, tz=dt.UTC)
+    assert new == sessions_dir / "2026-11-21-1400-ana.toml"
+    assert handle.path == new
     assert not old.exists()
+    monkeypatch.setattr("iisession.core.store.fsync_folder", real_sync)
+    handle.session.notes = "after the move\n"
+    handle.save()
+    assert read_session(new).session.notes == "after the move\n"
+    assert not old.exists()  # not written again under the old name
+    second = store.open(new)
+    assert second.read_only  # the new name's lock is held
+    second.close()
     handle.close()

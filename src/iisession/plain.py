@@ -73,6 +73,8 @@ MIN_CLIPPED = 8
 
 def _width(text: str) -> int:
     """The terminal columns ``text`` takes: wide characters two, combining marks none."""
+    if text.isascii():
+        return len(text)  # nearly every cell: counted without a look at each character
     return sum(
         0
         if unicodedata.combining(char) or char == "\u200d"

@@ -90,8 +90,6 @@ class Countdown:
                     run_from = None
             elif event.kind is EventKind.EXTENDED:
                 clock.extend(event.minutes * 60.0)
-            elif event.kind is EventKind.TAKEN_BACK:
-                clock.take_back(event.minutes * 60.0)
         if run_from is not None and last_seen is not None:
             clock.banked += max(0.0, (last_seen - run_from).total_seconds())
         return clock

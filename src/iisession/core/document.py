@@ -30,7 +30,6 @@ EVENT_WORDS = {
     EventKind.TIME_UP: "time up",
     EventKind.ENDED: "call ended",
     EventKind.REOPENED: "reopened",
-    EventKind.TAKEN_BACK: "{minutes} min of the extension taken back",
 }
 
 MENTION_WORDS = {
@@ -198,7 +197,10 @@ def to_markdown(
         lines.append("## Timeline")
         lines.append("")
         for e in session.timeline:
-            words = EVENT_WORDS[e.kind].format(minutes=e.minutes)
+            if e.kind is EventKind.EXTENDED and e.minutes < 0:
+                words = f"{-e.minutes} min of the extension taken back"
+            else:
+                words = EVENT_WORDS[e.kind].format(minutes=e.minutes)
             lines.append(f"- {local(e.at, tz)}: {words}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -151,14 +151,17 @@ class LiveCall:
     def take_back(self, minutes: int) -> None:
         """Take back ``minutes`` of an extension (one typed wrong, say).
 
-        Points the limit now puts behind (a warning, wrap-up) are said at the
-        next ``tick``, as if the clock had passed them.
+        It is kept as an ``extended`` event of minus ``minutes``, which every
+        version of the file format reads. Points the limit now puts behind (a
+        warning, wrap-up) count as said: the clock is in sight, and wrap-up
+        (closing questions moved up) must not come twice.
         """
         most = self.most_to_take_back()
         if not 1 <= minutes <= most:
             raise NotApplicable(f"{minutes} min cannot be taken back (at most {most})")
         self.countdown.take_back(minutes * 60)
-        self._record(EventKind.TAKEN_BACK, minutes)
+        self._record(EventKind.EXTENDED, -minutes)
+        self._fired |= {p for p in self._points() if self.remaining() <= p[1] * 60}
 
     def wrap_up_minutes(self) -> int:
         """How long before the limit wrap-up starts: the setting (``live.wrap_up``),

@@ -35,8 +35,16 @@ class LockedError(Exception):
 
 
 def locks_folder(sessions_dir: Path) -> Path:
-    """Where the locks of one sessions folder's sessions live."""
-    key = hashlib.sha256(os.fsencode(sessions_dir.resolve())).hexdigest()[:16]
+    """Where the locks of one sessions folder's sessions live: keyed by the
+    folder itself (device and inode), so every path that reaches it (a link, a
+    bind mount, another letter case) shares them; by its real path while it
+    does not exist yet."""
+    try:
+        st = os.stat(sessions_dir)
+        identity = f"{st.st_dev}:{st.st_ino}".encode()
+    except OSError:
+        identity = os.fsencode(sessions_dir.resolve())
+    key = hashlib.sha256(identity).hexdigest()[:16]
     return state_dir() / LOCK_FOLDER / f"sessions-{key}"
 
 

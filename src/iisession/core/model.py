@@ -109,7 +109,6 @@ class EventKind(enum.StrEnum):
     TIME_UP = "time-up"
     ENDED = "ended"
     REOPENED = "reopened"
-    TAKEN_BACK = "taken-back"
     """Minutes of an extension taken back (the limit never goes below the agreed one)."""
 
 
@@ -230,7 +229,7 @@ class TimelineEvent:
     kind: EventKind
     at: dt.datetime
     minutes: int = 0
-    """Minutes added (extended), taken back (taken-back) or left (warned); else 0."""
+    """Minutes added (extended; taken back when negative) or left (warned); else 0."""
 
     def __post_init__(self) -> None:
         self.kind = EventKind(self.kind)

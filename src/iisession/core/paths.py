@@ -8,6 +8,7 @@ config file, and the platform's user data folder. Nothing is created here.
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,13 @@ def cache_dir() -> Path:
 
 
 def state_dir() -> Path:
-    """The user's state folder: the session locks live here, outside the sessions folder."""
+    """The user's state folder: the session locks live here, outside the sessions folder.
+
+    On macOS platformdirs gives the data folder, which is the default sessions
+    folder; the cache folder is used there instead.
+    """
+    if sys.platform == "darwin":
+        return cache_dir()
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 

@@ -213,7 +213,10 @@ class SessionFile:
         ``SessionFileError`` for a file that cannot be read, keeping the model."""
         if not self.read_only or self.closed:
             return False
-        current = _stat_or_none(self.path)
+        try:
+            current = _stat_or_none(self.path)
+        except OSError:
+            return False  # the folder cannot be seen just now (a network folder dropping)
         if current is None or (
             self._fingerprint is not None and self._fingerprint.same_stat(current)
         ):
@@ -326,13 +329,12 @@ class SessionFile:
         """Move the session's file to ``path``, in the same folder, keeping it locked.
 
         The lock of the new name is taken first (``LockedError`` if another
-        iisession holds it), the file is linked there, which never replaces
-        anything (``FileExistsError`` if the name is taken), and only then is
-        the old name removed and its lock released: at no moment may another
-        iisession write either name. A folder that cannot hold hard links gets a
-        plain rename, once the new name is seen to be free under its lock. The
-        file's bytes, inode and modification time stay as they were. Raises
-        ``OSError`` otherwise, with the file where it was.
+        iisession holds it); with both locks held, no iisession can create or
+        write either name, so once the new name is seen to be free
+        (``FileExistsError`` if not) one atomic rename moves the file: a crash
+        leaves it under exactly one of the two names, never both. Only then is
+        the old lock released. The file's bytes, inode and modification time
+        stay as they were. Raises ``OSError`` with the file where it was.
         """
         if self.read_only or self.closed or self._fingerprint is None:
             raise ReadOnlyError(self.path, self.read_only_reason or "not open for writing")
@@ -341,34 +343,23 @@ class SessionFile:
         lock = SessionLock(path)
         lock.acquire()
         try:
-            try:
-                os.link(self.path, path)
-                linked = True
-            except FileExistsError:
-                raise
-            except OSError as error:
-                if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK):
-                    raise
-                linked = False  # no hard links here (some network and FAT folders)
-            if linked:
-                try:
-                    os.unlink(self.path)
-                except OSError:
-                    os.unlink(path)  # back as it was: one name for one session
-                    raise
-            else:
-                if os.path.lexists(path):
-                    raise FileExistsError(errno.EEXIST, "the name is taken", str(path))
-                os.rename(self.path, path)
-            fsync_folder(path.parent)
-            st = os.stat(path)
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, "the name is taken", str(path))
+            os.rename(self.path, path)
         except BaseException:
             lock.release()
             raise
+        # Moved: from here on the handle is the new name's, whatever follows.
         if self._lock is not None:
             self._lock.release()  # its file stays: lock files are never deleted
         self._lock = lock
         self.path = path
+        with contextlib.suppress(OSError):  # the move is done; the next save syncs
+            fsync_folder(path.parent)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return self._fingerprint
         self._fingerprint = dataclasses.replace(
             self._fingerprint, inode=st.st_ino, mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns
         )

@@ -123,6 +123,8 @@ class Workspace:
         self._bank: Bank | None = None
         self._index: SessionIndex | None = None
         self._listeners: list[Saved] = []
+        self.moved: dict[Path, Path] = {}
+        """Files renamed in this run (old path to new), for screens holding a path."""
 
     # --- the store and the index ------------------------------------------------------
 
@@ -328,11 +330,21 @@ class Workspace:
             new = self.store.rename_to_fit(handle)
         except SaveError as error:
             raise NotSaved(f"{error}; it keeps its name {old.name}") from error
-        if new is not None and handle.fingerprint is not None:
-            with contextlib.suppress(Exception):  # the next refresh reads the folder anyway
-                self.index.forget(old)
-            self._written(new, session, handle.fingerprint)
+        if new is not None:
+            self.moved[old] = new
+            if handle.fingerprint is not None:
+                with contextlib.suppress(Exception):  # the next refresh reads the folder anyway
+                    self.index.forget(old)
+                self._written(new, session, handle.fingerprint)
         return new
+
+    def where_now(self, path: Path) -> Path:
+        """Where a session file seen at ``path`` is now, after renames in this run."""
+        seen = {path}
+        while path in self.moved and self.moved[path] not in seen:
+            path = self.moved[path]
+            seen.add(path)
+        return path
 
     def discard(self, handle: SessionFile) -> None:
         """Close and delete a session file (a practice run not kept)."""

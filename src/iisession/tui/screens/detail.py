@@ -88,6 +88,8 @@ class DetailScreen(Screen[None]):
         from ...core.document import to_markdown
         from ...core.workspace import CannotOpen
 
+        self.path = workspace_of(self).where_now(self.path)  # renamed after its planned time
+        self.sub_title = self.path.name
         try:
             session = workspace_of(self).read(self.path)
         except CannotOpen as error:

@@ -630,9 +630,15 @@ window has closed it, **Ctrl+T** takes it over to edit here.
                 self.live.extend(minutes)
                 self.notify(f"Limit extended by {minutes} min", timeout=3)
             else:
-                self.live.take_back(-minutes)
+                # The clock ran on while the prompt was open: what may be taken
+                # back can only have shrunk, so take what still may be, and say so.
+                taken = min(-minutes, self.live.most_to_take_back())
+                if taken < 1:
+                    self.notify("Nothing can be taken back now: the time used has reached it.")
+                    return
+                self.live.take_back(taken)
                 limit = format_clock(self.live.countdown.limit_seconds)
-                self.notify(f"{-minutes} min taken back: the limit is {limit}", timeout=3)
+                self.notify(f"{taken} min taken back: the limit is {limit}", timeout=3)
             self.changed_now()
             self.refresh_clock()
 
