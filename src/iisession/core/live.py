@@ -278,7 +278,7 @@ class LiveCall:
     def pacing(self) -> str:
         """How the must-ask questions fit in the time before wrap-up, in plain
         words; nothing before the clock starts or once the call has ended."""
-        if not self.countdown.started or self.session.state is SessionState.ENDED:
+        if not self.countdown.started or self.ended:
             return ""
         left = [q for q in self.session.questions if q.priority is Priority.MUST and not q.asked]
         if not left:

@@ -386,9 +386,7 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         panel.wrap_up = self.live.wrap_up_minutes() * 60.0
         panel.started = self.live.countdown.started
         panel.running = self.live.countdown.running
-        panel.ended = (
-            self.live.session.state is SessionState.ENDED and not self.live.countdown.running
-        )
+        panel.ended = self.live.ended
         panel.remaining = self.live.remaining()
         panel.notice = self._notice()
         panel.held = self._held_text()
@@ -396,7 +394,7 @@ window has closed it, **Ctrl+T** takes it over to edit here.
             status, pace = self._held_status(), ""
         else:
             status = self.editor.status()
-            pace = self.live.pacing() if self.live.countdown.started else ""
+            pace = self.live.pacing()  # nothing before the clock starts or after the end
         line = " | ".join(x for x in (pace, status) if x)
         widget = self.query_one("#status", Static)
         if line != self._status_line:
