@@ -342,7 +342,9 @@ window has closed it, **Ctrl+T** takes it over to edit here.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "take_over":
-            return self.handle.read_only
+            # Only a window held elsewhere can be taken over; a file with fields
+            # this version does not know stays read-only whoever holds it.
+            return bool(self.handle.held_by)
         if self.handle.read_only and action in self.CHANGES:
             return False  # another window has the session: nothing here may change it
         if action == "reopen":
