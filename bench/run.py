@@ -13,6 +13,11 @@ against a baseline measured in the same run, because shared machines are noisy:
   memory, against a bare Textual app with a 1 Hz timer running alongside;
 - typing into notes that already hold 100 KB (headless, Pilot): time per
   keystroke, against a bare app with a TextArea holding the same text;
+- the journal: a minute of steady typing (5 keys a second, the editor ticking
+  once a second, saves as the autosave policy makes them) into notes of 10 KB
+  and 100 KB, through ``SessionEditor`` and the real store: CPU time, bytes
+  handed to ``write()`` and the time of a journaled tick, against the same
+  minute with the journal off;
 - scale (bench/scale.py): index build, search, `list` and the review screen
   over 10,000 generated sessions.
 """
@@ -280,11 +285,80 @@ def bench_typing(keys: int, folder: Path) -> dict[str, float]:
     }
 
 
+def _bytes_written() -> int:
+    """Bytes this process has handed to write() and the like, so far."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    raise RuntimeError("no wchar in /proc/self/io")
+
+
+def _typing_minute(folder: Path, notes: str, journal: bool) -> tuple[float, float, list[float]]:
+    """One minute of typing, simulated: CPU seconds, bytes written, and the wall
+    time of each tick that did not save (with the journal on, each one records)."""
+    from iisession.core.clock import ManualClock
+    from iisession.core.editor import SessionEditor
+
+    session = make_session(name="Bench Journal", notes=notes)
+    handle = SessionStore(folder).create(session)
+    clock = ManualClock()
+    editor = SessionEditor(session, clock, handle, journal=journal)
+    text = "asked about the first year on the team and how reviews work " * 8
+    ticks: list[float] = []
+    cpu, written = time.process_time(), _bytes_written()
+    for second in range(60):
+        for key in range(5):
+            session.notes += text[(second * 5 + key) % len(text)]
+            editor.typed()
+            clock.advance(0.2)
+        start = time.perf_counter()
+        if editor.tick() is None:
+            ticks.append((time.perf_counter() - start) * 1000)
+    cpu, written = time.process_time() - cpu, _bytes_written() - written
+    handle.close()
+    return cpu, written, ticks
+
+
+def bench_journal(runs: int, folder: Path) -> dict[str, dict[str, float]]:
+    """Interleaved runs, journal off and on, so drift hits both alike."""
+    previous = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(folder / "state")  # journals and locks stay in here
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for kb in (10, 100):
+            line = "Said the hardest part is scoping dashboards with clinicians, not SQL.\n"
+            notes = (line * (kb * 1000 // len(line) + 1))[: kb * 1000]
+            figures: dict[bool, list[tuple[float, float, list[float]]]] = {False: [], True: []}
+            for run in range(runs):
+                for journal in (False, True):
+                    figures[journal].append(
+                        _typing_minute(folder / f"{kb}-{run}-{journal}", notes, journal)
+                    )
+            off, on = figures[False], figures[True]
+            results[f"{kb} KB"] = {
+                "off_cpu_ms": statistics.median(r[0] for r in off) * 1000,
+                "on_cpu_ms": statistics.median(r[0] for r in on) * 1000,
+                "off_kb": statistics.median(r[1] for r in off) / 1024,
+                "on_kb": statistics.median(r[1] for r in on) / 1024,
+                "off_tick_ms": statistics.median(t for r in off for t in r[2]),
+                "on_tick_ms": statistics.median(t for r in on for t in r[2]),
+                "on_tick_max_ms": max(t for r in on for t in r[2]),
+            }
+    finally:
+        if previous is None:
+            os.environ.pop("XDG_STATE_HOME", None)
+        else:
+            os.environ["XDG_STATE_HOME"] = previous
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per figure (median)")
     parser.add_argument(
-        "--only", choices=["save", "startup", "live", "typing", "scale"], help="run one group"
+        "--only",
+        choices=["save", "startup", "live", "typing", "journal", "scale"],
+        help="run one group",
     )
     parser.add_argument(
         "--idle-seconds", type=float, default=60, help="how long the live call is measured"
@@ -353,6 +427,16 @@ def main() -> int:
                 f"key to next frame p95 {typing['frame_p95_ms']:.1f} ms, bare "
                 f"{typing['bare_frame_p95_ms']:.1f} ms"
             )
+        if args.only in (None, "journal"):
+            for size, r in bench_journal(max(5, args.runs // 3), folder / "f").items():
+                print(
+                    f"journal, a minute of typing into {size} of notes: CPU "
+                    f"{r['on_cpu_ms']:.0f} ms, journal off {r['off_cpu_ms']:.0f} ms, ratio "
+                    f"{r['on_cpu_ms'] / r['off_cpu_ms']:.2f}x; written {r['on_kb']:.0f} KB, "
+                    f"journal off {r['off_kb']:.0f} KB, ratio {r['on_kb'] / r['off_kb']:.2f}x; "
+                    f"a tick between saves {r['on_tick_ms']:.2f} ms (max "
+                    f"{r['on_tick_max_ms']:.1f} ms), journal off {r['off_tick_ms']:.3f} ms"
+                )
     if args.only in (None, "scale"):
         import scale  # bench/scale.py: 10,000 generated sessions
 

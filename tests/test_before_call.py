@@ -577,7 +577,15 @@ async def test_resume_a_call_left_open_with_its_countdown(sessions_dir: Path) ->
         assert isinstance(app.screen, ChoiceModal)
         assert "A call was left open" in app.screen.title_text
         assert "10:00 of 30:00 used" in app.screen.body
+        assert "asks whether the call went on" in app.screen.body
         await pilot.press("r")
+        await pilot.pause()
+        # An hour ago, in a file with no clock mark: whether the call went on
+        # cannot be known, so the user is asked.
+        asked = app.screen
+        assert isinstance(asked, ChoiceModal)
+        assert "Did the call go on?" in asked.title_text
+        await pilot.press("p")  # it stopped then
         live = app.screen
         assert isinstance(live, LiveScreen)
         panel = live.query_one(CountdownPanel)
@@ -593,6 +601,29 @@ async def test_resume_a_call_left_open_with_its_countdown(sessions_dir: Path) ->
             EventKind.RESUMED,
         ]
         assert saved.notes == "typed before the crash"
+
+
+async def test_a_call_that_went_on_while_closed_counts_the_time_since(
+    sessions_dir: Path,
+) -> None:
+    path = left_open(sessions_dir)
+    app = make_app(sessions_dir, ManualClock(utc_now()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scanned(app, pilot)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("g")  # it went on: 50 minutes more, by the wall clock
+        live = app.screen
+        assert isinstance(live, LiveScreen)
+        assert live.live.countdown.running
+        assert 60 * 60 <= live.live.elapsed() < 61 * 60
+        saved = read_session(path).session
+        assert [e.kind for e in saved.timeline][:1] == [EventKind.STARTED]
+        assert EventKind.PAUSED not in [e.kind for e in saved.timeline]
+        assert saved.clock is not None
+        assert saved.clock.running
 
 
 async def test_a_call_left_open_can_be_ended_from_the_offer(sessions_dir: Path) -> None:

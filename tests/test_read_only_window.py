@@ -25,6 +25,7 @@ from iisession.core.workspace import Workspace
 from iisession.tui.app import IISessionApp
 from iisession.tui.navigation import open_live
 from iisession.tui.screens.live import LiveScreen
+from iisession.tui.screens.prompts import ChoiceModal
 from iisession.tui.widgets.countdown import CountdownPanel
 from tests.pilot_helpers import current_screen
 
@@ -205,6 +206,12 @@ async def test_the_session_is_taken_over_once_the_holder_is_gone(
         holder.kill()  # it crashed (or was closed): the lock is free
         await pilot.press("ctrl+t")
         await pilot.pause()
+        # Its clock was running there, and this window's clock cannot measure
+        # for how long since: the user says whether the call went on.
+        asked = app.screen
+        assert isinstance(asked, ChoiceModal)
+        assert "Did the call go on?" in asked.title_text
+        await pilot.press("p")  # it stopped then: F5 runs it here
         assert not live.handle.read_only
         assert live.handle in app.workspace.open_files
         assert len(app.workspace.open_files) == 1  # the read-only copy is let go

@@ -215,6 +215,9 @@ async def test_resume_a_call_left_open_from_the_review(folder: Path) -> None:
             await pilot.press("down")
         await pilot.press("e")
         await pilot.pause(0.2)
+        # No clock mark in the file: the user says whether the call went on.
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("p")
         live = app.screen
         assert isinstance(live, LiveScreen)
         assert not live.live.countdown.running  # waits for F5

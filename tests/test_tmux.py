@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -170,26 +171,38 @@ def iisession(sessions_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "iisession", "--sessions-dir", str(sessions_dir), *args]
 
 
-def test_after_a_crash_the_call_is_offered_and_resumed(term: Tmux, sessions_dir: Path) -> None:
+def test_after_a_crash_the_call_is_offered_and_runs_on(term: Tmux, sessions_dir: Path) -> None:
+    """kill -9 in a running call left untouched: the clock's state was journaled
+    while it ran, and the call resumes running, the time it was closed counted."""
     start_live_call(term, sessions_dir, "Kim Ito")
     term.send("F5")
     term.wait_for("left of 30:00")
     term.send("F6")
-    time.sleep(1.5)
+    time.sleep(5.5)  # untouched: nothing typed, no save since the tick
     os.kill(term.pid(), signal.SIGKILL)
     term.wait_dead()
+    killed = time.monotonic()
     term.respawn(["env", "TERM=xterm-256color", *iisession(sessions_dir)])
     screen = term.wait_for("A call was left open")
     assert "With Kim Ito" in screen
-    assert "the clock stays paused" in screen
+    assert "the call went on" in " ".join(screen.split()), screen
+    used = re.search(r"0:0(\d) of 30:00 used", screen)
+    assert used is not None, screen
+    assert int(used.group(1)) >= 3, screen  # at most ~2 s of the clock lost
     term.send("r")
-    screen = term.wait_for("PAUSED (F5 resumes)")
+    screen = term.wait_for("Call resumed")
     assert "[x]" in screen  # the tick made before the crash
-    term.send("F5")
-    term.wait_for("left of 30:00")
+    assert "PAUSED" not in screen
+    closed = time.monotonic() - killed
     [path] = list(sessions_dir.glob("*.toml"))
-    kinds = [e.kind.value for e in read_session(path).session.timeline]
-    assert kinds == ["started", "paused", "resumed"]
+    term.send("F5")  # pause: the clock is saved as it stands
+    term.wait_for("PAUSED")
+    session = read_session(path).session
+    assert [e.kind.value for e in session.timeline] == ["started", "paused"]
+    assert session.clock is not None
+    # The 5.5 s before the crash, less what the last record missed, and the
+    # time it was closed: the call went on all along.
+    assert session.clock.used_seconds >= 3.5 + closed
 
 
 def test_new_with_a_template_goes_straight_to_the_live_screen(

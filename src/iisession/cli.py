@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .core.paths import Folders, resolve_folders
@@ -36,6 +36,24 @@ def version_text() -> str:
     return f"iisession {__version__} (Textual {textual}, Python {platform.python_version()})"
 
 
+def _say(text: str, file: TextIO | None = None) -> None:
+    """Print a message made safe for a terminal: it may hold a file name or an argument."""
+    from .plain import safe
+
+    print(safe(text), file=file)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose error messages, which echo what was typed, are safe."""
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            from .plain import safe
+
+            message = safe(message)
+        super().exit(status, message)
+
+
 class _VersionAction(argparse.Action):
     """Like argparse's ``version`` action, but looks versions up only when asked."""
 
@@ -48,7 +66,7 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--sessions-dir",
         metavar="DIR",
@@ -56,11 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder of session files (default: $IISESSION_SESSIONS_DIR, then "
         "the config file, then the user data folder; see `iisession where`)",
     )
-    to_file = argparse.ArgumentParser(add_help=False)
+    to_file = _Parser(add_help=False)
     to_file.add_argument(
         "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="iisession",
         parents=[common],
         description="Run informational interviews: a countdown, your questions, notes "
@@ -258,10 +276,10 @@ def terminal_problem(
 def cmd_where(folders: Folders) -> int:
     from .core.locking import locks_folder
 
-    print(f"sessions  {folders.sessions}   (from {folders.sessions_source})")
-    print(f"config    {folders.config}")
-    print(f"cache     {folders.cache}")
-    print(f"locks     {locks_folder(folders.sessions)}")
+    _say(f"sessions  {folders.sessions}   (from {folders.sessions_source})")
+    _say(f"config    {folders.config}")
+    _say(f"cache     {folders.cache}")
+    _say(f"locks     {locks_folder(folders.sessions)}")
     return 0
 
 
@@ -285,11 +303,12 @@ def _run(app: IISessionApp) -> int:
         files = list(app.workspace.open_files)
         problems = app.workspace.close_all()
     for problem in problems:
-        print(f"iisession: {problem}", file=sys.stderr)
+        _say(f"iisession: {problem}", sys.stderr)
     with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
         for handle in files:
-            if handle.path.exists() and not handle.read_only:
-                print(f"Saved: {handle.path}")
+            # Only what is on disk as it was left: a failed save was said above.
+            if handle.path.exists() and not handle.read_only and not handle.has_unsaved_changes():
+                _say(f"Saved: {handle.path}")
     return app.return_code or (1 if problems else 0)
 
 
@@ -320,19 +339,19 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         templates = load_templates(folders.config, bank, warnings)
         template = find_template(templates, args.template)
         for warning in warnings:
-            print(f"iisession: {warning}", file=sys.stderr)
+            _say(f"iisession: {warning}", sys.stderr)
         if template is None:
             names = ", ".join(repr(t.name) for t in templates) or "none yet"
-            print(
+            _say(
                 f"iisession new: no template named {args.template!r}; yours: {names} "
                 f"(in {templates_folder(folders.config)})",
-                file=sys.stderr,
+                sys.stderr,
             )
             return 2
         questions = template.questions()
     else:
         for warning in warnings:
-            print(f"iisession: {warning}", file=sys.stderr)
+            _say(f"iisession: {warning}", sys.stderr)
         questions = bank.defaults()
     if _refuse_without_terminal():
         return 2
@@ -356,7 +375,7 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
     try:
         handle = workspace.create(session)
     except SaveError as error:
-        print(f"iisession: {error}", file=sys.stderr)
+        _say(f"iisession: {error}", sys.stderr)
         return 1
     return _run(IISessionApp(workspace, handle))
 
@@ -365,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     folders = resolve_folders(getattr(args, "sessions_dir", None))
     for warning in folders.warnings:
-        print(f"iisession: {warning}", file=sys.stderr)
+        _say(f"iisession: {warning}", sys.stderr)
     if args.command == "where":
         return cmd_where(folders)
     if args.command == "new":
@@ -389,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return plain.cmd_export(folders, args.id, args.format, args.output)
             return plain.cmd_search(folders, args.query, args.json)
         except FolderUnreadable as error:
-            print(f"iisession {args.command}: {error}", file=sys.stderr)
+            _say(f"iisession {args.command}: {error}", sys.stderr)
             return 1
         except BrokenPipeError:
             # `iisession list | head`: the reader has all it wants. Point stdout

@@ -43,7 +43,7 @@ def _progress(stream: TextIO) -> Progress | None:
 def _listing(folders: Folders) -> Listing:
     listing = read_listing(SessionIndex(folders.sessions, folders.cache), _progress(sys.stderr))
     if listing.note:
-        print(f"iisession: {listing.note}", file=sys.stderr)
+        print(safe(f"iisession: {listing.note}"), file=sys.stderr)
     return listing
 
 
@@ -51,13 +51,29 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(text: str) -> str:
-    """Text for a terminal: a stray escape code in a note must not reach it."""
+    """Text for a terminal: a stray escape code in a note, a file name or an
+    argument must not reach it. Every message goes through here."""
     return _CONTROL.sub("\ufffd", text)
 
 
+_JSON_ESCAPED = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def to_json(data: Any) -> str:
+    """``data`` as JSON text, non-ASCII text as typed, but no control character in it:
+    json escapes C0 itself; DEL, C1 and the line and paragraph separators (U+2028,
+    U+2029) become ``\\u`` escapes too. The same value, parsed."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # They can only stand inside a string, where an escape means the same.
+    return _JSON_ESCAPED.sub(_unicode_escape, text) + "\n"
+
+
 def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(to_json(data))
 
 
 def _date(summary: Summary) -> str:
@@ -173,7 +189,7 @@ def cmd_list(folders: Folders, as_json: bool) -> int:
         columns = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
         print(safe("\n".join(_table(rows, clippable=(1, 2), columns=columns))))
     else:
-        print(f"No sessions in {folders.sessions} yet: `iisession new` sets one up.")
+        print(safe(f"No sessions in {folders.sessions} yet: `iisession new` sets one up."))
     if listing.problems:
         print(f"\nUnreadable files ({len(listing.problems)}), left as they are:", file=sys.stderr)
         for problem in listing.problems:
@@ -186,12 +202,12 @@ def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
     try:
         name = resolve(ident, listing.summaries, [p.file for p in listing.problems])
     except UnknownSession as error:
-        print(f"iisession show: {error}", file=sys.stderr)
+        print(safe(f"iisession show: {error}"), file=sys.stderr)
         return 1
     try:
         loaded = read_session(folders.sessions / name)
     except SessionFileError as error:
-        print(f"iisession show: {error}", file=sys.stderr)
+        print(safe(f"iisession show: {error}"), file=sys.stderr)
         return 1
     session = loaded.session
     if as_json:
@@ -204,7 +220,7 @@ def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
 def _skipped(command: str, note: str, problems: Sequence[Problem]) -> None:
     """Name on stderr what could not be used, and why."""
     if note:
-        print(f"iisession {command}: {note}", file=sys.stderr)
+        print(safe(f"iisession {command}: {note}"), file=sys.stderr)
     for problem in problems:
         print(
             safe(f"iisession {command}: skipped {problem.file}: {problem.reason}"),
@@ -236,11 +252,11 @@ def _emit(command: str, text: str, output: str, done: str, *, crlf: bool = False
         write_atomic(target, text.encode("utf-8"))  # the bytes as they are
     except OSError as error:
         print(
-            f"iisession {command}: {target} cannot be written: {describe_os_error(error)}",
+            safe(f"iisession {command}: {target} cannot be written: {describe_os_error(error)}"),
             file=sys.stderr,
         )
         return 1
-    print(f"{done} to {target}", file=sys.stderr)
+    print(safe(f"{done} to {target}"), file=sys.stderr)
     return 0
 
 
@@ -251,17 +267,13 @@ def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     try:
         name = resolve(ident, listing.summaries, [p.file for p in listing.problems])
         loaded = read_session(folders.sessions / name)
-    except UnknownSession as error:
-        print(f"iisession export: {error}", file=sys.stderr)
-        return 1
-    except SessionFileError as error:
-        print(f"iisession export: {error}", file=sys.stderr)
+    except (UnknownSession, SessionFileError) as error:
+        print(safe(f"iisession export: {error}"), file=sys.stderr)
         return 1
     if form == "md":
         text = to_markdown(loaded.session, name)
     else:
-        data = json_document(loaded.session, name, loaded.unknown_keys)
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = to_json(json_document(loaded.session, name, loaded.unknown_keys))
     return _emit("export", text, output, f"Exported {name}")
 
 
@@ -275,7 +287,7 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
             "people": [c.to_json() for c in network.contacts],
             "counts": {"met": network.met, "waiting": network.waiting},
         }
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = to_json(data)
     elif form == "csv":
         text = as_csv(network)
     else:
@@ -308,17 +320,18 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
         try:
             entry = compared.comparison.answers(matches[0].key)
         except IndexUnavailable as error:
-            print(f"iisession compare: {error}", file=sys.stderr)
+            print(safe(f"iisession compare: {error}"), file=sys.stderr)
             return 1
         if entry is None:  # changed on disk between the two reads
-            print(f"iisession compare: {words!r} is no longer in any session.", file=sys.stderr)
+            message = f"{words!r} is no longer in any session."
+            print(safe(f"iisession compare: {message}"), file=sys.stderr)
             return 1
         text = answers_markdown(entry)
     else:
         warnings: list[str] = []
         bank = load_bank(folders.config, warnings)
         for warning in warnings:
-            print(f"iisession: {warning}", file=sys.stderr)
+            print(safe(f"iisession: {warning}"), file=sys.stderr)
         text = coverage_markdown(tallies, bank, [*TOPICS, OWN_TOPIC])
     return _emit("compare", text, output, "Wrote the comparison")
 
@@ -334,7 +347,7 @@ def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int
         weeks = load_settings(folders.config_data, warnings).keep_in_touch_weeks
         for warning in warnings:
             if "follow_up" in warning:
-                print(f"iisession todo: {warning}", file=sys.stderr)
+                print(safe(f"iisession todo: {warning}"), file=sys.stderr)
 
     sessions = _read_all(folders, "todo")
     now = utc_now()
@@ -342,7 +355,7 @@ def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int
     if form == "ics":
         text = to_ics(items, now)
     elif form == "json":
-        text = json.dumps([i.to_json(now) for i in items], ensure_ascii=False, indent=2) + "\n"
+        text = to_json([i.to_json(now) for i in items])
     elif not items:
         text = "Nothing due.\n"
     else:
@@ -397,7 +410,7 @@ def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
         index.refresh(_progress(sys.stderr))
         hits, total = index.search(query)
     except IndexUnavailable as error:
-        print(f"iisession search: {error}", file=sys.stderr)
+        print(safe(f"iisession search: {error}"), file=sys.stderr)
         return 1
     if as_json:
         _dump(
@@ -416,7 +429,7 @@ def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
         )
         return 0
     if not hits:
-        print(f"Nothing matches {query!r}.")
+        print(safe(f"Nothing matches {query!r}."))
         return 0
     bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for hit in hits:

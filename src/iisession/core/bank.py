@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Priority, Question, clean_text
+from .safe_read import RefusedFile, read_text
 
 BANK_FILE_NAME = "bank.toml"
 BANK_SCHEMA = 1
@@ -124,9 +125,11 @@ def parse_bank(text: str, source: str) -> list[BankQuestion]:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text(path)
     except UnicodeDecodeError:
         raise BankError("not UTF-8 text") from None
+    except RefusedFile as error:
+        raise BankError(f"it {error.reason}") from None
     except OSError as error:
         raise BankError(error.strerror or str(error)) from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ import tomli_w
 
 from .model import (
     DEFAULT_LIMIT_MINUTES,
+    ClockMark,
     EventKind,
     FollowUp,
     KeyPoint,
@@ -119,6 +121,16 @@ def _event(e: TimelineEvent) -> Document:
     return {"kind": e.kind.value, "at": e.at, **_drop_empty({"minutes": e.minutes})}
 
 
+def _clock(mark: ClockMark) -> Document:
+    return {
+        "used_seconds": mark.used_seconds,
+        "running": mark.running,
+        "at": mark.at,
+        **_drop_empty({"boot": mark.boot}),
+        "steady": mark.steady,
+    }
+
+
 def _key_point(k: KeyPoint) -> Document:
     return {"at": k.at, "call_seconds": k.call_seconds, "text": k.text}
 
@@ -182,6 +194,8 @@ def to_document(session: Session, *, clean: bool = True) -> Document:
     doc.update({k: v for k, v in arrays.items() if v})
     if session.notes:
         doc["notes"] = {"text": session.notes}
+    if session.clock is not None:
+        doc["clock"] = _clock(session.clock)
     if not clean:
         return doc
     cleaned: Document = _cleaned(doc)
@@ -223,6 +237,8 @@ def _value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)  # Python's shortest round-trip form is valid TOML
     if isinstance(value, dt.datetime):
         # The model holds UTC only; write it in RFC 3339's short form.
         return value.isoformat().replace("+00:00", "Z")
@@ -236,8 +252,8 @@ def _lines(table: Mapping[str, Any]) -> str:
 def render(doc: Document) -> str:
     """TOML text for a document from ``to_document``, in a layout that never varies.
 
-    Keys are our own bare names; every value is a string, integer, boolean or
-    UTC date-time; tables and arrays of tables nest one level only.
+    Keys are our own bare names; every value is a string, integer, finite
+    float, boolean or UTC date-time; tables and arrays of tables nest one level only.
     """
     parts = [_lines({k: v for k, v in doc.items() if not isinstance(v, dict | list)})]
     for key, value in doc.items():
@@ -298,6 +314,17 @@ class _Reader:
             raise self._bad(key, f"a whole number of at least {minimum}")
         return value
 
+    def seconds(self, key: str) -> float:
+        """A non-negative, finite number of seconds (a whole number or not); 0 if absent."""
+        value = self._get(key)
+        if value is None:
+            return 0.0
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self._bad(key, "a number of seconds")
+        if not 0 <= value < 1e12:  # NaN and infinities fail this too
+            raise self._bad(key, "a number of seconds, 0 or more")
+        return float(value)
+
     def flag(self, key: str) -> bool:
         value = self._get(key)
         if value is None:
@@ -312,12 +339,15 @@ class _Reader:
             return None
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
             raise self._bad(key, "a date and time with a UTC offset")
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
+        utc = _in_utc(value)
+        if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
             # Shown in local time everywhere: a year at the calendar's edge
-            # cannot be, so it is refused here, once, with a reason.
+            # cannot be, so it is refused here, once, with a reason. Checked
+            # in UTC, as it is written: a time that reads is a time that saves.
+            shown = value.isoformat() if utc is None else _value(utc)
             raise FormatError(
                 f"`{self._path(key)}` should be a date between the years {MIN_YEAR} and "
-                f"{MAX_YEAR}, not {value.year}"
+                f"{MAX_YEAR} (in UTC), not {shown}"
             )
         return value
 
@@ -360,6 +390,14 @@ class _Reader:
         self.unknown.extend(self._path(k) for k in self.table if k not in self.used)
 
 
+def _in_utc(value: dt.datetime) -> dt.datetime | None:
+    """``value`` in UTC; None past the end of the calendar."""
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -398,6 +436,18 @@ def _read_event(r: _Reader) -> TimelineEvent:
     )
     r.done()
     return e
+
+
+def _read_clock(r: _Reader) -> ClockMark:
+    mark = ClockMark(
+        used_seconds=r.seconds("used_seconds"),
+        running=r.flag("running"),
+        at=r.required_time("at"),
+        boot=r.text("boot"),
+        steady=r.seconds("steady"),
+    )
+    r.done()
+    return mark
 
 
 def _read_key_point(r: _Reader) -> KeyPoint:
@@ -441,6 +491,7 @@ def from_document(doc: Document) -> Decoded:
     prep = top.table_at("preparation")
     follow = top.table_at("follow_up")
     notes = top.table_at("notes")
+    clock = _read_clock(top.table_at("clock")) if "clock" in doc else None
     session = Session(
         id=top.text("id", required=True),
         state=top.choice("state", SessionState, SessionState.PLANNED),
@@ -466,6 +517,7 @@ def from_document(doc: Document) -> Decoded:
         key_points=[_read_key_point(r) for r in top.tables_at("key_points")],
         referrals=[_read_referral(r) for r in top.tables_at("referrals")],
         notes=notes.text("text"),
+        clock=clock,
     )
     for reader in (person, prep, follow, notes, top):
         reader.done()

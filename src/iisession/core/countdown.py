@@ -1,8 +1,8 @@
 """The call's countdown: elapsed time against an agreed (and extendable) limit.
 
-Pure arithmetic on a steady clock reading passed in by the caller. It can be
-rebuilt from a session's timeline after a restart, using the wall times
-recorded there.
+Pure arithmetic on a steady clock reading passed in by the caller. After a
+restart it is rebuilt from the session's clock mark (``from_session``), or
+for older files from the wall times of its timeline.
 """
 
 from __future__ import annotations
@@ -10,8 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import EventKind, TimelineEvent
+
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .model import ClockMark, Session
 
 
 @dataclass
@@ -93,6 +98,46 @@ class Countdown:
         if run_from is not None and last_seen is not None:
             clock.banked += max(0.0, (last_seen - run_from).total_seconds())
         return clock
+
+
+def from_session(session: Session) -> Countdown:
+    """The countdown of a session's call, stopped, as it stood when last saved.
+
+    The time used comes from the clock mark (steady-clock time, kept on every
+    save) where there is one; files without one are measured between the
+    timeline's wall times.
+    """
+    clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
+    if session.clock is not None:
+        clock.banked = session.clock.used_seconds
+        clock.ever_started = clock.ever_started or session.clock.used_seconds > 0
+    return clock
+
+
+RAN_ON_SECONDS = 10 * 60.0
+"""A call left running is taken to have gone on while iisession was closed, if
+it was closed for no longer than this (a crash, a restart). Longer, or a gap
+that cannot be measured, and the user is asked."""
+
+
+def closed_for(session: Session, clock: Clock) -> float | None:
+    """How long iisession was closed with the session's clock running, measured
+    on the steady clock; None if it was not running, or that cannot be known
+    (no mark, another run of the computer)."""
+    mark = session.clock
+    if mark is None or not mark.running or interruption(session.timeline) is None:
+        return None
+    return since_mark(mark, clock)
+
+
+def since_mark(mark: ClockMark, clock: Clock) -> float | None:
+    """Seconds since ``mark`` on the steady clock, if it is the same run of the
+    computer's (else None: only the wall clock could say, and it can be wrong)."""
+    boot = clock.boot()
+    if not boot or boot != mark.boot:
+        return None
+    gap = clock.steady() - mark.steady
+    return gap if gap >= 0 else None
 
 
 def interruption(

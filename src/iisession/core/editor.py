@@ -2,9 +2,12 @@
 save means. The live screen, the setup form and the drafts all edit through it.
 
 Typing is saved after a pause and at least every few seconds while it goes on
-(``autosave``); a discrete change (a tick, a referral) is saved at once; a
-failed save is retried, the session stays in memory, and the first failure of a
-run of them is the one to tell the user about. A read-only session (open in
+(``autosave``); between saves, each tick (once a second) while the session has
+changed since appends the change to the session's journal and fsyncs it, so a
+crash loses at most about a second of typing (``journal``); a discrete change
+(a tick, a referral) is saved at once; a failed save is retried, the session
+stays in memory (and in the journal), and the first failure of a run of them is
+the one to tell the user about. A read-only session (open in
 another window, say) is never written: the store refuses, and the indicator
 says what is on screen is not saved.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .autosave import AutosavePolicy, SaveTracker
 from .store import SaveError, SessionFile
@@ -37,7 +40,15 @@ class Outcome:
     """Another program had changed the file; its version was kept here."""
     created: bool = False
     """The file was created by this save."""
+    notice: str = ""
+    """Something another program did that the user must hear of (the file was
+    deleted, or moved, and saved again)."""
+    moved_to: Path | None = None
+    """Another program had moved the file: it was saved there."""
 
+
+HEARTBEAT_SECONDS = 2.0
+"""How often a running call's clock is journaled when nothing else changes."""
 
 NOTHING = Outcome(saved=False)
 """Nothing was tried (no file yet, and none to create)."""
@@ -55,16 +66,31 @@ class SessionEditor:
         create: Callable[[Session], SessionFile] | None = None,
         ready: Callable[[Session], bool] | None = None,
         policy: AutosavePolicy | None = None,
+        journal: bool = True,
     ) -> None:
         """``create`` makes the file on the first save when there is no ``handle``
         yet, once ``ready`` says the session may be (a form that is saved only
-        once it has a name: its file is named after the person)."""
+        once it has a name: its file is named after the person). Until there is
+        a file there is no journal either: what is typed is in memory only.
+        ``journal=False`` keeps none (to measure what it costs)."""
         self.session = session
         self.clock = clock
         self.handle = handle
         self._create = create
         self._ready = ready
         self.tracker = SaveTracker(policy)
+        self._journaling = journal
+        self._unjournaled = False
+        """Changed since the last record (or save): the next tick records it."""
+        self._last_heartbeat: float | None = None
+        if (
+            handle is not None
+            and handle.recovered is not None
+            and not handle.read_only
+            and handle.has_unsaved_changes()
+        ):
+            # Typing recovered from the journal: saved after the usual pause.
+            self.tracker.changed(clock.steady())
 
     @property
     def read_only(self) -> bool:
@@ -80,8 +106,18 @@ class SessionEditor:
         return bool(self.tracker.error)
 
     def typed(self) -> None:
-        """Text changed: saved after a pause (see ``tick``)."""
+        """Text changed: journaled at the next tick, saved after a pause (see ``tick``)."""
         self.tracker.changed(self.clock.steady())
+        self._unjournaled = True
+
+    def clock_moved(self) -> None:
+        """The call's clock ran on (its mark is in the session, see
+        ``LiveCall.mark``): journaled, never saved for that alone, at most
+        every ``HEARTBEAT_SECONDS``, so a crash loses no more of the clock."""
+        now = self.clock.steady()
+        if self._last_heartbeat is None or now - self._last_heartbeat >= HEARTBEAT_SECONDS:
+            self._last_heartbeat = now
+            self._unjournaled = True
 
     def changed(self) -> Outcome:
         """A discrete change: saved at once."""
@@ -89,10 +125,34 @@ class SessionEditor:
         return self.save()
 
     def tick(self) -> Outcome | None:
-        """Once a second or so: a save if one is due, else None."""
+        """Once a second or so: a save if one is due, else None; between saves,
+        what changed since the last tick goes to the journal."""
         if not self.tracker.due(self.clock.steady()):
+            self.journal()
             return None
-        return self.save()
+        outcome = self.save()
+        if not outcome.saved:
+            self.journal()  # the file cannot be written just now: the journal keeps it
+        return outcome
+
+    def journal(self, extra: dict[str, Any] | None = None) -> bool:
+        """Record what changed since the last record or save in the session's
+        journal (fsynced); with ``extra``, a record even if nothing changed.
+        Cheap when nothing changed: the session is not even rendered. Never
+        raises: a failed record is tried again at the next tick. True if a
+        record was appended."""
+        if self.handle is None or not self._journaling:
+            return False
+        if not self._unjournaled and extra is None:
+            return False
+        appended = self.handle.journal(now=self.clock.wall(), extra=extra)
+        self._unjournaled = bool(self.handle.journal_error)
+        return appended
+
+    @property
+    def journal_error(self) -> str:
+        """Why the last journal record failed ("" when it worked, or none was needed)."""
+        return self.handle.journal_error if self.handle is not None else ""
 
     def save(self) -> Outcome:
         """Save now (creating the file if need be and possible)."""
@@ -113,10 +173,13 @@ class SessionEditor:
             except SaveError as error:
                 return self._failed(now, error)
         self.tracker.succeeded(now)
+        self._unjournaled = False  # the file holds it all; the save dropped the journal
         return Outcome(
             saved=True,
             created=created,
             conflict_copy=result.conflict_copy if result is not None else None,
+            notice=result.notice if result is not None else "",
+            moved_to=result.moved_to if result is not None else None,
         )
 
     def _failed(self, now: float, error: SaveError) -> Outcome:

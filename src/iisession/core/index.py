@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .compare import Asked, Comparison, Tally
     from .model import Session
 from .atomic import describe_os_error as describe
+from .atomic import ensure_private_folder
 from .index_reading import (
     GONE,
     NOT_UTF8_NAME,
@@ -128,6 +129,10 @@ class RefreshReport:
 
 class IndexUnavailable(Exception):
     """The index cannot be used (for example, the cache folder is not writable)."""
+
+
+_COMPANIONS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database."""
 
 
 def index_path(cache_dir: Path, sessions_dir: Path) -> Path:
@@ -276,7 +281,7 @@ class SessionIndex:
 
     def _lock(self, *, wait: bool = True) -> int:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ensure_private_folder(self.path.parent)
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as error:
             raise IndexUnavailable(
@@ -289,8 +294,24 @@ class SessionIndex:
             raise IndexUnavailable(f"the index is busy: {describe(error)}") from None
         return fd
 
+    def _private_files(self) -> None:
+        """The database holds the sessions' text: 0600 whatever the umask. SQLite
+        gives its -wal, -shm and -journal files the database file's mode, so the
+        file is made here, before SQLite would make it with the umask's."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            if not os.fstat(fd).st_mode & 0o077:
+                return  # the usual case
+            os.fchmod(fd, 0o600)  # made by an older version, or another program
+        finally:
+            os.close(fd)
+        for suffix in _COMPANIONS:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(f"{self.path}{suffix}", 0o600)
+
     def _connect(self, timeout: float = 30) -> sqlite3.Connection:
         try:
+            self._private_files()
             db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             # A cache: losing the last transaction in a power cut only means a re-read.
             db.execute("PRAGMA journal_mode=WAL")
@@ -368,7 +389,7 @@ class SessionIndex:
         fd = self._lock()
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", *_COMPANIONS):
                 try:
                     os.unlink(f"{self.path}{suffix}")
                 except FileNotFoundError:
@@ -608,6 +629,7 @@ class SessionIndex:
         """
         fd = self._lock(wait=False)
         try:
+            self._private_files()
             db = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
             try:
                 if self._meta(db, "version") != str(INDEX_VERSION):
@@ -630,6 +652,8 @@ class SessionIndex:
                 db.close()
         except sqlite3.Error as error:
             raise IndexUnavailable(str(error)) from None
+        except OSError as error:
+            raise IndexUnavailable(describe(error)) from None
         finally:
             os.close(fd)
 

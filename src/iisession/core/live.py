@@ -11,8 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .clock import Clock
-from .countdown import Countdown, call_seconds, interruption
+from .countdown import (
+    RAN_ON_SECONDS,
+    Countdown,
+    call_seconds,
+    closed_for,
+    from_session,
+    interruption,
+    since_mark,
+)
 from .model import (
+    ClockMark,
     EventKind,
     KeyPoint,
     Priority,
@@ -70,20 +79,73 @@ class LiveCall:
     session: Session
     clock: Clock
     settings: LiveSettings = field(default_factory=LiveSettings)
+    read_only: bool = False
+    """The session is another window's: shown as it is, never changed here."""
     countdown: Countdown = field(init=False)
     _fired: set[tuple[EventKind, int]] = field(init=False, default_factory=set)
 
+    ran_on: float | None = field(init=False, default=None)
+    """Seconds the clock was counted on while iisession was closed (a crash,
+    a restart), for the user to be told; None if it was not running."""
+    stopped_at: dt.datetime | None = field(init=False, default=None)
+    """iisession closed with the clock running this long ago or longer, or the
+    gap cannot be measured: the clock is paused there until the user says
+    whether the call went on (``went_on``)."""
+    _pause: TimelineEvent | None = field(init=False, default=None)
+
     def __post_init__(self) -> None:
-        self.countdown = Countdown.from_timeline(
-            self.session.limit_minutes, self.session.timeline, self.session.updated
-        )
-        stopped = interruption(self.session.timeline, self.session.updated)
-        if stopped is not None:
-            # The app closed with the clock running: the time until it is resumed
-            # is not call time, so the timeline says where it stopped.
-            self.session.timeline.append(TimelineEvent(EventKind.PAUSED, stopped))
+        session = self.session
+        self.countdown = from_session(session)
+        stopped = interruption(session.timeline, session.updated)
+        if stopped is not None and not self.ended and not self.read_only:
+            gap = closed_for(session, self.clock)
+            if gap is not None and gap <= RAN_ON_SECONDS:
+                # The conversation went on while the app was down: so does the clock.
+                self.countdown.banked += gap
+                self.countdown.start(self.now())
+                self.ran_on = gap
+            else:
+                # Whether the call went on cannot be known: paused where it
+                # stopped until the user says (the screen asks).
+                if session.clock is not None and session.clock.running:
+                    stopped = session.clock.at
+                self._pause = TimelineEvent(EventKind.PAUSED, stopped)
+                session.timeline.append(self._pause)
+                self.stopped_at = stopped
         # Points already passed in an earlier run of the app are not said again.
         self._rearm(self.remaining())
+
+    def went_on(self) -> str:
+        """The user says the call went on while iisession was closed: count
+        the time since it stopped, and run the clock."""
+        if self.stopped_at is None or self._pause is None or self.countdown.running:
+            raise NotApplicable("the clock did not stop with iisession")
+        mark = self.session.clock
+        gap = since_mark(mark, self.clock) if mark is not None and mark.running else None
+        if gap is None:  # another run of the computer: only the wall clock can say
+            gap = max(0.0, (self.clock.wall() - self.stopped_at).total_seconds())
+        if self._pause in self.session.timeline:
+            self.session.timeline.remove(self._pause)
+        self.countdown.banked += gap
+        self.countdown.start(self.now())
+        self.stopped_at = self._pause = None
+        self.mark()
+        self._rearm(self.remaining())
+        counted = _minutes(gap / 60, nearest=True)
+        return f"Clock running: {counted} counted for the time iisession was closed"
+
+    def mark(self) -> None:
+        """Keep the clock's state in the session (saved with it, and journaled
+        between saves), so a crash or a restart loses none of it."""
+        if self.read_only:
+            return
+        self.session.clock = ClockMark(
+            used_seconds=self.elapsed(),
+            running=self.countdown.running,
+            at=self.clock.wall(),
+            boot=self.clock.boot(),
+            steady=self.now(),
+        )
 
     # --- the clock ------------------------------------------------------------
 
@@ -98,6 +160,7 @@ class LiveCall:
 
     def _record(self, kind: EventKind, minutes: int = 0) -> None:
         self.session.timeline.append(TimelineEvent(kind, self.clock.wall(), minutes))
+        self.mark()
 
     @property
     def ended(self) -> bool:
@@ -188,6 +251,8 @@ class LiveCall:
         """Call often (say once a second): returns the alerts that are now due."""
         if not self.countdown.started:
             return []
+        if self.countdown.running:
+            self.mark()
         remaining = self.remaining()
         alerts: list[Alert] = []
         for point in sorted(self._points(), key=lambda p: -p[1]):
@@ -330,9 +395,7 @@ class LiveCall:
             # The call's length is now what its records hold, as every list and
             # document will show it: the steady clock's fraction of a second
             # must not make the summary differ from them.
-            self.countdown = Countdown.from_timeline(
-                self.session.limit_minutes, self.session.timeline
-            )
+            self.countdown = from_session(self.session)
         questions = self.session.questions
         elapsed = self.countdown.elapsed(now)
         return Summary(

@@ -19,6 +19,8 @@ import os
 import socket
 from pathlib import Path
 
+from .atomic import ensure_private_folder
+from .naming import NAME_MAX_BYTES, fit_name
 from .paths import state_dir
 
 LOCK_FOLDER = "locks"
@@ -49,7 +51,17 @@ def locks_folder(sessions_dir: Path) -> Path:
 
 
 def lock_path_for(session_path: Path) -> Path:
-    return locks_folder(session_path.parent) / f"{session_path.name}.lock"
+    if os.path.islink(session_path):
+        # A session that is a link: locked as the file it leads to, so the link
+        # and its target cannot be open for writing in two windows.
+        session_path = Path(os.path.realpath(session_path))
+    name = f"{session_path.name}.lock"
+    if len(os.fsencode(name)) > NAME_MAX_BYTES:
+        # A session name at the limit: shortened, and told apart by a digest
+        # (names that fit keep the plain form other versions also use).
+        digest = hashlib.sha256(os.fsencode(session_path.name)).hexdigest()[:16]
+        name = fit_name(session_path.name, f"-{digest}.lock")
+    return locks_folder(session_path.parent) / name
 
 
 class SessionLock:
@@ -65,7 +77,7 @@ class SessionLock:
 
     def acquire(self) -> None:
         """Take the lock or raise ``LockedError`` naming the holder."""
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ensure_private_folder(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -253,6 +253,33 @@ class FollowUp:
         self.last_contact = _clean_optional_time(self.last_contact)
 
 
+@dataclass
+class ClockMark:
+    """The call's clock as it last stood, measured on the steady clock.
+
+    Kept on every save, and between saves in the journal: after a crash or a
+    restart the countdown is rebuilt from this, not from the wall times of
+    the timeline (a wall clock put forward an hour mid-call is not an hour of
+    call), and the time since it, when it can be known, is counted on the
+    same steady clock (``boot`` and ``steady``).
+    """
+
+    used_seconds: float
+    """Call time used, pauses left out."""
+    running: bool
+    at: dt.datetime
+    """When the mark was taken (wall clock, for the user)."""
+    boot: str = ""
+    """Which run of the computer ``steady`` belongs to ("" if unknown)."""
+    steady: float = 0.0
+    """The steady clock's reading when the mark was taken."""
+
+    def __post_init__(self) -> None:
+        self.at = clean_time(self.at)
+        self.used_seconds = max(0.0, round(float(self.used_seconds), 1))
+        self.steady = round(float(self.steady), 3)
+
+
 DEFAULT_LIMIT_MINUTES = 30
 
 
@@ -284,6 +311,8 @@ class Session:
     key_points: list[KeyPoint] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     notes: str = ""
+    clock: ClockMark | None = None
+    """The call's clock when last saved (None before it first ran)."""
 
     def __post_init__(self) -> None:
         self.id = clean_text(self.id)

@@ -9,6 +9,7 @@ sessions folder, hide a file, or exceed a file system's name limit.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 
 SLUG_MAX_BYTES = 60
 SUFFIX = ".toml"
+NAME_MAX_BYTES = 255
+"""The longest file name most file systems take, in bytes. The names made here
+stay far below it, leaving room for what is added to them (``-2``, the fixed
+length temporary names of a save)."""
 
 
 def file_order(name: str) -> str:
@@ -24,6 +29,15 @@ def file_order(name: str) -> str:
     comes before its conflict copy ``x.conflict-….toml``. The store lists files
     in this order and the index breaks ties by it, so both answer alike."""
     return name.removesuffix(SUFFIX)
+
+
+def fit_name(stem: str, tail: str) -> str:
+    """``stem + tail`` as a file name, ``stem`` shortened if it must be (a name
+    the user gave may already be at the limit) so the whole fits."""
+    room = NAME_MAX_BYTES - len(os.fsencode(tail))
+    while len(os.fsencode(stem)) > room:
+        stem = stem[:-1]
+    return stem + tail
 
 
 def slugify(text: str) -> str:

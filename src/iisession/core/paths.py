@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 
+from .safe_read import RefusedFile, read_text
+
 APP_NAME = "iisession"
 SESSIONS_ENV = "IISESSION_SESSIONS_DIR"
 CONFIG_FILE = "config.toml"
@@ -62,8 +64,11 @@ def read_config(config: Path, warnings: list[str]) -> dict[str, Any]:
     """The user's config file as a table; a broken one is reported and ignored."""
     path = config / CONFIG_FILE
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_text(path))
     except FileNotFoundError:
+        return {}
+    except RefusedFile as error:
+        warnings.append(f"{path}: ignored, it {error.reason}")
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         warnings.append(f"{path}: ignored, it cannot be read ({error})")

@@ -16,21 +16,27 @@ import glob
 import hashlib
 import os
 import re
-import stat
-import tomllib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from . import codec
-from .atomic import describe_os_error, ensure_private_folder, fsync_folder, write_atomic
+from .atomic import (
+    TEMP_SUFFIX,
+    describe_os_error,
+    ensure_private_folder,
+    fsync_folder,
+    temp_prefix,
+    write_atomic,
+)
+from .journal import Base, Journal, Recovery, journal_path_for, recover
 from .locking import LockedError, SessionLock
 from .model import Session, clean_time, utc_now
-from .naming import SUFFIX, base_name, file_order
-
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""Larger files are refused: a session with 1 MB of notes is already unusual."""
+from .naming import SUFFIX, base_name, file_order, fit_name
+from .safe_read import RefusedFile, read_regular
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -73,7 +79,15 @@ class Fingerprint:
         return cls(st.st_size, st.st_mtime_ns, st.st_ino, digest, st.st_ctime_ns)
 
     def same_stat(self, st: os.stat_result) -> bool:
-        return (self.size, self.mtime_ns, self.inode) == (st.st_size, st.st_mtime_ns, st.st_ino)
+        # The change time too: an edit in place can put the modification time
+        # back (os.utime), never the change time. Our own writes and moves
+        # take a fresh fingerprint, so they never count as changes.
+        return (self.size, self.mtime_ns, self.inode, self.ctime_ns) == (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ino,
+            st.st_ctime_ns,
+        )
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,23 @@ class SaveResult:
     conflict_copy: Path | None = None
     """Where another program's version of the file was kept, if it had changed it."""
     recreated: bool = False
-    """The file had been deleted by someone else and was written again."""
+    """The file had been deleted, or moved out of the folder, by another
+    program and was written again (see ``notice``)."""
+    moved_to: Path | None = None
+    """Another program had moved the file within the folder: it was saved
+    there, under its new name (the handle's ``path`` now)."""
+
+    @property
+    def notice(self) -> str:
+        """What to tell the user of a file that had gone from under us ("" if
+        nothing had; ``conflict_copy`` is told of apart)."""
+        if self.moved_to is not None:
+            return (
+                f"the file had been moved to {self.moved_to.name} by another program; saved there"
+            )
+        if self.recreated:
+            return "the file had been deleted or moved away by another program; saved again"
+        return ""
 
 
 def read_session(path: Path) -> Loaded:
@@ -103,28 +133,29 @@ def read_session(path: Path) -> Loaded:
     Raises ``SessionFileError`` with a reason a person can act on.
     """
     try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise SessionFileError(path, "is a folder, not a session file")
-        if not stat.S_ISREG(st.st_mode):
-            raise SessionFileError(path, "is not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
-            raise SessionFileError(
-                path,
-                f"is too big ({st.st_size / 1e6:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB)",
-            )
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-            st = os.fstat(handle.fileno())
+        data, st = read_regular(path)  # never hangs on a FIFO, never reads without end
+    except RefusedFile as error:
+        raise SessionFileError(path, error.reason) from None
     except OSError as error:
-        raise SessionFileError(path, f"cannot be read: {describe_os_error(error)}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise SessionFileError(path, "is too big")
+        raise SessionFileError(path, f"cannot be read: {_unreadable(path, error)}") from None
     return _decode(path, data, st)
 
 
+def _unreadable(path: Path, error: OSError) -> str:
+    if isinstance(error, FileNotFoundError) and os.path.islink(path):
+        with contextlib.suppress(OSError):
+            return f"it is a link to {os.readlink(path)}, which does not exist"
+    return describe_os_error(error)
+
+
 def _decode(path: Path, data: bytes, st: os.stat_result) -> Loaded:
+    decoded = _read_back(path, data)
+    return Loaded(path, decoded.session, Fingerprint.of(data, st), tuple(decoded.unknown_keys))
+
+
+def _read_back(path: Path, data: bytes) -> codec.Decoded:
+    """The bytes of a session file as every open reads them; ``SessionFileError``
+    if they are not one. A save checks what it is about to write with this too."""
     if not data.strip():
         raise SessionFileError(path, "is empty")
     if data.startswith(_BOM):
@@ -144,7 +175,7 @@ def _decode(path: Path, data: bytes, st: os.stat_result) -> Loaded:
     except (ValueError, OverflowError, RecursionError) as error:
         # OverflowError: a time at the very edge of the calendar, say.
         raise SessionFileError(path, f"has a bad value: {error}") from None
-    return Loaded(path, decoded.session, Fingerprint.of(data, st), tuple(decoded.unknown_keys))
+    return decoded
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:
@@ -190,6 +221,19 @@ class SessionFile:
         self.held_by = held_by
         """Another iisession that holds the session ("pid 123 on host"), if one does."""
         self.closed = False
+        self._writing = threading.RLock()
+        """Held while the file or its journal is written (see ``save``)."""
+        self.recovered: Recovery | None = None
+        """What the session's journal held when it was opened for writing, if
+        anything: typing a crash cut off before it was saved (see ``replay_journal``)."""
+        self.recovery_told = False
+        """The user has been told of ``recovered`` (a screen says so once)."""
+        self.journal_error = ""
+        """Why the last record of the journal failed ("" when it worked)."""
+        self._journal: Journal | None = None
+        self._journal_for: Path | None = None
+        self._saved_text: tuple[str, str] | None = None
+        """The text last written and the sha256 of its bytes: a new journal's base."""
         # None for a session not yet on disk: its first save always writes.
         self._saved_body = _body(codec.to_document(session)) if fingerprint is not None else None
 
@@ -222,8 +266,10 @@ class SessionFile:
         ):
             return False
         loaded = read_session(self.path)
+        before, self._fingerprint = self._fingerprint, loaded.fingerprint
+        if before is not None and before.digest == loaded.fingerprint.digest:
+            return False  # the same bytes: only its times or mode changed
         self.session = loaded.session
-        self._fingerprint = loaded.fingerprint
         self._saved_body = _body(codec.to_document(loaded.session))
         return True
 
@@ -232,8 +278,13 @@ class SessionFile:
 
         The revision counter and ``updated`` time change only when a write
         succeeds. ``updated`` is ``now``: pass the clock the session's events
-        come from (the current time when none is given).
+        come from (the current time when none is given). One save at a time:
+        a save on the way out may come from another thread.
         """
+        with self._writing:
+            return self._save(now)
+
+    def _save(self, now: dt.datetime | None) -> SaveResult:
         if self.read_only:
             raise ReadOnlyError(self.path, self.read_only_reason)
         if self.closed:
@@ -244,13 +295,20 @@ class SessionFile:
         if body == self._saved_body:
             # Nothing of ours to write. If another program changed the file
             # meanwhile, its version stays as it is.
+            self._journal_saved(None)
             return SaveResult(written=False)
 
         conflict_copy: Path | None = None
         recreated = False
+        moved_to: Path | None = None
         if self._fingerprint is not None:
-            current = _stat_or_none(self.path)
-            recreated = current is None
+            current = self._stat_now()
+            if current is None:
+                # Gone from its name: moved within the folder (followed), or
+                # deleted or moved away (written again, and said).
+                moved_to = self._follow_move()
+                current = None if moved_to is None else self._stat_now()
+                recreated = moved_to is None
             if current is not None and not self._fingerprint.same_stat(current):
                 conflict_copy = self._keep_outside_version()
 
@@ -262,15 +320,14 @@ class SessionFile:
         try:
             text = codec.render(doc)
             data = text.encode("utf-8")
-            same = tomllib.loads(text) == doc
-        except (TypeError, ValueError) as error:  # TOMLDecodeError is a ValueError
+        except (TypeError, ValueError) as error:
             raise SaveError(
                 self.path, f"the session could not be written as TOML: {error}"
             ) from None
-        if not same:
-            raise SaveError(self.path, "the file would not read back as written (a bug)")
+        self._check_reads_back(data, doc)
         try:
-            write_atomic(self.path, data, exclusive=self._fingerprint is None)
+            # Through a link, if the file is one: the link stays, its target changes.
+            write_atomic(_write_target(self.path), data, exclusive=self._fingerprint is None)
             st = os.stat(self.path)
         except OSError as error:
             raise SaveError(self.path, describe_os_error(error)) from None
@@ -278,11 +335,61 @@ class SessionFile:
         self.session.updated = updated
         self._fingerprint = Fingerprint.of(data, st)
         self._saved_body = body
+        self._journal_saved(text)
         if self.on_written is not None:
             # The file is written: whatever the listener does, this save succeeded.
             with contextlib.suppress(Exception):
                 self.on_written(self.path, self.session, self._fingerprint)
-        return SaveResult(written=True, conflict_copy=conflict_copy, recreated=recreated)
+        return SaveResult(
+            written=True, conflict_copy=conflict_copy, recreated=recreated, moved_to=moved_to
+        )
+
+    def _stat_now(self) -> os.stat_result | None:
+        """The file's status now; None if nothing is at its name."""
+        try:
+            return _stat_or_none(self.path)
+        except OSError as error:  # the folder is not a folder any more, say
+            raise SaveError(self.path, describe_os_error(error)) from None
+
+    def _check_reads_back(self, data: bytes, doc: codec.Document) -> None:
+        """Read what is about to be written as the next open will: a save never
+        makes a readable file unreadable (a time past the limits in UTC, say)."""
+        try:
+            decoded = _read_back(self.path, data)
+        except SessionFileError as error:
+            raise SaveError(self.path, f"the file would not open again: {error.reason}") from None
+        if decoded.unknown_keys or codec.to_document(decoded.session, clean=False) != doc:
+            raise SaveError(self.path, "the file would not read back as written (a bug)")
+
+    def _follow_move(self) -> Path | None:
+        """The file is gone from its name. If another program moved it within
+        the folder, take the new name's lock (as ``rename`` does) and make it
+        this handle's name, so the folder never holds the session twice; the
+        new path. None when it is not in the folder: deleted, or moved away."""
+        assert self._fingerprint is not None
+        new = _find_moved(self.path, self._fingerprint, self.session.id)
+        if new is None:
+            return None
+        lock = SessionLock(new)
+        try:
+            lock.acquire()
+        except LockedError as error:
+            raise SaveError(
+                self.path,
+                f"another program moved it to {new.name}, which another iisession has "
+                f"open ({error.holder}); it was not saved over",
+            ) from None
+        except OSError as error:
+            raise SaveError(
+                self.path,
+                f"another program moved it to {new.name}, whose lock cannot be taken: "
+                f"{describe_os_error(error)}",
+            ) from None
+        if self._lock is not None:
+            self._lock.release()  # its file stays: lock files are never deleted
+        self._lock = lock
+        self.path = new
+        return new
 
     def _keep_outside_version(self) -> Path | None:
         """Another program changed the file: keep its version as a conflict copy.
@@ -291,10 +398,15 @@ class SessionFile:
         (a touch, or a sync tool rewriting identical content).
         """
         try:
-            data = self.path.read_bytes()
-            st = os.stat(self.path)
+            data, st = read_regular(self.path)  # a FIFO or a device there must not hang us
         except FileNotFoundError:
             return None
+        except RefusedFile as error:
+            raise SaveError(
+                self.path,
+                f"another program put something else in its place: it {error.reason}; "
+                "that was left as it is",
+            ) from None
         except OSError as error:
             raise SaveError(
                 self.path,
@@ -308,7 +420,8 @@ class SessionFile:
         stem = self.path.name.removesuffix(SUFFIX)
         for n in range(1, 1000):
             extra = "" if n == 1 else f"-{n}"
-            copy = self.path.with_name(f"{stem}.conflict-{_now_stamp()}{extra}{SUFFIX}")
+            # A name at the length limit still leaves room for the copy's.
+            copy = self.path.with_name(fit_name(stem, f".conflict-{_now_stamp()}{extra}{SUFFIX}"))
             try:
                 write_atomic(copy, data, exclusive=True)
             except FileExistsError:
@@ -365,6 +478,114 @@ class SessionFile:
         )
         return self._fingerprint
 
+    # --- the journal: typing kept safe between saves (see ``journal``) ----------------------
+
+    def journal(
+        self, now: dt.datetime | None = None, extra: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Append the session as it is now to its journal, and fsync: a crash
+        or a power cut then loses nothing recorded. Only a session open for
+        writing has one. True if a record was appended: the session had
+        changed since the last one, or ``extra`` was given (it comes back in
+        ``recovered.extra`` after a crash). Never raises for the disk:
+        ``journal_error`` says why a record failed, and the next one tries again."""
+        with self._writing:
+            return self._append_to_journal(now, extra)
+
+    def _append_to_journal(self, now: dt.datetime | None, extra: Mapping[str, Any] | None) -> bool:
+        if self.read_only or self.closed or self._fingerprint is None or self._lock is None:
+            return False
+        try:
+            journal = self._journal_here()
+            text = codec.render(codec.to_document(self.session))
+            moment = now if now is not None else dt.datetime.now(dt.UTC)
+            appended = journal.record(text, self._journal_base, moment, extra)
+        except OSError as error:
+            self.journal_error = describe_os_error(error)
+            return False
+        except (TypeError, ValueError) as error:  # a value TOML cannot hold: saving fails too
+            self.journal_error = str(error)
+            return False
+        self.journal_error = ""
+        return appended
+
+    def replay_journal(self) -> Recovery | None:
+        """Opened for writing: recover what the journal holds, once, before any
+        edit. If the file is still the one the journal started from, the
+        recovered session replaces ``session`` as an unsaved change (the next
+        save writes it); if another program changed it since, the recovered
+        version is written next to it (``recovered.copy``); a journal that
+        cannot be applied is kept as ``.unapplied``. Sets ``recovered``."""
+        if self.read_only or self.closed or self._fingerprint is None or self._lock is None:
+            return None
+        digest = self._fingerprint.digest
+        saved_body = self._saved_body
+        try:
+            outcome = recover(
+                self._journal_here(),
+                session_path=self.path,
+                current=self.session,
+                digest=digest,
+                decode=self._decode_text,
+                holds=lambda session: _body(codec.to_document(session)) == saved_body,
+            )
+        except Exception as error:  # opening must never fail for the journal's sake
+            self.recovered = Recovery(
+                None, unapplied=journal_path_for(self.path), problem=f"it was not replayed: {error}"
+            )
+            return self.recovered
+        if outcome.session is not None:
+            self.session = outcome.session
+        self.recovered = outcome.recovery
+        return self.recovered
+
+    def drop_journal(self) -> None:
+        """The session is thrown away (a practice run not kept): its journal goes too."""
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                self._journal.clear()
+
+    def _journal_here(self) -> Journal:
+        """The journal, under the file's current name (it follows a rename)."""
+        if self._journal is None or self._journal_for != self.path:
+            path = journal_path_for(self.path)
+            if self._journal is None:
+                self._journal = Journal(path)
+            else:
+                self._journal.move(path)
+            self._journal_for = self.path
+        return self._journal
+
+    def _journal_saved(self, text: str | None) -> None:
+        """A save succeeded (``text`` written; None: the file already held the
+        session): the journal's content is in the file, so it goes."""
+        if text is not None and self._fingerprint is not None:
+            self._saved_text = (text, self._fingerprint.digest)
+        self.journal_error = ""
+        if self._journal is not None and self._journal.active:
+            with contextlib.suppress(OSError):  # the next record replaces it
+                self._journal_here().clear()
+
+    def _journal_base(self) -> Base:
+        """What a new journal starts from: the exact text of the file as last
+        saved or read, and the sha256 of its bytes."""
+        assert self._fingerprint is not None
+        digest = self._fingerprint.digest
+        if self._saved_text is not None and self._saved_text[1] == digest:
+            return Base(self._saved_text[0], digest, self.path.name)
+        text = ""
+        with contextlib.suppress(OSError, RefusedFile, UnicodeDecodeError):
+            data, _ = read_regular(self.path)
+            if hashlib.sha256(data).hexdigest() == digest:
+                text = data.decode("utf-8")
+        # Not the file as read (changed since): the first record holds the whole text.
+        self._saved_text = (text, digest) if text else None
+        return Base(text, digest, self.path.name)
+
+    def _decode_text(self, text: str) -> Session:
+        """Read a recovered text as a normal open reads the file (raises as it does)."""
+        return _decode(self.path, text.encode("utf-8"), os.stat_result((0,) * 10)).session
+
     def close(self) -> None:
         """Release the lock; later saves write nothing. Saving first is the caller's business."""
         self.closed = True
@@ -399,13 +620,76 @@ def _in_file_order(doc: codec.Document) -> codec.Document:
 
 
 def _remove_stale_temps(path: Path) -> None:
-    """Temporary files of this session left by a save that was killed mid-way.
+    """Temporary files of this session left by a save that was killed mid-way
+    (beside its link's target too, where a linked session is written).
 
     Only called with the session's lock held, so no live save owns them.
     """
-    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    for place in {path, _write_target(path)}:
+        # Also the longer names older versions gave them.
+        for pattern in (temp_prefix(place), f".{glob.escape(place.name)}."):
+            for temp in place.parent.glob(f"{pattern}*{TEMP_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+
+
+def _write_target(path: Path) -> Path:
+    """Where a save writes: the file a link points to (so the link stays a
+    link), else the path itself."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+_KEPT_COPY = re.compile(r"\.(conflict|recovered)-\d{8}-\d{6}(-\d+)?" + re.escape(SUFFIX) + r"\Z")
+"""The names of the copies kept beside a session (another program's version, a
+recovered journal's): they hold the session's id too."""
+
+
+def _find_moved(path: Path, fingerprint: Fingerprint, session_id: str) -> Path | None:
+    """Where in its folder a session's file went, if it is there: the file with
+    its inode (a rename), else one changed since that holds the same session
+    (a copy, then a delete). Copies kept beside it hold the id too: never taken."""
+    try:
+        with os.scandir(path.parent) as listing:
+            entries = [e for e in listing if _may_be_session(e.name) and e.name != path.name]
+    except OSError:
+        return None
+    by_inode = [e for e in entries if _inode(e) == fingerprint.inode]
+    changed = [e for e in entries if e not in by_inode and _ctime(e) >= fingerprint.ctime_ns]
+    changed.sort(key=_ctime, reverse=True)  # the newest first: where it most likely went
+    for entry in [*by_inode, *changed]:
+        candidate = path.parent / entry.name
+        with contextlib.suppress(SessionFileError):
+            if read_session(candidate).session.id == session_id:
+                return candidate
+    return None
+
+
+_SYNC_COPY = re.compile(r"conflict", re.IGNORECASE)
+"""Sync tools' copies of a file they could not merge ("sync-conflict",
+"conflicted copy"): the same session too, but never the one that moved."""
+
+
+def _may_be_session(name: str) -> bool:
+    return (
+        name.endswith(SUFFIX)
+        and not name.startswith(".")
+        and not _KEPT_COPY.search(name)
+        and not _SYNC_COPY.search(name)
+    )
+
+
+def _inode(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.inode()
+    except OSError:
+        return -1
+
+
+def _ctime(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat().st_ctime_ns
+    except OSError:
+        return -1
 
 
 @dataclass(frozen=True)
@@ -544,7 +828,7 @@ class SessionStore:
                 + ", ".join(loaded.unknown_keys[:5])
                 + "); opened read-only so they are not lost"
             )
-        return SessionFile(
+        handle = SessionFile(
             path,
             loaded.session,
             loaded.fingerprint,
@@ -553,6 +837,10 @@ class SessionStore:
             on_written=self.on_written,
             held_by=holder,
         )
+        if lock.held:
+            # Open for writing: typing a crash cut off before it was saved comes back.
+            handle.replay_journal()
+        return handle
 
 
 def write_rescue_copy(session: Session, path: Path) -> None:

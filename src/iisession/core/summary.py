@@ -90,9 +90,9 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def summarise(file: str, session: Session) -> Summary:
-    from .countdown import Countdown, call_seconds  # not needed to list from the index
+    from .countdown import call_seconds, from_session  # not needed to list from the index
 
-    clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
+    clock = from_session(session)
     when = session.started_at or session.planned_at or session.created
     return Summary(
         file=file,

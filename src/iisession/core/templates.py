@@ -30,6 +30,7 @@ from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .bank import Bank
 from .model import Priority, Question, clean_text
 from .naming import slugify
+from .safe_read import RefusedFile, read_regular
 
 TEMPLATES_FOLDER = "templates"
 TEMPLATE_SCHEMA = 1
@@ -136,9 +137,9 @@ def parse_template(text: str, path: Path, bank: Bank | None = None) -> Template:
 
 def read_template(path: Path, bank: Bank | None = None) -> Template:
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            raise TemplateError("larger than 1 MB; not a template")
-        data = path.read_bytes()
+        data, _ = read_regular(path, MAX_TEMPLATE_BYTES)
+    except RefusedFile as error:
+        raise TemplateError(f"it {error.reason}; not a template") from None
     except OSError as error:
         raise TemplateError(describe_os_error(error)) from None
     try:

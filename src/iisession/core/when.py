@@ -102,6 +102,9 @@ def read_when(text: str, now: dt.datetime, tz: dt.tzinfo | None = None) -> dt.da
             f"no such time here: {naive:%H:%M} on {naive:%Y-%m-%d} is skipped when the "
             "clocks go forward"
         )
+    if not MIN_YEAR <= local.astimezone(dt.UTC).year <= MAX_YEAR:
+        # Files hold UTC: a local year within the limits can be past them there.
+        raise WhenError(f"no such date here: the year must be from {MIN_YEAR} to {MAX_YEAR} in UTC")
     return local
 
 

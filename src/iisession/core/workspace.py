@@ -17,6 +17,8 @@ here alone.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +27,11 @@ from typing import TYPE_CHECKING
 from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .bank import Bank
     from .clock import Clock
+    from .editor import SessionEditor
     from .index import Compared, Listing, Progress, SessionIndex, Sessions
     from .model import Referral, Session
     from .paths import Folders
@@ -102,6 +107,21 @@ class OpenCall:
     """How many more calls were left open."""
 
 
+RESCUE_FOLDER = "rescued"
+"""In the user's state folder: rescue copies of sessions the sessions folder would not take."""
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """A session whose latest changes are in memory only."""
+
+    session: Session
+    path: Path | None
+    """Its file (which lacks those changes), or None when it could not be made."""
+    reason: str
+    """Why it is not saved, in words that read after "not saved: "."""
+
+
 Saved = Callable[[Path], None]
 """Told of every session written, after the write (on the thread that saved)."""
 
@@ -113,6 +133,8 @@ class Workspace:
         self.folders = folders
         self.clock = clock
         self.open_files: list[SessionFile] = []
+        self._saving = threading.RLock()
+        """Held while ``save_all`` runs: a save on a signal may come from another thread."""
         self.settings_warnings: list[str] = []
         self.settings: Settings = load_settings(folders.config_data, self.settings_warnings)
         self.bank_warnings: list[str] = []
@@ -249,8 +271,13 @@ class Workspace:
         ]
         if not open_calls:
             return None
+        from .journal import peek
+
         name, session = max(open_calls, key=lambda item: item[1].updated or item[1].created)
-        return OpenCall(sessions_dir / name, session, len(open_calls) - 1)
+        path = sessions_dir / name
+        # What the journal kept since the last save (the clock ran on, say)
+        # is what resuming will open.
+        return OpenCall(path, peek(path) or session, len(open_calls) - 1)
 
     # --- opening and closing session files ----------------------------------------------
 
@@ -348,14 +375,25 @@ class Workspace:
 
     def discard(self, handle: SessionFile) -> None:
         """Close and delete a session file (a practice run not kept)."""
+        handle.drop_journal()
         self.forget(handle)
         with contextlib.suppress(FileNotFoundError):
             handle.path.unlink()
 
-    def save_all(self) -> None:
-        """Save every open session; failures were shown as they happened."""
-        for handle in self.open_files:
-            self._save_quietly(handle)
+    def save_all(self, *, timeout: float | None = None) -> bool:
+        """Save every open session; failures were shown as they happened.
+
+        A save from another thread (a watchdog ending a stuck process) waits
+        at most ``timeout`` for one under way; False if it did not get its turn.
+        """
+        if not self._saving.acquire(timeout=-1 if timeout is None else timeout):
+            return False
+        try:
+            for handle in list(self.open_files):
+                self._save_quietly(handle)
+        finally:
+            self._saving.release()
+        return True
 
     def close_all(self) -> list[str]:
         """Save and close every open file; the problems, if any, in words."""
@@ -382,6 +420,105 @@ class Workspace:
         if not handle.read_only:
             with contextlib.suppress(SaveError):
                 handle.save(now=self.clock.wall())
+
+    # --- what is in memory only, and rescue copies ----------------------------------------
+
+    def save_and_check(
+        self, editors: Iterable[SessionEditor] = (), *, every_open_file: bool = True
+    ) -> list[Unsaved]:
+        """Save the sessions under edit in ``editors`` (making the file of one
+        whose file could not be made before) and, with ``every_open_file``,
+        every open session; what is still in memory only, and why. It raises
+        nothing: before quitting, a failure is an answer, not an error."""
+        from .store import SaveError
+
+        unsaved: list[Unsaved] = []
+        seen: list[SessionFile] = []
+        for editor in editors:
+            handle = editor.handle
+            if handle is None:
+                if not editor.failing:
+                    continue  # nothing of it was ever to be saved (a form with no name)
+                outcome = editor.save()
+                if not outcome.saved:
+                    reason = outcome.error.reason if outcome.error else "it has no file yet"
+                    unsaved.append(Unsaved(editor.session, None, reason))
+                elif editor.handle is not None:
+                    seen.append(editor.handle)
+                continue
+            seen.append(handle)
+            if handle.closed:
+                continue  # let go (saved, kept elsewhere or discarded) by its screen
+            if handle.read_only:
+                if handle.has_unsaved_changes():
+                    unsaved.append(Unsaved(handle.session, handle.path, self._not_ours(handle)))
+                continue
+            outcome = editor.save()
+            if outcome.error is not None and handle.has_unsaved_changes():
+                unsaved.append(Unsaved(handle.session, handle.path, outcome.error.reason))
+        for handle in self.open_files if every_open_file else []:
+            if handle in seen or handle.closed:
+                continue
+            if handle.read_only:
+                if handle.has_unsaved_changes():
+                    unsaved.append(Unsaved(handle.session, handle.path, self._not_ours(handle)))
+                continue
+            try:
+                handle.save(now=self.clock.wall())
+            except SaveError as error:
+                unsaved.append(Unsaved(handle.session, handle.path, error.reason))
+        return unsaved
+
+    @staticmethod
+    def _not_ours(handle: SessionFile) -> str:
+        """Why a read-only session's changes cannot be saved, in plain words."""
+        if handle.held_by:
+            return f"this session is open in another iisession ({handle.held_by})"
+        return handle.read_only_reason
+
+    def rescue(self, unsaved: Iterable[Unsaved], folder: Path | None = None) -> list[Path]:
+        """Write each session as a rescue copy (a complete session file, checked
+        to read back as one) into ``folder``, by default ``rescued/`` in the
+        user's state folder: somewhere other than the sessions folder that will
+        not take them. The copies' paths. Raises ``NotWritten``, naming any
+        copies written before the one that failed."""
+        from .atomic import describe_os_error, ensure_private_folder
+        from .naming import SUFFIX, base_name, fit_name
+        from .paths import state_dir
+        from .store import SaveError, SessionFileError, read_session, write_rescue_copy
+
+        where = folder if folder is not None else state_dir() / RESCUE_FOLDER
+        try:
+            ensure_private_folder(where)
+        except OSError as error:
+            raise NotWritten(
+                f"no rescue copy written: {where} cannot be made ({describe_os_error(error)})"
+            ) from error
+        stamp = self.clock.wall().astimezone().strftime("%Y%m%d-%H%M%S")
+        written: list[Path] = []
+        for item in unsaved:
+            stem = item.path.stem if item.path is not None else base_name(item.session)
+            before = f" (written before it: {', '.join(map(str, written))})" if written else ""
+            try:
+                # Shortened if need be: a session name may already be at the limit.
+                name = fit_name(f"iisession-rescue-{stem}", f"-{stamp}{SUFFIX}")
+                target = where / name
+                n = 1
+                while os.path.lexists(target):
+                    n += 1
+                    target = where / fit_name(f"iisession-rescue-{stem}", f"-{stamp}-{n}{SUFFIX}")
+                write_rescue_copy(item.session, target)
+                read_session(target)  # a copy that does not read back rescues nothing
+            except (SaveError, SessionFileError) as error:
+                raise NotWritten(
+                    f"no rescue copy written in {where}: {error.reason}{before}"
+                ) from error
+            except OSError as error:
+                raise NotWritten(
+                    f"no rescue copy written in {where}: {describe_os_error(error)}{before}"
+                ) from error
+            written.append(target)
+        return written
 
     # --- changes to one session -----------------------------------------------------------
 

@@ -9,18 +9,22 @@ a crash.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
+import contextlib
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.signal import Signal
 
+from .closing import Closing
+from .key_order import InputBurst, KeyRouter, batching_driver
 from .screens import LeavesWithPrompt
 
 if TYPE_CHECKING:
@@ -28,9 +32,6 @@ if TYPE_CHECKING:
     from ..core.model import Session
     from ..core.store import SessionFile
     from ..core.workspace import Workspace
-
-EXIT_GRACE_SECONDS = 5.0
-"""After SIGTERM, how long a normal shutdown may take before the process ends anyway."""
 
 
 class IISessionApp(App[None]):
@@ -67,11 +68,19 @@ class IISessionApp(App[None]):
         )
         self._thread = 0
         """The thread the app runs on (set once it does)."""
+        self.keys = KeyRouter(self, super().on_event)
+        self._on_signal = Closing(self, workspace, self._input_settled, self._save_forms)
+        self._app_loop: asyncio.AbstractEventLoop | None = None
         if session is not None:
             workspace.adopt(session)
         workspace.on_saved(self._saved)
 
     # --- start-up -----------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        # The terminal's input in bursts, not key by key (see key_order).
+        base = super().get_driver_class()
+        return batching_driver(base) if base.__name__ == "LinuxDriver" else base
 
     def get_default_screen(self) -> Screen[None]:
         from .screens.start import StartScreen
@@ -91,13 +100,12 @@ class IISessionApp(App[None]):
 
     def on_mount(self) -> None:
         self._thread = threading.get_ident()
+        self._app_loop = asyncio.get_running_loop()
         for warning in self.workspace.settings_warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=10)
-        # Textual installs no handler for these: closing the terminal or a plain
-        # `kill` would end the process with nothing saved.
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGHUP, self._terminal_gone)
-        loop.add_signal_handler(signal.SIGTERM, self._save_and_exit)
+        # Textual installs no handler for the signals that end a program:
+        # closing the terminal or a plain `kill` would end it with nothing saved.
+        self._on_signal.install()
         from . import navigation
 
         if self._first_live is not None:
@@ -119,13 +127,51 @@ class IISessionApp(App[None]):
             return  # no screen to tell (before the app runs, or after it)
         if threading.get_ident() == self._thread:
             self.session_saved.publish(path)
+        elif self._app_loop is not None:
+            # Never wait for the loop from another thread: a save made on the
+            # way out (a stuck loop, a signal) must not hang on it.
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                self._app_loop.call_soon_threadsafe(self.session_saved.publish, path)
+
+    # --- keys ---------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes go through the router, so that each lands where the
+        # one before it left the focus (see key_order).
+        if isinstance(event, InputBurst):
+            await self.keys.take(event.events)
+        elif isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.keys.take([event])
+        elif isinstance(event, events.MouseEvent) and not event.is_forwarded and self.keys.busy:
+            # A click after keys still waiting their turn waits too: it may move
+            # the focus, and the keys before it are not for where it goes.
+            await self.keys.take([event])
         else:
-            self.call_from_thread(self.session_saved.publish, path)
+            await super().on_event(event)
+
+    def _save_forms(self) -> None:
+        """Screens editing a session that has no file yet: make it, if it may be."""
+        from .screens.unsaved import editors_of
+
+        for editor in editors_of(self):
+            if editor.handle is None:
+                editor.save()
+
+    def _input_settled(self) -> bool:
+        driver = self._driver
+        burst = getattr(driver, "input_pending", False)
+        return not burst and self.keys.idle and self._message_queue.empty()
 
     # --- quitting ------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit, saving first; a screen with something to settle (a live call) asks."""
+        """Quit, saving first; a screen with something to settle (a live call) asks,
+        and so does anything still not saved."""
+        from .screens.unsaved import UnsavedScreen
+
+        if isinstance(self.screen, UnsavedScreen):
+            self.screen.quit_pressed()  # asked already: a second Ctrl+Q never drops it
+            return
         for screen in reversed(self.screen_stack):
             if isinstance(screen, LeavesWithPrompt):
                 screen.confirm_leave(self._exit_saving)
@@ -133,33 +179,23 @@ class IISessionApp(App[None]):
         self._exit_saving()
 
     def _exit_saving(self) -> None:
-        self.workspace.save_all()
-        self.exit()
+        """Save everything; quit once nothing is in memory only, or the user chose
+        (a rescue copy, or going without)."""
+        from .screens.unsaved import editors_of, rescued_message, settle_unsaved
 
-    def _save_and_exit(self) -> None:
-        self.workspace.save_all()
-        # If shutting down hangs (the terminal half gone), end anyway: all is saved,
-        # and a process left behind would hold its sessions' locks for good.
-        watchdog = threading.Timer(EXIT_GRACE_SECONDS, self._end_now)
-        watchdog.daemon = True  # a normal exit does not wait for it
-        watchdog.start()
-        self.exit(return_code=1)
+        def leave(rescued: list[Path]) -> None:
+            said = rescued_message(rescued)
+            # As text, never markup: a file name may hold brackets.
+            self.exit(message=Text(said) if said else None)
 
-    def _terminal_gone(self) -> None:
-        """SIGHUP: the terminal was closed. Save, and end at once: there is no
-        screen to restore, and writing to a terminal that is gone can hang."""
-        self.workspace.save_all()
-        self._end_now()
-
-    def _end_now(self) -> None:
-        self.workspace.release_locks()
-        os._exit(1)
+        settle_unsaved(self.screen, editors_of(self), leave, going="quit", every_open_file=True)
 
     def on_unmount(self) -> None:
         # Runs after a crash in a handler too (the widgets are gone by then,
         # but the sessions live outside them).
         self.workspace.save_all()
         self.workspace.off_saved(self._saved)
+        self._on_signal.uninstall()
 
     # --- help ---------------------------------------------------------------------------
 

@@ -50,6 +50,41 @@ def done(node: Widget, work: Callable[[], str], *, timeout: float = 4) -> bool:
     return True
 
 
+def tell_recovered(node: Widget, handle: SessionFile | None) -> None:
+    """Once per opening: typing a crash cut off before it was saved, and found in
+    the session's journal, is back (or kept beside the file, or could not be used)."""
+    if handle is None or handle.recovered is None or handle.recovery_told:
+        return
+    from ..core.journal import CLOCK_ONLY
+
+    handle.recovery_told = True
+    recovery = handle.recovered
+    when = f" from {recovery.time.astimezone():%H:%M:%S}" if recovery.time is not None else ""
+    if recovery.copy is not None:
+        node.notify(
+            f"Typing{when} had not been saved, and another program has changed "
+            f"{handle.path.name} since: the version with it is kept as {recovery.copy.name}.",
+            title="Recovered",
+            severity="warning",
+            timeout=20,
+        )
+    elif recovery.in_session and recovery.what != CLOCK_ONLY:
+        # The clock alone (journaled while it ran) is the live screen's to tell.
+        node.notify(
+            f"Recovered typing{when} that had not been saved: {recovery.what}.",
+            title="Recovered",
+            timeout=12,
+        )
+    if recovery.unapplied is not None:
+        node.notify(
+            f"A record of unsaved typing could not all be used ({recovery.problem}); "
+            f"it is kept, untouched, as {recovery.unapplied}.",
+            title="Not recovered",
+            severity="warning",
+            timeout=20,
+        )
+
+
 def bank_of(node: Widget) -> Bank:
     """The question bank, with what loading it had to say shown once."""
     workspace = workspace_of(node)
@@ -77,6 +112,7 @@ def live_screen(
         node.app.switch_screen(screen)
     else:
         node.app.push_screen(screen)
+    tell_recovered(node, handle)
 
 
 def open_live(node: Widget, path: Path) -> None:
@@ -92,6 +128,7 @@ def setup_screen(node: Widget, session: Session, handle: SessionFile | None) -> 
     from .screens.setup import SetupScreen
 
     node.app.push_screen(SetupScreen(session, handle, workspace_of(node).clock))
+    tell_recovered(node, handle)
 
 
 def new_session(node: Widget) -> None:
@@ -156,6 +193,7 @@ def open_thank_you(node: Widget, path: Path) -> None:
         show_error(node, error)
         return
     node.app.push_screen(ThankYouScreen(handle))
+    tell_recovered(node, handle)
 
 
 def open_outreach(node: Widget, path: Path, referral_id: str) -> None:
@@ -168,6 +206,7 @@ def open_outreach(node: Widget, path: Path, referral_id: str) -> None:
         show_error(node, error)
         return
     node.app.push_screen(OutreachScreen(handle, referral_id))
+    tell_recovered(node, handle)
 
 
 def set_up_referral(node: Widget, path: Path, referral_id: str) -> None:

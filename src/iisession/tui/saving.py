@@ -14,6 +14,14 @@ def report(node: Widget, outcome: Outcome | None, kept: str) -> None:
         return
     if outcome.error is not None and outcome.first_failure:
         node.notify(f"{outcome.error}. {kept}", title="Not saved", severity="error", timeout=15)
+    if outcome.notice:
+        # Not .capitalize(): that would lower-case the file's name.
+        node.notify(
+            outcome.notice[:1].upper() + outcome.notice[1:],
+            title="Changed outside iisession",
+            severity="warning",
+            timeout=15,
+        )
     if outcome.conflict_copy is not None:
         node.notify(
             "Another program changed the file; its version was kept as "

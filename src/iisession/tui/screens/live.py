@@ -39,6 +39,7 @@ from ..widgets.text_editor import TextEditor
 from . import workspace_of
 from .prompts import ChoiceModal, MessageModal, MinutesPrompt, TextPrompt
 from .referral_form import ReferralForm
+from .unsaved import settle_unsaved
 
 INTRO_SECONDS = 180
 """How long into the call the introduction stays on screen."""
@@ -206,7 +207,8 @@ In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
 **a** a short answer note, **n** a new question, **Shift+Up/Down** reorder.
 In the referrals: **Enter** edits, **Delete** removes.
 **Escape** goes back to the start screen and **Ctrl+Q** quits, both after
-saving; during a call they ask whether to end it first.
+saving; during a call they ask whether to end it first. If something cannot
+be saved, they say so and offer a rescue copy, another try, or staying.
 Your introduction shows at the top until a few minutes into the call.
 Every action is also in the command palette (**Ctrl+P**).
 
@@ -269,7 +271,7 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         self.settings = settings or Settings()
         self.handle = handle
         self._running_there = self._clock_running_there()
-        self.live = LiveCall(handle.session, clock, self.settings.live)
+        self.live = LiveCall(handle.session, clock, self.settings.live, read_only=handle.read_only)
         self.clock = clock
         self.editor = SessionEditor(handle.session, clock, handle)
         self._status_line = ""
@@ -321,22 +323,60 @@ window has closed it, **Ctrl+T** takes it over to edit here.
                 timeout=15,
             )
         countdown = self.live.countdown
-        if (
-            countdown.started
-            and not countdown.running
-            and self.handle.session.state is SessionState.LIVE
-            and not self.handle.read_only
-        ):
-            self.notify(
-                f"Call resumed: {format_call_time(self.live.elapsed())} used; "
-                "F5 runs the clock again.",
-                timeout=8,
-            )
+        self._tell_how_the_clock_resumed()
         self.refresh_all()
         if self._start_clock and not self.handle.read_only and not countdown.started:
             self.action_toggle_clock()
         self.set_interval(1.0, self.tick)
         self.query_one("#questions", Checklist).focus()
+
+    def _tell_how_the_clock_resumed(self, title: str = "Call resumed") -> None:
+        """A call taken up again (after a restart, or taken over from another
+        window): where its clock stands, and the question if it is one."""
+        countdown = self.live.countdown
+        if self.handle.read_only or self.handle.session.state is not SessionState.LIVE:
+            return
+        used = format_call_time(self.live.elapsed())
+        if self.live.stopped_at is not None:
+            self.call_after_refresh(self._ask_whether_the_call_went_on)
+        elif self.live.ran_on is not None:
+            self.notify(
+                f"The clock ran on while iisession was closed: "
+                f"{format_call_time(self.live.ran_on)} counted, {used} used in all.",
+                title=title,
+                timeout=10,
+            )
+        elif countdown.started and not countdown.running:
+            self.notify(f"{used} used; F5 runs the clock again.", title=title, timeout=8)
+
+    def _ask_whether_the_call_went_on(self) -> None:
+        """iisession closed with the clock running, and for how long cannot be
+        known (or it was long): the user says whether the call went on."""
+        stopped = self.live.stopped_at
+        if stopped is None or self.live.countdown.running:
+            return
+        used = format_call_time(self.live.elapsed())
+
+        def chosen(choice: str | None) -> None:
+            if choice == "went-on" and self.live.stopped_at is not None:
+                self.notify(self.live.went_on(), timeout=6)
+                self.changed_now()
+                self.refresh_all()
+
+        ago = max(0.0, (self.live.clock.wall() - stopped).total_seconds())
+        self.app.push_screen(
+            ChoiceModal(
+                "Did the call go on?",
+                f"iisession stopped at {stopped.astimezone():%H:%M} "
+                f"({format_call_time(ago)} ago) with the clock running, {used} into the "
+                "call. The clock is paused there for now.",
+                [
+                    ("g", "It went on: count the time since", "went-on"),
+                    ("p", "It stopped then: stay paused (F5 runs it)", "paused"),
+                ],
+            ),
+            chosen,
+        )
 
     # --- what applies ------------------------------------------------------------
 
@@ -485,7 +525,9 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         session taken over."""
         self.handle = handle
         self._running_there = self._clock_running_there()
-        self.live = LiveCall(handle.session, self.clock, self.settings.live)
+        self.live = LiveCall(
+            handle.session, self.clock, self.settings.live, read_only=handle.read_only
+        )
         self.editor = SessionEditor(handle.session, self.clock, handle)
         notes = self.query_one("#notes", TextArea)
         notes.read_only = handle.read_only
@@ -518,10 +560,13 @@ window has closed it, **Ctrl+T** takes it over to edit here.
             return
         workspace.forget(self.handle)  # the read-only copy: nothing of it to save
         self._show(handle)
-        message = "The session is yours to edit here; what you change is saved."
-        if self.live.countdown.started and self.handle.session.state is SessionState.LIVE:
-            message += f" {format_call_time(self.live.elapsed())} used; F5 runs the clock again."
-        self.notify(message, title="Taken over", timeout=10)
+        navigation.tell_recovered(self, handle)  # what the other window's journal held
+        self.notify(
+            "The session is yours to edit here; what you change is saved.",
+            title="Taken over",
+            timeout=10,
+        )
+        self._tell_how_the_clock_resumed(title="Taken over")
 
     def tick(self) -> None:
         if self.handle.read_only:
@@ -533,6 +578,8 @@ window has closed it, **Ctrl+T** takes it over to edit here.
                 self.app.bell()
             self.refresh_questions()
             self.changed_now()
+        if self.live.countdown.running:
+            self.editor.clock_moved()
         self._report(self.editor.tick())
         self.refresh_clock()
 
@@ -827,10 +874,19 @@ window has closed it, **Ctrl+T** takes it over to edit here.
             self.save()
             proceed()
 
+        self.save()  # first, so that what the question says of saving is true
+        if self.editor.failing:
+            self.app.clear_notifications()  # its toast would cover the keys: this says it
+            saving = (
+                f"Your notes are NOT SAVED: {self.editor.tracker.error}. Either way, "
+                "you choose next how to keep them."
+            )
+        else:
+            saving = "Your notes are saved either way."
         self.app.push_screen(
             ChoiceModal(
                 "The call is live",
-                "Your notes are saved either way.",
+                saving,
                 [
                     ("e", "end the call", "end"),
                     ("k", "keep it open to resume later (the clock pauses)", "keep"),
@@ -843,10 +899,14 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         self.confirm_leave(self._leave)
 
     def _leave(self) -> None:
-        workspace = workspace_of(self)
-        if self.handle in workspace.open_files:
-            workspace.release(self.handle)
-        self.dismiss()
+        def go(_: list[Path]) -> None:
+            workspace = workspace_of(self)
+            if self.handle in workspace.open_files:
+                workspace.release(self.handle)
+            self.dismiss()
+
+        # What the folder would not take is never dropped without asking.
+        settle_unsaved(self, [self.editor], go, going="leave", every_open_file=False)
 
     # --- a copy elsewhere when the folder will not take saves ---------------
 

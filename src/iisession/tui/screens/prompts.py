@@ -12,6 +12,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..key_order import AnsweredByOneKey
+
 
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text. Enter accepts, Escape cancels."""
@@ -113,7 +115,7 @@ class MinutesPrompt(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class MessageModal(ModalScreen[None]):
+class MessageModal(AnsweredByOneKey, ModalScreen[None]):
     """A message to read; any of Enter or Escape closes it."""
 
     BINDINGS = [Binding("escape,enter", "close", "Close", id="message.close")]
@@ -133,7 +135,7 @@ class MessageModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(AnsweredByOneKey, ModalScreen[str | None]):
     """A question with a few answers, each on its own key. Escape cancels."""
 
     BINDINGS = [Binding("escape", "choose('')", "Cancel", id="choice.cancel")]

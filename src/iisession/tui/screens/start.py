@@ -270,7 +270,14 @@ class StartScreen(Screen[None]):
             self._offer_open_call(pending)
 
     def _offer_open_call(self, pending: dict[str, Session]) -> None:
-        from ...core.countdown import Countdown, format_call_time, format_clock
+        from ...core.countdown import (
+            RAN_ON_SECONDS,
+            closed_for,
+            format_call_time,
+            format_clock,
+            from_session,
+            interruption,
+        )
         from ...core.workspace import Workspace
         from .prompts import ChoiceModal
 
@@ -278,16 +285,32 @@ class StartScreen(Screen[None]):
         if left is None or self.app.screen is not self:
             return
         session = left.session
-        clock = Countdown.from_timeline(session.limit_minutes, session.timeline, session.updated)
+        clock = from_session(session)
         started = session.started_at
         who = session.person.name + (
             f" ({session.person.organisation})" if session.person.organisation else ""
         )
+        used = f"{format_call_time(clock.elapsed(0))} of {format_clock(clock.limit_seconds)} used"
+        stopped = interruption(session.timeline, session.updated)
+        if session.clock is not None and session.clock.running:
+            stopped = session.clock.at
+        gap = closed_for(session, workspace_of(self).clock)
+        if stopped is None:
+            clock_text = f"{used}; the clock is paused: F5 runs it."
+        elif gap is not None and gap <= RAN_ON_SECONDS:
+            clock_text = (
+                f"{used} when iisession stopped, {format_call_time(gap)} ago: the call went "
+                "on, so the clock counts that time and runs on."
+            )
+        else:
+            clock_text = (
+                f"{used} when iisession stopped at {stopped.astimezone():%H:%M}; resuming "
+                "asks whether the call went on meanwhile."
+            )
         body = (
             f"With {who}"
             + (f", started {started.astimezone():%Y-%m-%d %H:%M}" if started else "")
-            + f". {format_call_time(clock.elapsed(0))} of {format_clock(clock.limit_seconds)} "
-            "used when it stopped; the clock stays paused until you press F5."
+            + f". {clock_text}"
         )
         if left.others:
             body += f"\n({left.others} more left open: see past sessions.)"

@@ -1,0 +1,131 @@
+"""Input that arrives in bursts: a signal right after a paste, keys right after
+an F-key. On a real pseudo-terminal with real signals, and in Pilot with every
+key posted before the first is handled (as a burst from the terminal is)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from iisession.core.store import read_session
+from iisession.tui.screens.prompts import ChoiceModal
+from tests.pilot_helpers import current_screen
+from tests.pty_app import F2, F3, F5, PtyApp
+from tests.test_live_screen import make, screen
+
+
+def burst_text(length: int) -> str:
+    return " ".join(f"w{i:04d}" for i in range(length // 6 + 1))[:length]
+
+
+@pytest.fixture
+def started(sessions_dir: Path) -> Iterator[PtyApp]:
+    app = PtyApp(sessions_dir, "Burst Test")
+    try:
+        app.wait_for("starts the clock")
+        app.write(F5)
+        app.wait_for("left of")
+        yield app
+    finally:
+        app.kill()
+
+
+def notes_on_disk(sessions_dir: Path) -> str:
+    [path] = list(sessions_dir.glob("*.toml"))
+    return read_session(path).session.notes
+
+
+@pytest.mark.parametrize("ending", ["SIGTERM", "SIGQUIT", "terminal closed"])
+def test_a_signal_right_after_a_paste_reads_all_of_it_saves_and_ends(
+    started: PtyApp, sessions_dir: Path, ending: str
+) -> None:
+    started.write(F3)
+    started.wait_for("Notes (F3)")
+    text = burst_text(1800)
+    started.write(text)  # a paste, delivered as typed keys
+    # A signal 50 ms after a paste, as a person could: a terminal that closes
+    # sooner can take unread input with it (the kernel drops it on hang-up).
+    time.sleep(0.05)
+    if ending == "terminal closed":
+        started.close_terminal()
+    else:
+        started.signal(getattr(signal, ending))
+    seconds = started.wait_exit(timeout=4.0)
+    assert seconds is not None, f"still running 4 s after {ending}"
+    # Ended by the signal's own path, well before the watchdog would have (3 s).
+    assert seconds < 2.5, f"{ending}: {seconds:.2f} s"
+    assert notes_on_disk(sessions_dir) == text
+
+
+def test_words_written_with_f_keys_in_one_write_land_in_the_notes_in_order(
+    started: PtyApp, sessions_dir: Path
+) -> None:
+    words = [f"word{i:02d}" for i in range(6)]
+    # Questions, tick, notes, a word: over and over, with no pause at all.
+    started.write("".join(f"{F2} {F3}{word} " for word in words))
+    expected = "".join(f"{word} " for word in words)
+    deadline = time.monotonic() + 15
+    while notes_on_disk(sessions_dir) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)  # saved 2 s after the last keystroke
+    assert notes_on_disk(sessions_dir) == expected
+
+
+def keys(*names: str) -> list[events.Key]:
+    """Key events as the terminal sends them: names, or single characters."""
+    out = []
+    for name in names:
+        if len(name) == 1:
+            out.append(events.Key("space" if name == " " else name, name))
+        else:
+            out.append(events.Key(name, None))
+    return out
+
+
+async def test_keys_posted_together_go_where_each_one_before_left_the_focus(
+    sessions_dir: Path,
+) -> None:
+    app, _clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        live = screen(app)
+        # All posted before the first is handled: F3 moves the focus to the
+        # notes, and the text after it must follow; Backspace must delete
+        # before the digit after it goes in.
+        for event in keys("f3", *"hello", "f8", *"12", "backspace", "backspace", "7", "enter"):
+            app.post_message(event)
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert live.handle.session.notes == "hello"
+        assert live.live.countdown.limit_seconds == (30 + 7) * 60
+    assert read_session(path).session.notes == "hello"
+
+
+async def test_keys_typed_before_a_one_key_question_showed_never_answer_it(
+    sessions_dir: Path,
+) -> None:
+    app, _clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5", "f3")
+        live = screen(app)
+        # Escape (back) asks "end the call or keep it?", answered by one key;
+        # "e" would end the call. The text after Escape was typed before the
+        # question showed: it is for the notes, once the question is answered.
+        for event in keys(*"so ", "escape", *"the team"):
+            app.post_message(event)
+        await pilot.pause(0.5)
+        asked = current_screen(app)
+        assert isinstance(asked, ChoiceModal)
+        assert not live.live.ended
+        assert live.handle.session.notes == "so "
+        await pilot.press("escape")  # keep the call
+        await pilot.pause(0.3)
+        assert current_screen(app) is live
+        assert live.handle.session.notes == "so the team"
+        assert not live.live.ended
+    assert read_session(path).session.notes == "so the team"

@@ -1,0 +1,158 @@
+"""The call's clock across crashes, restarts and wall-clock steps, on real
+files: what was saved (or journaled) is reopened by a fresh store, as the next
+run of the program would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iisession.core.clock import ManualClock
+from iisession.core.countdown import RAN_ON_SECONDS, from_session
+from iisession.core.live import LiveCall
+from iisession.core.model import EventKind, Person, Session, SessionState
+from iisession.core.store import SessionStore, read_session
+from iisession.core.summary import summarise
+
+
+def running_call(sessions_dir: Path, clock: ManualClock) -> tuple[LiveCall, Path]:
+    session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
+    handle = SessionStore(sessions_dir).create(session)
+    live = LiveCall(handle.session, clock)
+    live.toggle_clock()
+    handle.save(now=clock.wall())
+    handle.close()  # the lock goes with the process: as after kill -9
+    return live, handle.path
+
+
+def run_for(live: LiveCall, clock: ManualClock, seconds: int) -> None:
+    for _ in range(seconds):
+        clock.advance(1)
+        live.tick()
+
+
+def saved(live: LiveCall, path: Path, clock: ManualClock) -> None:
+    """What the last save (or journal record) before a crash holds."""
+    handle = SessionStore(path.parent).open(path)
+    handle.session = live.session
+    handle.save(now=clock.wall())
+    handle.close()
+
+
+def reopened(path: Path, clock: ManualClock) -> LiveCall:
+    return LiveCall(SessionStore(path.parent).open(path).session, clock)
+
+
+def test_a_call_reopened_soon_after_a_crash_runs_on_and_counts_the_gap(
+    sessions_dir: Path,
+) -> None:
+    clock = ManualClock()
+    live, path = running_call(sessions_dir, clock)
+    run_for(live, clock, 58)
+    saved(live, path, clock)
+    run_for(live, clock, 2)  # then the crash: these 2 s reach no file
+    clock.advance(20)  # the program is started again
+    again = reopened(path, clock)
+    assert again.countdown.running
+    assert again.ran_on == 22
+    assert again.elapsed() == 80  # the conversation went on all along
+    assert again.stopped_at is None
+    assert [e.kind for e in again.session.timeline] == [EventKind.STARTED]
+
+
+def test_a_wall_clock_step_in_the_call_is_not_call_time(sessions_dir: Path) -> None:
+    for step in (3600, -3600):
+        clock = ManualClock()
+        folder = sessions_dir / str(step)
+        folder.mkdir(parents=True)
+        live, path = running_call(folder, clock)
+        run_for(live, clock, 20)
+        clock.jump_wall(step)  # NTP, a time zone set by hand
+        run_for(live, clock, 20)
+        saved(live, path, clock)
+        again = reopened(path, clock)
+        assert again.elapsed() == 40, step
+        assert again.remaining() == 30 * 60 - 40, step
+        # And once ended, every list shows the call's real length.
+        again.end()
+        assert summarise(path.name, again.session).length_seconds == 40
+
+
+def test_after_the_computer_restarted_the_user_says_whether_the_call_went_on(
+    sessions_dir: Path,
+) -> None:
+    clock = ManualClock()
+    live, path = running_call(sessions_dir, clock)
+    run_for(live, clock, 100)
+    saved(live, path, clock)
+    stopped = clock.wall()
+    clock.restart_computer()
+    clock.advance(300)  # five minutes later, by the wall clock too
+    again = reopened(path, clock)
+    assert not again.countdown.running
+    assert again.stopped_at == stopped
+    assert again.elapsed() == 100  # paused where it stopped, until the user says
+    message = again.went_on()
+    assert again.countdown.running
+    assert again.elapsed() == 400
+    assert "5 min" in message
+    assert [e.kind for e in again.session.timeline] == [EventKind.STARTED]
+
+
+def test_a_long_gap_is_asked_about_and_can_be_left_paused(sessions_dir: Path) -> None:
+    clock = ManualClock()
+    live, path = running_call(sessions_dir, clock)
+    run_for(live, clock, 60)
+    saved(live, path, clock)
+    clock.advance(RAN_ON_SECONDS + 1)
+    again = reopened(path, clock)
+    assert again.stopped_at is not None
+    assert not again.countdown.running
+    assert again.elapsed() == 60
+    assert [e.kind for e in again.session.timeline] == [EventKind.STARTED, EventKind.PAUSED]
+    again.toggle_clock()  # F5: it stopped then, and goes on from here
+    run_for(again, clock, 5)
+    assert again.elapsed() == 65
+
+
+def test_the_clock_mark_is_kept_in_the_file_and_read_back(sessions_dir: Path) -> None:
+    clock = ManualClock()
+    live, path = running_call(sessions_dir, clock)
+    run_for(live, clock, 7)
+    saved(live, path, clock)
+    on_disk = read_session(path).session
+    assert on_disk.clock is not None
+    assert on_disk.clock.used_seconds == 7
+    assert on_disk.clock.running
+    assert on_disk.clock.boot == clock.boot()
+    assert "[clock]" in path.read_text()
+    assert from_session(on_disk).elapsed(0) == 7
+    assert on_disk.state is SessionState.LIVE
+
+
+def test_it_went_on_counts_the_steady_gap_whatever_the_wall_clock_did(
+    sessions_dir: Path,
+) -> None:
+    clock = ManualClock()
+    live, path = running_call(sessions_dir, clock)
+    run_for(live, clock, 60)
+    saved(live, path, clock)
+    clock.advance(RAN_ON_SECONDS + 60)  # 11 minutes closed: the user is asked
+    clock.jump_wall(3600)  # and the wall clock was put forward meanwhile
+    again = reopened(path, clock)
+    assert again.stopped_at is not None
+    again.went_on()
+    assert again.elapsed() == 60 + RAN_ON_SECONDS + 60  # not an hour more
+
+
+def test_a_read_only_view_of_a_running_call_changes_nothing(sessions_dir: Path) -> None:
+    clock = ManualClock()
+    live, path = running_call(sessions_dir, clock)
+    run_for(live, clock, 30)
+    saved(live, path, clock)
+    clock.restart_computer()  # a gap nobody can measure: a writer would ask
+    session = read_session(path).session
+    view = LiveCall(session, clock, read_only=True)
+    assert view.stopped_at is None
+    assert [e.kind for e in session.timeline] == [EventKind.STARTED]
+    view.tick()
+    assert session.clock == read_session(path).session.clock
