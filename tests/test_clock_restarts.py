@@ -8,6 +8,8 @@ from pathlib import Path
 
 from iisession.core.clock import ManualClock
 from iisession.core.countdown import RAN_ON_SECONDS, from_session
+from iisession.core.editor import SessionEditor
+from iisession.core.journal import journal_path_for
 from iisession.core.live import LiveCall
 from iisession.core.model import EventKind, Person, Session, SessionState
 from iisession.core.store import SessionStore, read_session
@@ -156,3 +158,38 @@ def test_a_read_only_view_of_a_running_call_changes_nothing(sessions_dir: Path) 
     assert [e.kind for e in session.timeline] == [EventKind.STARTED]
     view.tick()
     assert session.clock == read_session(path).session.clock
+
+
+def test_a_running_clock_is_journaled_every_two_ticks_and_comes_back_after_a_crash(
+    sessions_dir: Path,
+) -> None:
+    clock = ManualClock()
+    session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
+    handle = SessionStore(sessions_dir).create(session)
+    editor = SessionEditor(handle.session, clock, handle)
+    live = LiveCall(handle.session, clock)
+    live.toggle_clock()
+    assert editor.changed().saved
+    for _ in range(20):  # ticks about a second apart, never exactly
+        clock.advance(0.999)
+        live.tick()
+        editor.clock_moved()
+        editor.tick()
+    records = journal_path_for(handle.path).read_text(encoding="utf-8").splitlines()
+    assert len(records) == 1 + 10  # the header, then every other tick
+    handle.close()  # kill -9: nothing saved since the start
+    assert read_session(handle.path).session.clock.used_seconds == 0  # type: ignore[union-attr]
+    again = reopened(handle.path, clock)
+    assert again.elapsed() >= 20 * 0.999 - 2
+    assert again.countdown.running
+
+
+def test_an_ended_call_says_no_more_time_points(sessions_dir: Path) -> None:
+    clock = ManualClock()
+    live, _ = running_call(sessions_dir, clock)
+    clock.advance(25 * 60)  # no tick in between: the 10-minute warning is due
+    live.end()
+    kinds = [e.kind for e in live.session.timeline]
+    clock.advance(1)
+    assert live.tick() == []
+    assert [e.kind for e in live.session.timeline] == kinds

@@ -248,8 +248,9 @@ class LiveCall:
         self._fired = {p for p in self._points() if remaining <= p[1] * 60}
 
     def tick(self) -> list[Alert]:
-        """Call often (say once a second): returns the alerts that are now due."""
-        if not self.countdown.started:
+        """Call often (say once a second): returns the alerts that are now due
+        (none once the call has ended: its time is over and done with)."""
+        if not self.countdown.started or self.ended:
             return []
         if self.countdown.running:
             self.mark()
