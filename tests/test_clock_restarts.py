@@ -193,3 +193,6 @@ def test_an_ended_call_says_no_more_time_points(sessions_dir: Path) -> None:
     clock.advance(1)
     assert live.tick() == []
     assert [e.kind for e in live.session.timeline] == kinds
+    live.reopen()  # points the clock passed before the end are not said now either
+    clock.advance(1)
+    assert live.tick() == []

@@ -194,6 +194,8 @@ class LiveCall:
         self.countdown.start(self.now())
         self.session.state = SessionState.LIVE
         self._record(EventKind.REOPENED)
+        # A point the clock passed before the call ended is not said now.
+        self._rearm(self.remaining())
         return "Call reopened: the clock runs again"
 
     def extend(self, minutes: int) -> None:
