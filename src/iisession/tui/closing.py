@@ -94,8 +94,13 @@ class Closing:
         # watchdog wakes from it, not from the Python handler.
         read_end, write_end = os.pipe()
         os.set_blocking(write_end, False)
+        try:
+            self._previous_wakeup = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+        except ValueError:  # not the main thread (embedded): signals are not ours to take
+            os.close(read_end)
+            os.close(write_end)
+            return
         self._wakeup = (read_end, write_end)
-        self._previous_wakeup = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
         threading.Thread(
             target=self._watchdog, args=(read_end,), name="iisession-exit", daemon=True
         ).start()
@@ -159,11 +164,13 @@ class Closing:
             try:
                 received = os.read(read_end, 64)
             except OSError:
+                received = b""
+            if not received:  # uninstalled: the app ended by itself
+                with contextlib.suppress(OSError):
+                    os.close(read_end)
                 return
-            if not received:
-                return  # uninstalled: the app ended by itself
             if ours & set(received):
-                break
+                break  # the pipe stays open: other signals may still write to it
         if self._done.wait(GIVE_UP_SECONDS):
             return
         # The event loop did not get there: save from yet another thread, so a
