@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.driver import Driver
-from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message import Message
     from textual.message_pump import MessagePump
     from textual.screen import Screen
+    from textual.widgets import TextArea
 
 SETTLE_LIMIT_SECONDS = 0.5
 """The most a key waits for the one before it to settle: a screen that keeps
@@ -216,6 +216,8 @@ class KeyRouter:
         """The keys at the head of the queue that are text for the focused,
         editable text area, taken off the queue; None unless there are two or
         more (a single key goes the ordinary way, exactly as Textual handles it)."""
+        from textual.widgets import TextArea  # when first needed: start-up is quicker
+
         area = self.app.focused
         if not isinstance(area, TextArea) or area.read_only:
             return None
@@ -249,6 +251,8 @@ class KeyRouter:
 
     def _types_into_focus(self, event: events.Event) -> bool:
         """The event only types into the focused field: nothing can move because of it."""
+        from textual.widgets import Input, TextArea
+
         focused = self.app.focused
         if isinstance(event, events.Paste):
             # Not a TextArea: its paste handler moves the focus (back to itself).
