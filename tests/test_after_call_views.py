@@ -1,9 +1,10 @@
-"""The views after the call (follow-ups, outreach, the network, answers compared),
-driven by Pilot over real session files."""
+"""The views after the call (follow-ups, requests to referrals, the network, answers
+compared), driven by Pilot over real session files."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,8 +16,9 @@ from textual.widgets import DataTable, Input, Markdown, OptionList, Static, Text
 
 from iisession.core.clock import ManualClock
 from iisession.core.compare import answers_markdown, collect
-from iisession.core.model import MayMention, Outreach
+from iisession.core.model import MayMention, Reply, Request, SessionState
 from iisession.core.paths import resolve_folders
+from iisession.core.profile import Profile
 from iisession.core.store import SessionStore, read_session
 from iisession.core.workspace import Workspace
 from iisession.tui import navigation
@@ -26,8 +28,8 @@ from iisession.tui.screens.detail import DetailScreen
 from iisession.tui.screens.folder_view import FolderView
 from iisession.tui.screens.follow_ups import FollowUpsScreen
 from iisession.tui.screens.network import NetworkScreen
-from iisession.tui.screens.outreach import OutreachScreen
 from iisession.tui.screens.prompts import ChoiceModal, ListChooser, TextPrompt
+from iisession.tui.screens.request import RequestScreen
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.thank_you import ThankYouScreen
 from tests.pilot_helpers import type_text
@@ -50,7 +52,9 @@ def folder(tmp_path: Path) -> Path:
 
 
 def make_app(folder: Path) -> IISessionApp:
-    return IISessionApp(Workspace(resolve_folders(str(folder)), ManualClock()), offer_resume=False)
+    workspace = Workspace(resolve_folders(str(folder)), ManualClock())
+    workspace.profile = Profile(name="Clara Whitfield")  # no profile form over the drafts
+    return IISessionApp(workspace, offer_resume=False)
 
 
 async def shown(app: IISessionApp, pilot: Pilot[None], kind: type[S]) -> S:
@@ -121,24 +125,26 @@ async def test_follow_ups_list_what_is_due_and_each_is_done_from_the_list(
         await pilot.press("escape")
         screen = await shown(app, pilot, FollowUpsScreen)
 
-        # A referral: Enter opens the request; F5 then c records it contacted.
+        # A referral: Enter opens the request to them; F5 then s records it sent.
         await to_row(pilot, screen, "Contact Amara Nwosu")
         before = screen.generation
         await pilot.press("enter")
-        outreach = await shown(app, pilot, OutreachScreen)
-        assert outreach.referral.name == "Amara Nwosu"
+        request = await shown(app, pilot, RequestScreen)
+        assert request.handle.session.person.name == "Amara Nwosu"
         await pilot.press("f5")
         await shown(app, pilot, ChoiceModal)
-        await pilot.press("c")
+        await pilot.press("s")
         await pilot.pause(0.1)
-        assert "contacted" in str(outreach.query_one("#draft-status", Static).render())
+        assert "Waiting since" in str(request.query_one("#draft-status", Static).render())
         await pilot.press("escape")
         screen = await shown(app, pilot, FollowUpsScreen)
         await reloaded(pilot, screen, before)  # something was saved: read again
-        assert not any("Amara" in r for r in titles(screen))
+        assert not any(r.startswith("Contact Amara") for r in titles(screen))
         amara = next(r for r in read_session(folder / INES).session.referrals if "Amara" in r.name)
-        assert amara.outreach is Outreach.CONTACTED
-        assert amara.outreach_updated is not None
+        asked = read_session(request.handle.path).session
+        assert amara.session_id == asked.id
+        assert asked.request is not None
+        assert asked.request.sent_at == app.workspace.clock.wall()
 
         # A call to confirm: Enter, then c.
         await to_row(pilot, screen, "Confirm the call with Theo")
@@ -232,10 +238,10 @@ async def test_outreach_drafts_send_and_the_edited_text_is_kept(
         await shown(app, pilot, DetailScreen)
         await pilot.press("o")
         await choose_referral(app, pilot, "Harriet Oyelaran")
-        screen = await shown(app, pilot, OutreachScreen)
+        screen = await shown(app, pilot, RequestScreen)
         heading = str(screen.query_one("#draft-to", Static).render())
         assert "To: Harriet Oyelaran" in heading
-        assert "Suggested by Owen Pritchard" in heading
+        assert "suggested by Owen Pritchard" in heading
         area = screen.query_one(TextArea)
         # Owen said he may be named: the request says who suggested the call.
         assert area.text.startswith("Dear Harriet,")
@@ -244,7 +250,7 @@ async def test_outreach_drafts_send_and_the_edited_text_is_kept(
         assert "30 minutes" in area.text
         await pilot.press("f3")
         [link] = opened
-        assert "subject=Introduction%20from%20Owen%20Pritchard" in link
+        assert "subject=Owen%20Pritchard%20suggested%20I%20get%20in%20touch" in link
         area.move_cursor(area.document.end)
         await type_text(pilot, "Clara")
         await pilot.press("f4")
@@ -255,15 +261,15 @@ async def test_outreach_drafts_send_and_the_edited_text_is_kept(
         assert (tmp_path / "request.txt").read_text(encoding="utf-8") == area.text
         await pilot.press("escape")
         await shown(app, pilot, DetailScreen)
-        saved = next(
-            r for r in read_session(folder / OWEN).session.referrals if r.name.startswith("Harr")
-        )
-        assert saved.draft.rstrip().endswith("Clara")
-        assert saved.outreach is Outreach.TO_CONTACT  # writing it is not sending it
+        saved = read_session(screen.handle.path).session.request
+        assert saved is not None
+        assert saved.text.rstrip().endswith("Clara")
+        assert saved.sent_at is None  # writing it is not sending it
         # Opened again: the edited text, not a fresh draft.
         await pilot.press("o")
         await choose_referral(app, pilot, "Harriet Oyelaran")
-        again = await shown(app, pilot, OutreachScreen)
+        again = await shown(app, pilot, RequestScreen)
+        assert again.handle.path == screen.handle.path
         assert again.query_one(TextArea).text.rstrip().endswith("Clara")
 
 
@@ -276,25 +282,39 @@ async def test_a_referrer_not_to_be_named_is_left_out(folder: Path) -> None:
         joanna = next(r for r in source.referrals if r.name == "Joanna Pike")
         assert joanna.may_mention is MayMention.NOT_ASKED
         navigation.open_outreach(app.screen, folder / SUNNIVA, joanna.id)
-        screen = await shown(app, pilot, OutreachScreen)
+        screen = await shown(app, pilot, RequestScreen)
         text = screen.query_one(TextArea).text
         assert "Sunniva" not in text
         assert "not asking about jobs" in text
         await pilot.press("f3")
-        assert "Introduction" not in opened[0]
-        # Every status, in turn, is recorded with its time.
-        for key, status_value in (("p", "meeting-planned"), ("d", "declined"), ("t", "to-contact")):
+        assert "Sunniva" not in opened[0]
+        assert "suggested" not in opened[0]
+        # Not to be named: nor by the check on the connection.
+        connection = next(c for c in screen.checks if c.label == "Names the connection first")
+        assert "Sunniva" not in connection.detail
+        # Every step, in turn, is recorded with its time; w takes the last one back.
+        now = app.workspace.clock.wall()
+        steps: tuple[tuple[str, Callable[[Request], bool]], ...] = (
+            ("s", lambda r: r.sent_at == now and r.reply is Reply.WAITING),
+            ("f", lambda r: r.followed_up_at == now),
+            ("d", lambda r: r.reply is Reply.DECLINED and r.replied_at == now),
+            ("w", lambda r: r.reply is Reply.WAITING and r.replied_at is None),
+            ("n", lambda r: r.reply is Reply.NO_REPLY),
+        )
+        for key, holds in steps:
             await pilot.press("f5")
             await shown(app, pilot, ChoiceModal)
             await pilot.press(key)
             await pilot.pause(0.1)
-            saved = next(
-                r for r in read_session(folder / SUNNIVA).session.referrals if r.id == joanna.id
-            )
-            assert saved.outreach.value == status_value
-            assert saved.outreach_updated is not None
-        # The untouched draft is not written into the file: it follows the referral.
-        assert saved.draft == ""
+            saved = read_session(screen.handle.path).session.request
+            assert saved is not None
+            assert holds(saved), key
+        # The referral is linked to its request, which keeps where it stands.
+        referral = next(
+            r for r in read_session(folder / SUNNIVA).session.referrals if r.id == joanna.id
+        )
+        assert referral.session_id == screen.handle.session.id
+        assert referral.draft == ""
 
 
 async def test_outreach_on_a_session_open_elsewhere_is_refused_with_the_reason(
@@ -307,11 +327,11 @@ async def test_outreach_on_a_session_open_elsewhere_is_refused_with_the_reason(
             joanna = elsewhere.session.referrals[0]
             navigation.open_outreach(app.screen, folder / SUNNIVA, joanna.id)
             await pilot.pause(0.2)
-            assert not isinstance(app.screen, OutreachScreen)
+            assert not isinstance(app.screen, RequestScreen)
             assert any(n.title == "Read only" for n in app._notifications)
             navigation.open_outreach(app.screen, folder / OWEN, "no-such-referral")
             await pilot.pause(0.1)
-            assert not isinstance(app.screen, OutreachScreen)
+            assert not isinstance(app.screen, RequestScreen)
             assert any("no longer in the session" in n.message for n in app._notifications)
     finally:
         elsewhere.close()
@@ -338,29 +358,37 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
         await pilot.press("w")
         screen = await shown(app, pilot, NetworkScreen)
         tree = screen.query_one(Tree)
-        marisol = next(n for n in tree.root.children if n.data and n.data.name == "Marisol Vance")
+        # Whoever passed Marisol on is in the tree too, above her.
+        tom = next(n for n in tree.root.children if n.data and n.data.name == "Tom Achterberg")
+        assert "referred you" in str(tom.label)
+        marisol = next(n for n in tom.children if n.data and n.data.name == "Marisol Vance")
         ines = next(n for n in marisol.children if n.data and n.data.name == "Ines Halvorsen")
         assert [c.data.name for c in ines.children if c.data] == [
             "Tobias Ferreira",
             "Amara Nwosu",
         ]
         assert "met" in str(ines.label)
-        assert status(screen).startswith("People met: 4. Referrals waiting to be contacted: 3.")
+        assert status(screen).startswith(
+            "People met: 4. Asked, waiting for a reply: 0. Referrals waiting to be contacted: 3."
+        )
 
         # Someone suggested and not met: Enter opens the request to them.
         await move_to(pilot, screen, "Harriet Oyelaran")
         before = screen.generation
         await pilot.press("enter")
-        outreach = await shown(app, pilot, OutreachScreen)
-        assert outreach.referral.name == "Harriet Oyelaran"
+        request = await shown(app, pilot, RequestScreen)
+        assert request.handle.session.person.name == "Harriet Oyelaran"
         await pilot.press("f5")
         await shown(app, pilot, ChoiceModal)
-        await pilot.press("c")
+        await pilot.press("s")
         await pilot.pause(0.1)
         await pilot.press("escape")
         screen = await shown(app, pilot, NetworkScreen)
         await reloaded(pilot, screen, before)
-        assert status(screen).startswith("People met: 4. Referrals waiting to be contacted: 2.")
+        # Harriet is asked now: waiting for her reply, no longer a referral to contact.
+        assert status(screen).startswith(
+            "People met: 4. Asked, waiting for a reply: 1. Referrals waiting to be contacted: 2."
+        )
 
         # A dialog opened and closed, nothing saved: not read again.
         before = screen.generation
@@ -522,7 +550,7 @@ async def test_a_request_that_cannot_be_saved_stays_on_screen(
     async with app.run_test(size=(80, 24)) as pilot:
         joanna = read_session(folder / SUNNIVA).session.referrals[0]
         navigation.open_outreach(app.screen, folder / SUNNIVA, joanna.id)
-        screen = await shown(app, pilot, OutreachScreen)
+        screen = await shown(app, pilot, RequestScreen)
         area = screen.query_one(TextArea)
         area.move_cursor(area.document.end)
         await type_text(pilot, "PS")
@@ -533,11 +561,11 @@ async def test_a_request_that_cannot_be_saved_stays_on_screen(
         monkeypatch.setattr(SessionFile, "save", failing)
         await pilot.press("f5")
         await shown(app, pilot, ChoiceModal)
-        await pilot.press("c")
+        await pilot.press("s")
         await pilot.pause(0.1)
         # Not saved, so not shown as done.
-        assert screen.referral.outreach is Outreach.TO_CONTACT
-        assert "to contact" in str(screen.query_one("#draft-status", Static).render())
+        assert screen.request.sent_at is None
+        assert "To ask: not sent yet" in str(screen.query_one("#draft-status", Static).render())
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert app.screen is screen  # the text is still here to copy or write out
@@ -546,8 +574,11 @@ async def test_a_request_that_cannot_be_saved_stays_on_screen(
         await pilot.press("escape")  # saves now, and leaves
         await pilot.pause(0.2)
         assert app.screen is not screen
-    saved = read_session(folder / SUNNIVA).session.referrals[0]
-    assert saved.draft.rstrip().endswith("PS")
+    saved = read_session(screen.handle.path).session
+    assert saved.state is SessionState.REQUESTED
+    assert saved.request is not None
+    assert saved.request.text.rstrip().endswith("PS")
+    assert saved.request.sent_at is None
 
 
 async def test_hand_edited_question_ids_never_pass_for_other_lines(folder: Path) -> None:

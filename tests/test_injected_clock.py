@@ -16,12 +16,13 @@ from textual.widgets import Checkbox, Input, Static
 from iisession.core.clock import ManualClock
 from iisession.core.model import Outreach
 from iisession.core.paths import resolve_folders
+from iisession.core.profile import Profile
 from iisession.core.store import read_session
 from iisession.core.workspace import Workspace
 from iisession.tui import navigation
 from iisession.tui.app import IISessionApp
-from iisession.tui.screens.outreach import OutreachScreen
 from iisession.tui.screens.prompts import ChoiceModal
+from iisession.tui.screens.request import RequestScreen
 from iisession.tui.screens.setup import SetupScreen
 from iisession.tui.screens.thank_you import ThankYouScreen
 from tests.pilot_helpers import type_text
@@ -45,7 +46,9 @@ def folder(tmp_path: Path) -> Path:
 
 
 def make_app(folder: Path, clock: ManualClock) -> IISessionApp:
-    return IISessionApp(Workspace(resolve_folders(str(folder)), clock), offer_resume=False)
+    workspace = Workspace(resolve_folders(str(folder)), clock)
+    workspace.profile = Profile(name="Clara Whitfield")  # no profile form over the drafts
+    return IISessionApp(workspace, offer_resume=False)
 
 
 async def shown(app: IISessionApp, pilot: Pilot[None], kind: type[S]) -> S:
@@ -76,22 +79,28 @@ async def test_the_thank_you_is_drafted_and_marked_sent_at_the_clocks_time(folde
     assert saved.updated == clock.wall()  # the file's own stamp: the same clock
 
 
-async def test_an_outreach_status_is_dated_by_the_clock(folder: Path) -> None:
+async def test_an_outreach_request_is_dated_by_the_clock(folder: Path) -> None:
     clock = ManualClock(FAR_OFF)
     app = make_app(folder, clock)
     amara = next(r for r in read_session(folder / INES).session.referrals if "Amara" in r.name)
     async with app.run_test(size=(80, 24)) as pilot:
         navigation.open_outreach(app.screen, folder / INES, amara.id)
-        await shown(app, pilot, OutreachScreen)
+        screen = await shown(app, pilot, RequestScreen)
+        path = screen.handle.path
+        clock.advance(90)
         await pilot.press("f5")
         await shown(app, pilot, ChoiceModal)
-        await pilot.press("c")
+        await pilot.press("s")
         await pilot.pause(0.1)
         await pilot.press("escape")
         await pilot.pause(0.2)
     saved = next(r for r in read_session(folder / INES).session.referrals if r.id == amara.id)
-    assert saved.outreach is Outreach.CONTACTED
-    assert saved.outreach_updated == FAR_OFF
+    assert saved.outreach is Outreach.TO_CONTACT  # where it stands is the request's now
+    assert saved.outreach_updated == FAR_OFF  # linked to its request then
+    made = read_session(path).session
+    assert made.created == FAR_OFF
+    assert made.request is not None
+    assert made.request.sent_at == FAR_OFF + dt.timedelta(seconds=90)
 
 
 async def test_the_setup_form_confirms_and_judges_dates_by_the_clock(folder: Path) -> None:

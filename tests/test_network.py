@@ -25,7 +25,7 @@ def examples() -> list[tuple[str, Session]]:
 def test_the_example_network_as_a_tree() -> None:
     network = build(examples())
     assert as_text(network) == (ROOT / "tests" / "golden" / "referrals.txt").read_text("utf-8")
-    assert (network.met, network.waiting) == (4, 3)
+    assert (network.met, network.waiting, network.asked) == (4, 3, 0)
     ines = next(c for c in network.contacts if c.name == "Ines Halvorsen")
     # One person, whether seen as Marisol's referral or as the call held with her.
     assert (ines.status, ines.referred_by) == ("met", "Marisol Vance")

@@ -17,6 +17,7 @@ from iisession.core.codec import dumps
 from iisession.core.index import SessionIndex
 from iisession.core.model import EventKind, SessionState, TimelineEvent, utc_now
 from iisession.core.paths import resolve_folders
+from iisession.core.profile import Profile
 from iisession.core.store import SessionStore, read_session
 from iisession.core.workspace import Workspace
 from iisession.tui import navigation
@@ -43,7 +44,9 @@ def folder(tmp_path: Path) -> Path:
 
 
 def make_app(folder: Path, *, review: bool = True) -> IISessionApp:
-    return IISessionApp(Workspace(resolve_folders(str(folder)), ManualClock()), review=review)
+    workspace = Workspace(resolve_folders(str(folder)), ManualClock())
+    workspace.profile = Profile(name="Clara Whitfield")  # no profile form over the drafts
+    return IISessionApp(workspace, review=review)
 
 
 async def review_screen(app: IISessionApp, pilot: Pilot[None]) -> ReviewScreen:
@@ -360,7 +363,7 @@ async def test_thank_you_note_edit_send_and_mark(
         await pilot.press("f3")
         [link] = opened
         assert link.startswith(
-            "mailto:marisol.vance@example.org?subject=Thank%20you&body=Dear%20Marisol"
+            "mailto:marisol.vance@example.org?subject=Thank%20you%20for%20your%20time&body=Dear%20Marisol"
         )
         await pilot.press("f4")
         assert isinstance(app.screen, TextPrompt)

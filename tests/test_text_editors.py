@@ -11,6 +11,7 @@ from textual.widgets import TextArea
 from iisession.core.clock import ManualClock
 from iisession.core.model import Person, Session
 from iisession.core.paths import resolve_folders
+from iisession.core.profile import Profile
 from iisession.core.store import SessionStore
 from iisession.core.workspace import Workspace
 from iisession.tui.app import IISessionApp
@@ -63,6 +64,7 @@ async def test_the_thank_you_draft(tmp_path: Path) -> None:
     folder = tmp_path / "examples"
     shutil.copytree(EXAMPLES, folder)
     workspace = Workspace(resolve_folders(str(folder)), ManualClock())
+    workspace.profile = Profile(name="Clara Whitfield")  # no profile form over the draft
     app = IISessionApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -295,7 +295,8 @@ def test_review_the_example_sessions_in_a_real_terminal(term: Tmux, tmp_path: Pa
 def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
     term: Tmux, tmp_path: Path
 ) -> None:
-    """Follow-ups, the request to a referral, its status; then the network shows it."""
+    """Follow-ups, the request to a referral (the profile asked for first), sent;
+    then the network shows them asked."""
     examples = tmp_path / "examples"
     shutil.copytree(Path(__file__).resolve().parent.parent / "sessions", examples)
     # An editor that adds a line, as a person would in their own editor.
@@ -311,30 +312,39 @@ def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
     term.wait_for("· Enter does it")
     screen = term.wait_for("OVERDUE  Send a thank-you to Sunniva Hart")
     assert "OVERDUE  Contact Amara Nwosu (suggested by Ines Halvorsen)" in screen
-    assert "OVERDUE  Send a thank-you to Sunniva Hart" in screen
-    term.send("Enter")  # the first row: Amara, the oldest due
-    screen = term.wait_for("F5 changes it")
+    row = next(n for n, line in enumerate(screen.splitlines()) if "Contact Amara" in line)
+    term.send(*["Down"] * (row - 2), "Enter")  # the rows start on the third line
+    term.wait_for("Who are your drafts from?")  # the first draft: the profile first
+    term.send("Clara Whitfield", "C-s")
+    term.wait_for("F5 s once you have sent it")
+    screen = term.wait_for("Dear Amara,")  # once the profile's note has gone
     assert "To: Amara Nwosu <amara.nwosu@example.org>" in screen
-    assert "Dear Amara," in screen
-    assert "Outreach: to contact" in screen
+    term.wait_for("Checks ")  # under the text, at 80 columns
+    term.wait_for("Clara Whitfield")  # the draft signed from it
     term.send("F6")  # the text goes to $EDITOR and comes back with its line
     term.wait_for("Written in my editor.")
     term.send("F5")
-    term.wait_for("meeting planned")
-    term.send("c")
-    term.wait_for("Outreach: contacted")
+    term.wait_for("they agreed")
+    term.send("s")
+    term.wait_for("Waiting since")
     term.send("Escape")
-    screen = term.wait_for("8 follow-ups")
-    assert "Amara" not in screen
+    screen = term.wait_for("Follow up once with Amara Nwosu")  # read again: asked now
+    assert "Contact Amara" not in screen
     term.send("Escape")
     term.wait_for("Recent sessions")
     term.send("w")
-    screen = term.wait_for("People met: 4. Referrals waiting to be contacted: 2.")
-    assert "Amara Nwosu  contacted" in screen
+    screen = term.wait_for("Asked, waiting for a reply: 1.")
+    assert "Amara Nwosu  asked, waiting" in screen
     term.send("C-q")
     term.wait_dead()
     ines = read_session(examples / "2026-10-21-1430-ines-halvorsen.toml").session
     amara = next(r for r in ines.referrals if r.name == "Amara Nwosu")
-    assert amara.outreach.value == "contacted"
-    assert amara.draft.startswith("Dear Amara,")
-    assert amara.draft.endswith("Written in my editor.\n")
+    [asked] = [
+        loaded.session
+        for loaded in SessionStore(examples).scan()[0]
+        if loaded.session.id == amara.session_id
+    ]
+    assert asked.request is not None
+    assert asked.request.sent_at is not None
+    assert asked.request.text.startswith("Dear Amara,")
+    assert asked.request.text.endswith("Written in my editor.\n")

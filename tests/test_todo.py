@@ -114,7 +114,13 @@ def test_todo_command_text_json_ics_and_bad_input(tmp_path: Path) -> None:
     assert "Send a thank-you to Sunniva Hart" in text.stdout
     assert "OVERDUE" in text.stdout
     data = json.loads(run(folder, "--format", "json").stdout)
-    assert {d["kind"] for d in data} == {"thank-you", "outreach", "confirm", "keep-in-touch"}
+    assert {d["kind"] for d in data} == {
+        "thank-you",
+        "outreach",
+        "confirm",
+        "tell-referrer",
+        "keep-in-touch",
+    }
     assert all(d["due"].endswith("Z") for d in data)
     target = tmp_path / "due.ics"
     written = run(folder, "--format", "ics", "-o", str(target))

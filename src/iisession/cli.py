@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .tui.app import IISessionApp
 
 PLANNED_HINT_TEXT = "like 2026-11-24 14:00, tomorrow 14:00 or fri 10am"
+SENT_HINT_TEXT = 'like "2026-11-24 14:00" or "today 9:30"'
 PLAIN_COMMANDS_HINT = "Plain commands work anywhere: `iisession where`; see `iisession -h`."
 
 
@@ -197,11 +198,16 @@ def build_parser() -> argparse.ArgumentParser:
     todo = commands.add_parser(
         "todo",
         parents=[common, to_file],
-        help="what is due: thank-yous, outreach, confirmations, keeping in touch",
-        description="List what is due, earliest first: thank-you notes not sent (due 24 "
-        "hours after the call), referrals not contacted (within a week), planned calls to "
-        "confirm (48 hours before), and a keep-in-touch note some weeks after the last "
-        "contact. As text, JSON, or an RFC 5545 calendar (ics) to import.",
+        help="what is due: requests, follow-ups, thank-yous, confirmations, keeping in touch",
+        description="List what is due, earliest first: requests to send and to follow up "
+        "(with no reply after 3 business days, ask the next person at the organisation; "
+        "after 7, follow up once; 7 more after that, mark it no reply and move on), "
+        "thank-you notes not sent (due 24 hours after the call), referrals not contacted "
+        "(within a week), planned calls to confirm (48 hours before), telling whoever "
+        "referred you that you met the person (within 2 days), and a keep-in-touch note "
+        "some weeks after the last contact. Business days skip weekends and the holidays "
+        "in the config file (follow_up.holidays). As text, JSON, or an RFC 5545 calendar "
+        "(ics) to import.",
     )
     todo.add_argument(
         "--format", choices=["text", "json", "ics"], default="text", help="text, json or ics"
@@ -213,6 +219,76 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="weeks after the last contact before keeping in touch is due "
         "(default: follow_up.keep_in_touch_weeks in the config file, else 12)",
+    )
+    ask = commands.add_parser(
+        "ask",
+        parents=[common],
+        help="record a request for a conversation and print its draft",
+        description="Record that you asked someone for an informational interview (sent "
+        "now, or at --sent-at) and print the request drafted from your profile "
+        "([profile] in the config file) with its subject, the checks it meets, and when "
+        "to follow up. One request at a time per organisation: asking a second person "
+        "where someone was asked less than 3 business days ago is recorded all the same, "
+        "with a warning naming them.",
+    )
+    ask.add_argument("name", type=_name, metavar="NAME", help="who you are asking")
+    ask.add_argument("--org", default="", help="their organisation")
+    ask.add_argument("--title", default="", help="their job title")
+    ask.add_argument("--contact", default="", help="how to reach them (an e-mail, a profile)")
+    ask.add_argument(
+        "--referred-by",
+        default="",
+        metavar="WHO",
+        help="who suggested them (named first in the draft)",
+    )
+    ask.add_argument(
+        "--how-found",
+        default="",
+        metavar="HOW",
+        help='how you found them, like "the alumni directory" (the opening line when '
+        "nobody referred you)",
+    )
+    ask.add_argument(
+        "--sent-at",
+        type=_sent_at,
+        default=None,
+        metavar='"WHEN"',
+        help=f"when you sent it, in local time, {SENT_HINT_TEXT} (default: now)",
+    )
+    ask.add_argument(
+        "--limit",
+        type=_minutes,
+        default=None,
+        metavar="MINUTES",
+        help="how long a call to ask for (30)",
+    )
+    requests = commands.add_parser(
+        "requests",
+        parents=[common, to_file],
+        help="every request for a conversation: where it stands and what is next",
+        description="List every request for a conversation, newest first: person, "
+        "organisation, stage (to ask, waiting, followed up, call planned, met, declined, "
+        "no reply), when it was sent, the reply, and the next step with its due date "
+        "(in business days, as `iisession todo` counts them). On a terminal, long names "
+        "and steps are cut short to fit its width; into a pipe or a file, nothing is "
+        "cut. As text, JSON or CSV.",
+    )
+    requests.add_argument(
+        "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
+    )
+    organisations = commands.add_parser(
+        "organisations",
+        parents=[common, to_file],
+        help="your target organisations, and the people found, asked and met at each",
+        description="List your target organisations (lists/organisations.toml in the "
+        "sessions folder), sorted the way The 2-Hour Job Search sorts them: your "
+        "motivation (0-3), then relevant postings, then an advocate (someone you know "
+        "there); with the people found, asked, waiting for a reply and met at each, from "
+        "the sessions. The text ends with the file's path, for editing it. As text, JSON "
+        "or CSV.",
+    )
+    organisations.add_argument(
+        "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
     )
     return parser
 
@@ -236,6 +312,31 @@ def _minutes(text: str) -> int:
     if minutes is None:
         raise argparse.ArgumentTypeError(problem)
     return minutes
+
+
+def _name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise argparse.ArgumentTypeError(
+            'give the name of the person you asked, like: iisession ask "Ana Lima" --org Acme'
+        )
+    return name
+
+
+SENT_AHEAD = dt.timedelta(days=1)
+"""A --sent-at this far ahead is still taken: a clock or a time zone may be off."""
+
+
+def _sent_at(text: str) -> dt.datetime:
+    from .core.model import utc_now
+
+    moment = _planned(text)
+    if moment > utc_now() + SENT_AHEAD:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is in the future; give when it was sent (at most a day ahead, "
+            f"for a clock that is off), {SENT_HINT_TEXT}"
+        )
+    return moment
 
 
 def _planned(text: str) -> dt.datetime:
@@ -380,6 +481,38 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
     return _run(IISessionApp(workspace, handle))
 
 
+def cmd_ask(folders: Folders, args: argparse.Namespace) -> int:
+    """Record a request and print its draft: plain text, never the full-screen app,
+    so that it can be scripted."""
+    from .core.model import Person
+    from .plain import cmd_ask as ask
+
+    person = Person(
+        name=args.name,
+        title=args.title.strip(),
+        organisation=args.org.strip(),
+        how_found=args.how_found.strip(),
+        referred_by=args.referred_by.strip(),
+        contact=args.contact.strip(),
+    )
+    return ask(_workspace(folders), person, limit_minutes=args.limit, sent_at=args.sent_at)
+
+
+PLAIN_COMMANDS = (
+    "list",
+    "show",
+    "search",
+    "export",
+    "todo",
+    "referrals",
+    "compare",
+    "ask",
+    "requests",
+    "organisations",
+)
+"""Commands that print and end, never opening the full-screen app."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     folders = resolve_folders(getattr(args, "sessions_dir", None))
@@ -389,11 +522,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
-    if args.command in ("list", "show", "search", "export", "todo", "referrals", "compare"):
+    if args.command in PLAIN_COMMANDS:
         from . import plain as plain
         from .core.index_reading import FolderUnreadable
 
         try:
+            if args.command == "ask":
+                return cmd_ask(folders, args)
+            if args.command == "requests":
+                return plain.cmd_requests(folders, args.format, args.output)
+            if args.command == "organisations":
+                return plain.cmd_organisations(folders, args.format, args.output)
             if args.command == "list":
                 return plain.cmd_list(folders, args.json)
             if args.command == "show":

@@ -1,4 +1,5 @@
-"""The plain commands: `list`, `show` and `search`, for scripts and screen readers.
+"""The plain commands (`list`, `show`, `search`, `todo`, `ask`, `requests` and the
+rest), for scripts and screen readers.
 
 They print to stdout (text, or JSON with ``--json``) and messages to stderr,
 and read the folder through the same index as the app.
@@ -23,7 +24,11 @@ from .core.store import SessionFileError, read_session
 from .core.summary import FIELD_LABELS, Summary
 
 if TYPE_CHECKING:
-    from .core.model import Session
+    import datetime as dt
+
+    from .core.model import Person, Session
+    from .core.todo import Due
+    from .core.workspace import Workspace
 
 
 def _progress(stream: TextIO) -> Progress | None:
@@ -342,16 +347,17 @@ def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int
     from .core.settings import load_settings
     from .core.todo import due_items, to_ics
 
-    if weeks is None:  # from the config file, as the app does
-        warnings: list[str] = []
-        weeks = load_settings(folders.config_data, warnings).keep_in_touch_weeks
-        for warning in warnings:
-            if "follow_up" in warning:
-                print(safe(f"iisession todo: {warning}"), file=sys.stderr)
+    warnings: list[str] = []
+    settings = load_settings(folders.config_data, warnings)  # as the app reads it
+    for warning in warnings:
+        if "follow_up" in warning:
+            print(safe(f"iisession todo: {warning}"), file=sys.stderr)
+    if weeks is None:
+        weeks = settings.keep_in_touch_weeks
 
     sessions = _read_all(folders, "todo")
     now = utc_now()
-    items = due_items(sessions, weeks)
+    items = due_items(sessions, weeks, settings.holidays)
     if form == "ics":
         text = to_ics(items, now)
     elif form == "json":
@@ -376,6 +382,400 @@ def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int
         output,
         f"Wrote {len(items)} item{'' if len(items) == 1 else 's'}",
         crlf=form == "ics",
+    )
+
+
+# --- requests: ask, requests, organisations ----------------------------------------
+
+PROFILE_HINT = (
+    "the draft is signed [your name]: add your profile to {config}, like\n"
+    "  [profile]\n"
+    '  name = "Sam Okafor"\n'
+    '  email = "sam@example.org"\n'
+    '  introduction = "I am a data analyst moving into user research"\n'
+    '  signature = "Sam Okafor\\nsam@example.org"\n'
+    "or open the app (`iisession`), which asks for it the first time a draft needs it."
+)
+
+
+def _say_err(text: str) -> None:
+    print(safe(text), file=sys.stderr)
+
+
+def next_step(
+    organisation: str,
+    sent: dt.datetime,
+    now: dt.datetime,
+    holidays: frozenset[dt.date],
+    tz: dt.tzinfo | None = None,
+) -> str:
+    """What to do if no reply comes, in words, with the business days it falls due on."""
+    from .core.todo import ASK_NEXT_AFTER, FOLLOW_UP_AFTER
+    from .core.workdays import describe_day, due_after
+
+    ask = due_after(sent, ASK_NEXT_AFTER, holidays, tz)
+    follow = due_after(sent, FOLLOW_UP_AFTER, holidays, tz)
+    if now >= follow:
+        return (
+            f"Next: follow up once: due since {describe_day(follow, tz)} "
+            f"({FOLLOW_UP_AFTER} business days without a reply)."
+        )
+    follow_up = f"follow up once on {describe_day(follow, tz)}"
+    if not organisation:
+        return (
+            f"Next: no reply by {describe_day(follow, tz)} "
+            f"({FOLLOW_UP_AFTER} business days): follow up once."
+        )
+    if now >= ask:
+        return (
+            f"Next: ask the next person at {organisation} (due since "
+            f"{describe_day(ask, tz)}, {ASK_NEXT_AFTER} business days), or {follow_up}."
+        )
+    return (
+        f"Next: no reply by {describe_day(ask, tz)} ({ASK_NEXT_AFTER} business days): "
+        f"ask the next person at {organisation}, or {follow_up}."
+    )
+
+
+def _waiting_warning(earlier: Session, holidays: frozenset[dt.date]) -> str:
+    from .core.todo import ASK_NEXT_AFTER
+    from .core.workdays import describe_day, due_after
+
+    assert earlier.request is not None
+    sent = earlier.request.sent_at
+    assert sent is not None
+    org = earlier.person.organisation
+    after = describe_day(due_after(sent, ASK_NEXT_AFTER, holidays))
+    return (
+        f"iisession ask: you asked {earlier.person.name or '(no name)'} at {org} on "
+        f"{describe_day(sent)} and no reply has come yet. One request at a time per "
+        f"organisation is kinder: {ASK_NEXT_AFTER} business days (until {after}) is the "
+        "usual wait before asking the next person. Recorded all the same."
+    )
+
+
+def cmd_ask(
+    workspace: Workspace,
+    person: Person,
+    *,
+    limit_minutes: int | None = None,
+    sent_at: dt.datetime | None = None,
+) -> int:
+    """Record a request (sent now, or at ``sent_at``) and print its draft, the
+    checks it meets and the next step."""
+    from .core.requests import check_request, checks_met
+    from .core.store import SaveError
+
+    for warning in workspace.settings_warnings:
+        if "profile" in warning or "follow_up" in warning:
+            _say_err(f"iisession ask: {warning}")
+    now = workspace.clock.wall()
+    session = workspace.new_request(
+        person, limit_minutes=limit_minutes, sent_at=sent_at if sent_at is not None else now
+    )
+    for warning in workspace.bank_warnings:
+        _say_err(f"iisession: {warning}")
+    request = session.request
+    assert request is not None
+    assert request.sent_at is not None
+    earlier = workspace.requests_at(person.organisation, other_than=session.id)
+    try:
+        handle = workspace.create(session)
+    except SaveError as error:
+        _say_err(f"iisession ask: {error}")
+        return 1
+    name = handle.path.name
+    workspace.release(handle)
+
+    profile = workspace.profile
+    checks = check_request(
+        request.text,
+        referrer=person.referred_by,
+        how_found=person.how_found,
+        limit_minutes=session.limit_minutes,
+        signature=profile.sign_off(),
+        title=person.title,
+        organisation=person.organisation,
+    )
+    rows = [("ok" if c.ok else "--", c.label, c.detail) for c in checks]
+    holidays = workspace.settings.holidays
+    lines = [
+        f"Saved as {name}",
+        "",
+        f"Subject: {request.subject}",
+        "",
+        request.text.rstrip("\n"),
+        "",
+        f"Checks: {checks_met(checks)} met",
+        *("  " + line for line in _table(rows)),
+        "",
+        next_step(person.organisation, request.sent_at, now, holidays),
+    ]
+    sys.stdout.write(safe("\n".join(lines) + "\n"))
+    sys.stdout.flush()  # the warnings below come after it on a terminal too
+    first = earlier.request.sent_at if earlier is not None and earlier.request else None
+    # A request recorded after the fact, sent before the waiting one, came first.
+    if earlier is not None and first is not None and first <= request.sent_at:
+        _say_err(_waiting_warning(earlier, holidays))
+    if not profile.complete:
+        _say_err("iisession ask: " + PROFILE_HINT.format(config=workspace.config_file))
+    return 0
+
+
+REQUEST_FIELDS = ("person", "organisation", "stage", "sent", "reply", "next", "due", "file")
+"""The keys of each request in JSON, and the columns of the CSV, in this order."""
+
+
+def _stamp(moment: dt.datetime | None) -> str | None:
+    import datetime as dt
+
+    if moment is None:
+        return None
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _step_text(step: Due, by_file: dict[str, Session]) -> str:
+    """A due request step, short, for a table that names the person already."""
+    from .core.todo import DueKind
+
+    if step.kind is DueKind.ASK_NEXT:
+        source = by_file.get(step.next_file)
+        name = ""
+        if source is not None and step.next_referral:
+            name = next((r.name for r in source.referrals if r.id == step.next_referral), "")
+        elif source is not None:
+            name = source.person.name
+        return f"ask {name.strip()} next" if name.strip() else "ask the next person there"
+    return {
+        DueKind.SEND_REQUEST: "send the request",
+        DueKind.FOLLOW_UP: "follow up once",
+        DueKind.NO_REPLY: "mark it no reply, move on",
+    }.get(step.kind, step.title)
+
+
+def _request_row(
+    file: str, s: Session, steps: dict[str, Due], by_file: dict[str, Session], now: dt.datetime
+) -> dict[str, Any]:
+    """One request as data: where it stands and its next step."""
+    from .core.planning import describe_when
+    from .core.requests import Stage, stage_of
+
+    stage = stage_of(s)
+    request = s.request
+    step = steps.get(file)
+    due: dt.datetime | None = None
+    if step is not None:
+        text, due = _step_text(step, by_file), step.due
+    elif stage is Stage.AGREED:
+        due = s.planned_at
+        text = "call planned" + (f" for {describe_when(due, now)}" if due else ", no date yet")
+    elif stage is Stage.MET:
+        text = "met"
+    else:
+        text = ""
+    return {
+        "person": s.person.name,
+        "organisation": s.person.organisation,
+        "stage": stage.value,
+        "sent": _stamp(request.sent_at if request is not None else None),
+        "reply": request.reply.value if request is not None else "",
+        "next": text,
+        "due": _stamp(due),
+        "file": file,
+    }
+
+
+def _local_date(stamp: str | None) -> str:
+    import datetime as dt
+
+    if stamp is None:
+        return "-"
+    return f"{dt.datetime.fromisoformat(stamp).astimezone():%Y-%m-%d}"
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: lists joined with "; ", flags as true/false (as JSON writes them)."""
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _csv(fields: Sequence[str], records: Sequence[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: _cell(v) for k, v in record.items()})
+    return out.getvalue()
+
+
+def _columns(output: str) -> int:
+    """The terminal's width when the table goes to one, else 0 (nothing is cut)."""
+    if output in ("", "-") and sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return 0
+
+
+def cmd_requests(folders: Folders, form: str, output: str) -> int:
+    """Every request for a conversation, where it stands and what is next."""
+    from .core.model import SessionState, utc_now
+    from .core.settings import load_settings
+    from .core.todo import REQUEST_KINDS, due_items
+
+    warnings: list[str] = []
+    holidays = load_settings(folders.config_data, warnings).holidays
+    for warning in warnings:
+        if "holidays" in warning:
+            _say_err(f"iisession requests: {warning}")
+    everything = [(f, s) for f, s in _read_all(folders, "requests") if not s.practice]
+    by_file = dict(everything)
+    now = utc_now()
+    steps: dict[str, Due] = {}
+    # Over the whole folder: whom to ask next may be a referral in a call held.
+    for item in due_items(everything, holidays=holidays):
+        if item.kind in REQUEST_KINDS:
+            steps.setdefault(item.file, item)
+
+    def newest(item: tuple[str, Session]) -> tuple[dt.datetime, str]:
+        file, s = item
+        sent = s.request.sent_at if s.request is not None else None
+        return (sent or s.created, file)
+
+    asked = [
+        (f, s) for f, s in everything if s.request is not None or s.state is SessionState.REQUESTED
+    ]
+    ordered = sorted(asked, key=newest, reverse=True)
+    records = [_request_row(f, s, steps, by_file, now) for f, s in ordered]
+    if form == "json":
+        text = to_json(records)
+    elif form == "csv":
+        text = _csv(REQUEST_FIELDS, records)
+    elif not records:
+        text = "No requests yet: `iisession ask NAME` records one.\n"
+    else:
+        # The reply is left to JSON and CSV: the stage says it (waiting, call planned, ...).
+        header = ("SENT", "PERSON", "ORGANISATION", "STAGE", "NEXT", "DUE", "FILE")
+        table = [header] + [
+            (
+                _local_date(r["sent"]),
+                r["person"] or "(no name)",
+                r["organisation"] or "-",
+                r["stage"],
+                r["next"] or "-",
+                _local_date(r["due"]),
+                r["file"],
+            )
+            for r in records
+        ]
+        text = "\n".join(_table(table, clippable=(1, 2), columns=_columns(output))) + "\n"
+    count = len(records)
+    return _emit("requests", text, output, f"Wrote {count} request{'' if count == 1 else 's'}")
+
+
+ORGANISATION_FIELDS = (
+    "name",
+    "motivation",
+    "postings",
+    "advocate",
+    "found",
+    "asked",
+    "waiting",
+    "met",
+    "notes",
+)
+"""The keys of each organisation in JSON, and the columns of the CSV, in this order."""
+
+ORGANISATIONS_EXAMPLE = (
+    "[[organisation]]\n"
+    'name = "Harbour Health"\n'
+    "motivation = 3      # 0-3; also advocate = true, postings = true\n"
+)
+
+
+def cmd_organisations(folders: Folders, form: str, output: str) -> int:
+    """The target organisations, sorted, with the people found, asked and met at each."""
+    from .core.organisations import (
+        OrganisationsError,
+        load_organisations,
+        organisations_path,
+        people_at,
+        sort_targets,
+    )
+
+    path = organisations_path(folders.sessions)
+    try:
+        targets = sort_targets(load_organisations(folders.sessions))
+    except OrganisationsError as error:
+        _say_err(f"iisession organisations: {error}")
+        return 1
+    people = people_at(_read_all(folders, "organisations")) if targets else {}
+    records: list[dict[str, Any]] = []
+    for t in targets:
+        at = people.get(t.key)
+        records.append(
+            {
+                "name": t.name,
+                "motivation": t.motivation,
+                "postings": t.postings,
+                "advocate": t.advocate,
+                "found": list(at.found) if at else [],
+                "asked": at.asked if at else 0,
+                "waiting": at.waiting if at else 0,
+                "met": at.met if at else 0,
+                "notes": t.notes,
+            }
+        )
+    if form == "json":
+        text = to_json({"file": str(path), "organisations": records})
+    elif form == "csv":
+        text = _csv(ORGANISATION_FIELDS, records)
+    elif not records:
+        where = "Write them in" if not path.exists() else "None listed yet in"
+        example = "".join(f"    {line}\n" for line in ORGANISATIONS_EXAMPLE.splitlines())
+        text = f"No target organisations yet. {where} {path}, for example:\n\n{example}"
+    else:
+
+        def yes(flag: bool) -> str:
+            return "yes" if flag else "no"
+
+        header = (
+            "ORGANISATION",
+            "MOTIVATION",
+            "POSTINGS",
+            "ADVOCATE",
+            "FOUND",
+            "ASKED",
+            "WAITING",
+            "MET",
+            "PEOPLE",
+        )
+        table = [header] + [
+            (
+                r["name"],
+                f"{r['motivation']}/3",
+                yes(r["postings"]),
+                yes(r["advocate"]),
+                str(len(r["found"])),
+                str(r["asked"]),
+                str(r["waiting"]),
+                str(r["met"]),
+                ", ".join(r["found"]) or "-",
+            )
+            for r in records
+        ]
+        lines = _table(table, clippable=(0, 8), columns=_columns(output))
+        text = "\n".join(lines) + f"\n\nEdit the list in {path}\n"
+    count = len(records)
+    return _emit(
+        "organisations",
+        text,
+        output,
+        f"Wrote {count} organisation{'' if count == 1 else 's'}",
     )
 
 

@@ -1,7 +1,7 @@
 """Session <-> TOML text, with a fixed layout and strict reading.
 
 The layout is written section by section so it never depends on content:
-top-level keys, then ``[person]``, ``[preparation]``, ``[follow_up]``, the
+top-level keys, then ``[person]``, ``[preparation]``, ``[follow_up]``, ``[request]``, the
 ``[[questions]]``, ``[[timeline]]``, ``[[key_points]]`` and ``[[referrals]]``
 arrays, and the free notes last in ``[notes]``. Empty values are omitted;
 reading treats an absent key as empty.
@@ -33,6 +33,8 @@ from .model import (
     Priority,
     Question,
     Referral,
+    Reply,
+    Request,
     Session,
     SessionState,
     TimelineEvent,
@@ -96,8 +98,24 @@ def _follow_up(f: FollowUp) -> Document:
             "thank_you_drafted": f.thank_you_drafted,
             "thank_you_sent": f.thank_you_sent,
             "last_contact": f.last_contact,
+            "referrer_told": f.referrer_told,
         }
     )
+
+
+def _request(r: Request) -> Document:
+    return {
+        **_drop_empty({"subject": r.subject, "sent_at": r.sent_at}),
+        "reply": r.reply.value,
+        **_drop_empty(
+            {
+                "replied_at": r.replied_at,
+                "followed_up_at": r.followed_up_at,
+                "text": r.text,
+                "follow_up_text": r.follow_up_text,
+            }
+        ),
+    }
 
 
 def _question(q: Question) -> Document:
@@ -184,6 +202,8 @@ def to_document(session: Session, *, clean: bool = True) -> Document:
         "preparation": _preparation(session.preparation),
         "follow_up": _follow_up(session.follow_up),
     }
+    if session.request is not None:
+        tables["request"] = _request(session.request)
     doc.update({k: v for k, v in tables.items() if v})
     arrays = {
         "questions": [_question(q) for q in session.questions],
@@ -450,6 +470,20 @@ def _read_clock(r: _Reader) -> ClockMark:
     return mark
 
 
+def _read_request(r: _Reader) -> Request:
+    request = Request(
+        subject=r.text("subject"),
+        text=r.text("text"),
+        sent_at=r.time("sent_at"),
+        follow_up_text=r.text("follow_up_text"),
+        followed_up_at=r.time("followed_up_at"),
+        reply=r.choice("reply", Reply, Reply.WAITING),
+        replied_at=r.time("replied_at"),
+    )
+    r.done()
+    return request
+
+
 def _read_key_point(r: _Reader) -> KeyPoint:
     k = KeyPoint(
         at=r.required_time("at"),
@@ -492,6 +526,7 @@ def from_document(doc: Document) -> Decoded:
     follow = top.table_at("follow_up")
     notes = top.table_at("notes")
     clock = _read_clock(top.table_at("clock")) if "clock" in doc else None
+    request = _read_request(top.table_at("request")) if "request" in doc else None
     session = Session(
         id=top.text("id", required=True),
         state=top.choice("state", SessionState, SessionState.PLANNED),
@@ -511,6 +546,7 @@ def from_document(doc: Document) -> Decoded:
             thank_you_drafted=follow.time("thank_you_drafted"),
             thank_you_sent=follow.time("thank_you_sent"),
             last_contact=follow.time("last_contact"),
+            referrer_told=follow.time("referrer_told"),
         ),
         questions=[_read_question(r) for r in top.tables_at("questions")],
         timeline=[_read_event(r) for r in top.tables_at("timeline")],
@@ -518,6 +554,7 @@ def from_document(doc: Document) -> Decoded:
         referrals=[_read_referral(r) for r in top.tables_at("referrals")],
         notes=notes.text("text"),
         clock=clock,
+        request=request,
     )
     for reader in (person, prep, follow, notes, top):
         reader.done()

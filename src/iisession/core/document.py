@@ -14,7 +14,7 @@ from typing import Any
 
 from .codec import SCHEMA_VERSION
 from .countdown import format_call_time
-from .model import EventKind, MayMention, Outreach, Priority, Session, SessionState
+from .model import EventKind, MayMention, Outreach, Priority, Reply, Session, SessionState
 from .summary import summarise
 
 _INLINE = re.compile(r"([\\`*_\[\]<])")
@@ -36,6 +36,13 @@ MENTION_WORDS = {
     MayMention.YES: "may mention the referrer",
     MayMention.NO: "do not mention the referrer",
     MayMention.NOT_ASKED: "not asked whether the referrer may be mentioned",
+}
+
+REPLY_WORDS = {
+    Reply.WAITING: "waiting",
+    Reply.AGREED: "agreed",
+    Reply.DECLINED: "declined",
+    Reply.NO_REPLY: "no reply",
 }
 
 OUTREACH_WORDS = {
@@ -118,6 +125,26 @@ def to_markdown(
         lines.append(f"- File: `{file}`")
     lines.append("")
 
+    request = session.request
+    if request is not None:
+        from .requests import stage_of
+
+        lines += ["## Request", "", f"- Stands: {stage_of(session).value}"]
+        for label, moment in (
+            ("Sent", request.sent_at),
+            ("Followed up", request.followed_up_at),
+            (f"Reply ({REPLY_WORDS[request.reply]})", request.replied_at),
+        ):
+            if moment is not None:
+                lines.append(f"- {label}: {local(moment, tz)}")
+        if request.subject:
+            lines.append(f"- Subject: {esc(request.subject)}")
+        if request.text.strip():
+            lines += ["", "**The request:**", "", esc(request.text.strip())]
+        if request.follow_up_text.strip():
+            lines += ["", "**The follow-up:**", "", esc(request.follow_up_text.strip())]
+        lines.append("")
+
     prep = session.preparation
     if prep.research or prep.introduction or prep.goals:
         lines.append("## Preparation")
@@ -180,7 +207,7 @@ def to_markdown(
         lines.append("")
 
     follow = session.follow_up
-    if session.state is not SessionState.PLANNED:
+    if session.state not in (SessionState.REQUESTED, SessionState.PLANNED):
         lines.append("## Follow-up")
         lines.append("")
         if follow.thank_you_sent is not None:
@@ -189,6 +216,10 @@ def to_markdown(
             lines.append("- Thank-you not sent yet")
         if follow.last_contact is not None:
             lines.append(f"- Last in touch {local(follow.last_contact, tz)}")
+        if follow.referrer_told is not None:
+            lines.append(
+                f"- Told {esc(p.referred_by) or 'the referrer'} {local(follow.referrer_told, tz)}"
+            )
         if follow.thank_you_draft:
             lines += ["", "**Thank-you draft:**", "", esc(follow.thank_you_draft)]
         lines.append("")

@@ -1,8 +1,8 @@
-"""After the call: the thank-you note, the request to a referred person, mailto links.
+"""After the call: the thank-you note and mailto links (requests, to referred
+people too, are ``requests``').
 
 Drafts are plain text a person edits before sending; they never invent facts:
-they cite what the seeker starred or noted, and name the referrer only when
-the seeker may.
+they cite what the seeker starred or noted.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from urllib.parse import quote
 
-from .model import MayMention, Referral, Session
+from .model import Session
 
 THANK_YOU_DUE = dt.timedelta(hours=24)
 """A thank-you not sent this long after the call is overdue."""
@@ -47,7 +47,9 @@ def _join(names: list[str]) -> str:
 
 def thank_you_draft(session: Session, sender: str = "") -> str:
     """A short thank-you from the session: who, what helped, the referrals offered."""
-    lines = [f"Dear {first_name(session.person.name)},", ""]
+    from .requests import greeting  # the requests module builds on this one
+
+    lines = [greeting(session.person.name), ""]
     lines.append("Thank you for taking the time to talk with me.")
     points = _points(session)
     if points:
@@ -64,29 +66,6 @@ def thank_you_draft(session: Session, sender: str = "") -> str:
             "I will let you know how it goes."
         )
     lines += ["", "With best wishes,", sender or ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def outreach_draft(referral: Referral, source: Session, sender: str = "") -> str:
-    """A request to a referred person: information, not a job; 30 minutes at their
-    convenience; the referrer named only if the seeker may mention them."""
-    lines = [f"Dear {first_name(referral.name)},", ""]
-    referrer = source.person.name.strip()
-    if referral.may_mention is MayMention.YES and referrer:
-        where = f" at {source.person.organisation}" if source.person.organisation else ""
-        lines.append(f"{referrer}{where} suggested I get in touch with you.")
-    about = f"your work as {referral.role}" if referral.role else "your work"
-    if referral.organisation:
-        about += f" at {referral.organisation}"
-    lines.append(
-        f"I am exploring this field and would value hearing about {about}. "
-        "I am not asking about jobs: I would like to learn from your experience."
-    )
-    lines.append(
-        "Would you have 30 minutes for a call, at a time that suits you? "
-        "I am happy to fit around your diary."
-    )
-    lines += ["", "With thanks,", sender or ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -566,6 +566,7 @@ _PARTS = {
     "person": "the person's details",
     "preparation": "the preparation",
     "follow_up": "the follow-up",
+    "request": "the request",
     "clock": "the call's clock",
 }
 

@@ -27,6 +27,7 @@ from .model import (
     Priority,
     Question,
     Referral,
+    Reply,
     Session,
     SessionState,
     TimelineEvent,
@@ -185,6 +186,11 @@ class LiveCall:
         self.countdown.start(now)
         self.session.state = SessionState.LIVE
         self._record(kind)
+        request = self.session.request
+        if request is not None and request.reply is not Reply.AGREED:
+            # The call is happening: whatever the request's record said, they agreed.
+            request.reply = Reply.AGREED
+            request.replied_at = request.replied_at or self.clock.wall()
         return "Clock started" if kind is EventKind.STARTED else "Clock running again"
 
     def reopen(self) -> str:

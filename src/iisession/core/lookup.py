@@ -32,7 +32,8 @@ def resolve(ident: str, summaries: Sequence[Summary], unreadable: Sequence[str] 
     if ident.casefold() == LATEST:
         # The last call held (or left open); a call still to come only if
         # there has been none yet.
-        held = [s.file for s in summaries if s.state is not SummaryState.PLANNED]
+        not_held = (SummaryState.REQUESTED, SummaryState.PLANNED)
+        held = [s.file for s in summaries if s.state not in not_held]
         if held or files:
             return (held or files)[0]
         raise UnknownSession("No readable session to show.")

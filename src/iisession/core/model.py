@@ -67,6 +67,8 @@ def new_id() -> str:
 class SessionState(enum.StrEnum):
     """Where a session stands."""
 
+    REQUESTED = "requested"
+    """Asked for, not yet agreed: the first stage of a contact (see ``Request``)."""
     PLANNED = "planned"
     LIVE = "live"
     ENDED = "ended"
@@ -95,6 +97,16 @@ class Outreach(enum.StrEnum):
     MEETING_PLANNED = "meeting-planned"
     MET = "met"
     DECLINED = "declined"
+
+
+class Reply(enum.StrEnum):
+    """What came back from a request for a conversation."""
+
+    WAITING = "waiting"
+    AGREED = "agreed"
+    DECLINED = "declined"
+    NO_REPLY = "no-reply"
+    """Given up on: followed up once, and still nothing."""
 
 
 class EventKind(enum.StrEnum):
@@ -223,6 +235,36 @@ class Referral:
 
 
 @dataclass
+class Request:
+    """Asking someone for the conversation: the first stage of a contact.
+
+    Kept in the session once the call is agreed (its history), so one file
+    runs from "found" through "asked" to "met".
+    """
+
+    subject: str = ""
+    text: str = ""
+    """The request as edited (empty: not drafted yet)."""
+    sent_at: dt.datetime | None = None
+    """When it was sent (None: drafted, not sent)."""
+    follow_up_text: str = ""
+    followed_up_at: dt.datetime | None = None
+    """When the one polite follow-up went out, if it did."""
+    reply: Reply = Reply.WAITING
+    replied_at: dt.datetime | None = None
+    """When the reply (or the decision that none will come) was recorded."""
+
+    def __post_init__(self) -> None:
+        self.subject = clean_text(self.subject)
+        self.text = clean_text(self.text)
+        self.sent_at = _clean_optional_time(self.sent_at)
+        self.follow_up_text = clean_text(self.follow_up_text)
+        self.followed_up_at = _clean_optional_time(self.followed_up_at)
+        self.reply = Reply(self.reply)
+        self.replied_at = _clean_optional_time(self.replied_at)
+
+
+@dataclass
 class TimelineEvent:
     """One entry in the call's timeline."""
 
@@ -245,12 +287,15 @@ class FollowUp:
     thank_you_sent: dt.datetime | None = None
     last_contact: dt.datetime | None = None
     """The last time the seeker was in touch, for keep-in-touch reminders."""
+    referrer_told: dt.datetime | None = None
+    """When the person who referred the seeker here was told the call happened."""
 
     def __post_init__(self) -> None:
         self.thank_you_draft = clean_text(self.thank_you_draft)
         self.thank_you_drafted = _clean_optional_time(self.thank_you_drafted)
         self.thank_you_sent = _clean_optional_time(self.thank_you_sent)
         self.last_contact = _clean_optional_time(self.last_contact)
+        self.referrer_told = _clean_optional_time(self.referrer_told)
 
 
 @dataclass
@@ -313,6 +358,8 @@ class Session:
     notes: str = ""
     clock: ClockMark | None = None
     """The call's clock when last saved (None before it first ran)."""
+    request: Request | None = None
+    """The request for this conversation, if it was asked for through the app."""
 
     def __post_init__(self) -> None:
         self.id = clean_text(self.id)

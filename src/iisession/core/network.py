@@ -1,8 +1,10 @@
-"""Who led to whom: the people met and the people they suggested, across all sessions.
+"""Who led to whom: the people met, asked and suggested, across all sessions.
 
-A referral and the session later held with that person are one person: they
-are joined by the ids the app records (``Referral.session_id`` and
-``Session.source_session``/``source_referral``), else by the same name.
+A referral and the session later held with that person (or the request to
+them) are one person: they are joined by the ids the app records
+(``Referral.session_id`` and ``Session.source_session``/``source_referral``),
+else by the same name. Whoever passed on a first contact (``referred_by`` with
+no session of theirs) is a person in the tree too.
 """
 
 from __future__ import annotations
@@ -15,11 +17,26 @@ from typing import Any
 
 from .document import OUTREACH_WORDS
 from .model import Outreach, Session, SessionState
+from .requests import Stage, stage_of
 
 MET = OUTREACH_WORDS[Outreach.MET]
 """The status of someone a call was held with, and of a referral marked met."""
 CALL_PLANNED = "call planned"
 """The status of someone a call is planned with."""
+REFERRED_YOU = "referred you"
+"""The status of someone who passed on a contact, with no session of their own."""
+ASKED = {
+    Stage.TO_ASK: "to ask",
+    Stage.WAITING: "asked, waiting",
+    Stage.FOLLOWED_UP: "followed up, waiting",
+    Stage.DECLINED: "declined",
+    Stage.NO_REPLY: "no reply",
+    Stage.AGREED: CALL_PLANNED,
+    Stage.MET: MET,
+}
+"""The status of someone asked through a request, by its stage."""
+WAITING_WORDS = (ASKED[Stage.WAITING], ASKED[Stage.FOLLOWED_UP])
+_RANK = {MET: 3, CALL_PLANNED: 2}
 
 
 @dataclass
@@ -28,7 +45,8 @@ class Contact:
     organisation: str = ""
     role: str = ""
     status: str = ""
-    """met, call planned, or the outreach status of the referral."""
+    """met, call planned, where a request to them stands (``ASKED``), the outreach
+    status of a referral, or "referred you"."""
     referred_by: str = ""
     referred: list[str] = field(default_factory=list)
     session: str = ""
@@ -63,6 +81,11 @@ class Network:
         """Referrals not yet contacted."""
         return sum(c.status == OUTREACH_WORDS[Outreach.TO_CONTACT] for c in self.contacts)
 
+    @property
+    def asked(self) -> int:
+        """People asked who have not answered yet."""
+        return sum(c.status in WAITING_WORDS for c in self.contacts)
+
 
 def _key(name: str) -> str:
     return " ".join(name.casefold().split())
@@ -79,22 +102,29 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
             contacts[key] = Contact(name=name.strip())
         return contacts[key]
 
-    # The people the calls were with.
+    # The people the calls were with (or asked for one).
     for file, s in held:
         c = contact(s.person.name)
         c.organisation = c.organisation or s.person.organisation
         c.role = c.role or s.person.title
-        status = CALL_PLANNED if s.state is SessionState.PLANNED else MET
-        if c.status != MET:
+        status = ASKED[stage_of(s)]
+        if _RANK.get(status, 1) > _RANK.get(c.status, 0 if c.status in ("", REFERRED_YOU) else 1):
             c.status, c.session = status, file
         source = by_id.get(s.source_session)
         if source is not None:
             c.referred_by = source[1].person.name.strip()
         elif s.person.referred_by.strip() and not c.referred_by:
             c.referred_by = s.person.referred_by.strip()
+    # Whoever passed on a contact and has no session: a person too.
+    for c in list(contacts.values()):
+        if c.referred_by and _key(c.referred_by) != _key(c.name):
+            giver = contact(c.referred_by)
+            giver.status = giver.status or REFERRED_YOU
+            if c.name not in giver.referred:
+                giver.referred.append(c.name)
     # The people they suggested.
     for file, s in held:
-        if s.state is SessionState.PLANNED:
+        if s.state in (SessionState.REQUESTED, SessionState.PLANNED):
             continue
         referrer = s.person.name.strip()
         for r in s.referrals:
@@ -107,7 +137,7 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
             c.referred_by = c.referred_by or referrer
             if not c.via_file:
                 c.via_file, c.via_referral = file, r.id
-            if not c.status:
+            if not c.status or c.status == REFERRED_YOU:  # suggested in a call: say how that stands
                 c.status = OUTREACH_WORDS[r.outreach]
             giver = contact(referrer)
             if c.name not in giver.referred:
@@ -148,7 +178,10 @@ def describe(c: Contact) -> str:
 
 
 def counts(network: Network) -> str:
-    return f"People met: {network.met}. Referrals waiting to be contacted: {network.waiting}."
+    return (
+        f"People met: {network.met}. Asked, waiting for a reply: {network.asked}. "
+        f"Referrals waiting to be contacted: {network.waiting}."
+    )
 
 
 def as_text(network: Network) -> str:

@@ -8,15 +8,19 @@
 
     [follow_up]
     keep_in_touch_weeks = 12  # weeks after the last contact before keeping in touch is due
+    holidays = [2026-12-25]   # days off, skipped with weekends when requests fall due
 
 A bad value is reported and its default used; nothing here stops the app.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .workdays import read_holidays
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Settings:
     bell: bool = False
     keep_in_touch_weeks: int = KEEP_IN_TOUCH_WEEKS
     """Weeks after the last contact before a keep-in-touch note is due."""
+    holidays: frozenset[dt.date] = frozenset()
+    """Days off besides weekends, for the business days of a request's follow-ups."""
 
 
 def _follow_up_weeks(config: Mapping[str, Any], warnings: list[str]) -> int:
@@ -61,12 +67,18 @@ def _whole(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
+def _holidays(config: Mapping[str, Any], warnings: list[str]) -> frozenset[dt.date]:
+    table = config.get("follow_up", {})
+    return read_holidays(table, warnings) if isinstance(table, dict) else frozenset()
+
+
 def load_settings(config: Mapping[str, Any], warnings: list[str]) -> Settings:
     weeks = _follow_up_weeks(config, warnings)
+    holidays = _holidays(config, warnings)
     table = config.get("live", {})
     if not isinstance(table, dict):
         warnings.append("config: `live` should be a table ([live]); defaults used")
-        return Settings(keep_in_touch_weeks=weeks)
+        return Settings(keep_in_touch_weeks=weeks, holidays=holidays)
     defaults = LiveSettings()
     points = table.get("warnings", list(defaults.warnings))
     if not (isinstance(points, list) and all(_whole(p, 1, 180) for p in points)):
@@ -92,4 +104,4 @@ def load_settings(config: Mapping[str, Any], warnings: list[str]) -> Settings:
         wrap_up=wrap_up,
         minutes_per_question=float(pace),
     )
-    return Settings(live=live, bell=bell, keep_in_touch_weeks=weeks)
+    return Settings(live=live, bell=bell, keep_in_touch_weeks=weeks, holidays=holidays)

@@ -37,6 +37,7 @@ class SummaryState(enum.StrEnum):
     file keeps its state and a separate ``practice`` flag).
     """
 
+    REQUESTED = SessionState.REQUESTED.value
     PLANNED = SessionState.PLANNED.value
     LIVE = SessionState.LIVE.value
     ENDED = SessionState.ENDED.value
@@ -78,7 +79,7 @@ class Summary:
 
     def length_text(self) -> str:
         """``32:10 / 30`` for a call that was held, ``- / 30`` for one not yet started."""
-        if self.state is SummaryState.PLANNED and not self.length_seconds:
+        if self.state in (SummaryState.REQUESTED, SummaryState.PLANNED) and not self.length_seconds:
             return f"- / {self.limit_minutes}"
         from .countdown import format_call_time
 

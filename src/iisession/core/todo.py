@@ -1,5 +1,6 @@
-"""What is due after (and before) the calls: thank-yous, outreach, confirmations,
-keeping in touch; and the same as an RFC 5545 calendar."""
+"""What is due after (and before) the calls: requests to send and to follow up,
+thank-yous, outreach, confirmations, telling referrers, keeping in touch; and
+the same as an RFC 5545 calendar."""
 
 from __future__ import annotations
 
@@ -10,21 +11,39 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .followup import THANK_YOU_DUE
-from .model import Outreach, Session, SessionState
+from .model import Outreach, Reply, Session, SessionState
 from .planning import CONFIRM_BEFORE
 from .settings import KEEP_IN_TOUCH_WEEKS
+from .workdays import describe_day, due_after
 
 OUTREACH_WITHIN = dt.timedelta(days=7)
 """A referral is best contacted within a week of the call that produced it."""
+TELL_REFERRER_WITHIN = dt.timedelta(days=2)
+"""After meeting someone a person suggested, tell that person soon."""
+ASK_NEXT_AFTER = 3
+"""Business days without a reply before asking the next person at the organisation."""
+FOLLOW_UP_AFTER = 7
+"""Business days without a reply before the one follow-up."""
+GIVE_UP_AFTER = 7
+"""Business days after the follow-up before marking it no reply and moving on."""
 
 
 class DueKind(enum.StrEnum):
     """What a follow-up item asks for; the value is what the calendar and JSON show."""
 
+    SEND_REQUEST = "send-request"
+    ASK_NEXT = "ask-next"
+    FOLLOW_UP = "follow-up"
+    NO_REPLY = "no-reply"
     THANK_YOU = "thank-you"
     OUTREACH = "outreach"
     CONFIRM = "confirm"
+    TELL_REFERRER = "tell-referrer"
     KEEP_IN_TOUCH = "keep-in-touch"
+
+
+REQUEST_KINDS = (DueKind.SEND_REQUEST, DueKind.ASK_NEXT, DueKind.FOLLOW_UP, DueKind.NO_REPLY)
+"""Items done on the request screen of their session."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,10 @@ class Due:
     """Stable across runs, so a calendar updates an item instead of adding it again."""
     referral: str = ""
     """For outreach: the referral's id in the session."""
+    next_file: str = ""
+    """For ask-next: the session of the next person to ask, if they have one."""
+    next_referral: str = ""
+    """For ask-next: else the referral (in ``next_file``) naming them."""
 
     def overdue(self, now: dt.datetime) -> bool:
         return now > self.due
@@ -53,17 +76,152 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+@dataclass(frozen=True)
+class _Unasked:
+    """Someone at an organisation not asked yet: a request not sent, or a referral."""
+
+    name: str
+    file: str
+    referral: str = ""
+
+
+def _unasked_by_organisation(
+    sessions: list[tuple[str, Session]],
+) -> dict[str, list[_Unasked]]:
+    from .organisations import organisation_key
+
+    ids = {s.id for _, s in sessions}
+    asked = {(s.source_session, s.source_referral) for _, s in sessions if s.source_referral}
+    found: dict[str, list[_Unasked]] = {}
+    for file, s in sessions:
+        key = organisation_key(s.person.organisation)
+        if (
+            key
+            and s.state is SessionState.REQUESTED
+            and s.person.name.strip()
+            and (s.request is None or s.request.sent_at is None)
+            and (s.request is None or s.request.reply is Reply.WAITING)
+        ):
+            found.setdefault(key, []).append(_Unasked(s.person.name.strip(), file))
+    for file, s in sessions:
+        if s.state in (SessionState.REQUESTED, SessionState.PLANNED):
+            continue
+        for r in s.referrals:
+            key = organisation_key(r.organisation)
+            if (
+                key
+                and r.name.strip()
+                and r.outreach is Outreach.TO_CONTACT
+                and r.session_id not in ids
+                and (s.id, r.id) not in asked
+            ):
+                found.setdefault(key, []).append(_Unasked(r.name.strip(), file, r.id))
+    return found
+
+
+def _request_items(
+    file: str,
+    s: Session,
+    name: str,
+    unasked: dict[str, list[_Unasked]],
+    latest_sent: dict[str, dt.datetime],
+    holidays: frozenset[dt.date],
+    tz: dt.tzinfo | None,
+) -> list[Due]:
+    from .organisations import organisation_key
+
+    request = s.request
+    if request is not None and request.reply is not Reply.WAITING:
+        return []
+    if request is None or request.sent_at is None:  # a file written by hand may have no [request]
+        return [
+            Due(
+                DueKind.SEND_REQUEST,
+                s.created,
+                f"Send the request to {name}",
+                file,
+                name,
+                f"send-request-{s.id}@iisession",
+            )
+        ]
+    sent = request.sent_at
+    items: list[Due] = []
+    key = organisation_key(s.person.organisation)
+    others = [u for u in unasked.get(key, []) if u.file != file or u.referral]
+    if key and others and latest_sent.get(key) == sent and request.followed_up_at is None:
+        nxt = others[0]
+        items.append(
+            Due(
+                DueKind.ASK_NEXT,
+                due_after(sent, ASK_NEXT_AFTER, holidays, tz),
+                f"No reply from {name} yet: ask {nxt.name} at {s.person.organisation} next",
+                file,
+                name,
+                f"ask-next-{s.id}@iisession",
+                next_file=nxt.file,
+                next_referral=nxt.referral,
+            )
+        )
+    if request.followed_up_at is None:
+        items.append(
+            Due(
+                DueKind.FOLLOW_UP,
+                due_after(sent, FOLLOW_UP_AFTER, holidays, tz),
+                f"Follow up once with {name} (asked {describe_day(sent, tz)})",
+                file,
+                name,
+                f"follow-up-{s.id}@iisession",
+            )
+        )
+    else:
+        items.append(
+            Due(
+                DueKind.NO_REPLY,
+                due_after(request.followed_up_at, GIVE_UP_AFTER, holidays, tz),
+                f"No reply from {name} since the follow-up: mark it no reply, move on",
+                file,
+                name,
+                f"no-reply-{s.id}@iisession",
+            )
+        )
+    return items
+
+
+def _referrer_of(s: Session, by_id: dict[str, Session]) -> str:
+    source = by_id.get(s.source_session)
+    if source is not None and source.person.name.strip():
+        return source.person.name.strip()
+    return s.person.referred_by.strip()
+
+
 def due_items(
     sessions: Iterable[tuple[str, Session]],
     keep_in_touch_weeks: int = KEEP_IN_TOUCH_WEEKS,
+    holidays: frozenset[dt.date] = frozenset(),
+    tz: dt.tzinfo | None = None,
 ) -> list[Due]:
-    """Everything due, earliest first. Practice runs are left out."""
+    """Everything due, earliest first. Practice runs are left out. Request
+    steps count business days (weekends and ``holidays`` skipped) in ``tz``
+    (default: the system's zone)."""
+    from .organisations import organisation_key
+
+    kept = [(f, s) for f, s in sessions if not s.practice]
+    by_id = {s.id: s for _, s in kept}
+    asked = {(s.source_session, s.source_referral) for _, s in kept if s.source_referral}
+    unasked = _unasked_by_organisation(kept)
+    latest_sent: dict[str, dt.datetime] = {}
+    for _, s in kept:
+        if s.request is not None and s.request.sent_at is not None:
+            key = organisation_key(s.person.organisation)
+            if key and (key not in latest_sent or s.request.sent_at > latest_sent[key]):
+                latest_sent[key] = s.request.sent_at
     items: list[Due] = []
-    for file, s in sessions:
-        if s.practice:
-            continue
+    for file, s in kept:
         name = s.person.name or "(no name)"
         ended = s.ended_at
+        if s.state is SessionState.REQUESTED:
+            items += _request_items(file, s, name, unasked, latest_sent, holidays, tz)
+            continue
         if s.state is SessionState.PLANNED:
             if s.planned_at is not None and s.confirmed_at is None:
                 items.append(
@@ -90,8 +248,25 @@ def due_items(
                     f"thank-you-{s.id}@iisession",
                 )
             )
+        referrer = _referrer_of(s, by_id)
+        if referrer and s.follow_up.referrer_told is None:
+            items.append(
+                Due(
+                    DueKind.TELL_REFERRER,
+                    ended + TELL_REFERRER_WITHIN,
+                    f"Tell {referrer} you met {name}",
+                    file,
+                    name,
+                    f"tell-referrer-{s.id}@iisession",
+                )
+            )
         for r in s.referrals:
-            if r.outreach is Outreach.TO_CONTACT and r.name.strip():
+            if (
+                r.outreach is Outreach.TO_CONTACT
+                and r.name.strip()
+                and r.session_id not in by_id
+                and (s.id, r.id) not in asked
+            ):
                 items.append(
                     Due(
                         DueKind.OUTREACH,

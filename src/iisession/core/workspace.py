@@ -17,6 +17,7 @@ here alone.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import threading
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .profile import Profile, load_profile
 from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .editor import SessionEditor
     from .index import Compared, Listing, Progress, SessionIndex, Sessions
-    from .model import Referral, Session
+    from .model import Person, Referral, Session
+    from .organisations import Target
     from .paths import Folders
     from .store import Fingerprint, SessionFile, SessionStore
     from .summary import Summary
@@ -137,6 +140,8 @@ class Workspace:
         """Held while ``save_all`` runs: a save on a signal may come from another thread."""
         self.settings_warnings: list[str] = []
         self.settings: Settings = load_settings(folders.config_data, self.settings_warnings)
+        self.profile: Profile = load_profile(folders.config_data, self.settings_warnings)
+        """Who the drafts are from (``[profile]`` in the config file)."""
         self.bank_warnings: list[str] = []
         """What loading the question bank had to say, once it is loaded."""
         self.summaries: list[Summary] = []
@@ -232,7 +237,7 @@ class Workspace:
         keys = {name.strip().casefold(), organisation.strip().casefold()} - {""}
         found = []
         for summary in self.summaries:
-            if summary.state is SummaryState.PLANNED:
+            if summary.state in (SummaryState.REQUESTED, SummaryState.PLANNED):
                 continue
             if {summary.person.strip().casefold(), summary.organisation.strip().casefold()} & keys:
                 if summary.file not in self._related:
@@ -589,7 +594,7 @@ class Workspace:
         handle = self.open_writable(path)
         follow = handle.session.follow_up
         if not follow.thank_you_draft.strip():
-            follow.thank_you_draft = thank_you_draft(handle.session)
+            follow.thank_you_draft = thank_you_draft(handle.session, self.profile.sign_off())
             follow.thank_you_drafted = self.clock.wall()
         return handle
 
@@ -648,6 +653,186 @@ class Workspace:
         finally:
             self.forget(handle)
         return FromReferral(session, not_linked)
+
+    # --- requests: asking for the conversation -----------------------------------------
+
+    @property
+    def config_file(self) -> Path:
+        from .paths import CONFIG_FILE
+
+        return self.folders.config / CONFIG_FILE
+
+    def save_profile(self, profile: Profile) -> None:
+        """Keep the profile in the config file and use it from now on. Raises
+        ``ProfileError`` (the profile in use is unchanged)."""
+        from .profile import save_profile
+
+        save_profile(self.config_file, profile)
+        self.profile = profile.cleaned()
+
+    def new_request(
+        self,
+        person: Person,
+        *,
+        limit_minutes: int | None = None,
+        sent_at: dt.datetime | None = None,
+        may_name_referrer: bool = True,
+    ) -> Session:
+        """A request to ``person``, drafted from the profile (not written yet):
+        the bank's default questions come with it, so an agreed call needs
+        nothing retyped."""
+        from .model import DEFAULT_LIMIT_MINUTES, Request, Session, SessionState
+        from .requests import request_draft, request_subject
+
+        session = Session(
+            person=person,
+            state=SessionState.REQUESTED,
+            limit_minutes=limit_minutes or DEFAULT_LIMIT_MINUTES,
+            questions=self.bank.defaults(),
+            created=self.clock.wall(),
+        )
+        session.request = Request(
+            subject=request_subject(session, may_name_referrer=may_name_referrer),
+            text=request_draft(session, self.profile, may_name_referrer=may_name_referrer),
+            sent_at=sent_at,
+        )
+        return session
+
+    def waiting_at(
+        self, organisation: str, sessions: Iterable[Session], *, other_than: str = ""
+    ) -> Session | None:
+        """A request sent to someone at ``organisation`` fewer than three business
+        days ago with no reply yet (the first such), if there is one."""
+        from .organisations import organisation_key
+        from .requests import OPEN_STAGES, stage_of
+        from .todo import ASK_NEXT_AFTER
+        from .workdays import business_days_since
+
+        key = organisation_key(organisation)
+        if not key:
+            return None
+        now = self.clock.wall()
+        for s in sessions:
+            if s.id == other_than or s.practice or s.request is None or not s.request.sent_at:
+                continue
+            if organisation_key(s.person.organisation) != key or stage_of(s) not in OPEN_STAGES:
+                continue
+            if business_days_since(s.request.sent_at, now, self.settings.holidays) < ASK_NEXT_AFTER:
+                return s
+        return None
+
+    def requests_at(self, organisation: str, *, other_than: str = "") -> Session | None:
+        """``waiting_at`` over the sessions folder as it is now."""
+        sessions = [s for _, s in self.read_sessions().sessions]
+        return self.waiting_at(organisation, sessions, other_than=other_than)
+
+    def file_of(self, session_id: str) -> Path | None:
+        """The file holding the session with this id, if the folder has one."""
+        if not session_id:
+            return None
+        for summary in self.read_folder().summaries:
+            if summary.id == session_id:
+                return self.folders.sessions / summary.file
+        return None
+
+    def ask_referral(self, path: Path, referral_id: str) -> SessionFile:
+        """The request to someone a session's person suggested, held open: the one
+        made before if there is one, else a new one linked both ways (the
+        referral, saved at once, names it). Raises ``CannotOpen``, ``ReadOnly``,
+        ``Gone`` or ``NotSaved``."""
+        from .model import MayMention, Person
+        from .store import SaveError
+
+        source_handle = self.open(path)
+        try:
+            source = source_handle.session
+            referral = next((r for r in source.referrals if r.id == referral_id), None)
+            if referral is None:
+                raise Gone("That referral is no longer in the session.")
+            existing = self.file_of(referral.session_id) or next(
+                # The link back, for a source that could not be saved with its link.
+                (
+                    self.folders.sessions / file
+                    for file, s in self.read_sessions().sessions
+                    if s.source_session == source.id and s.source_referral == referral.id
+                ),
+                None,
+            )
+            if existing is not None:
+                return self.open_writable(existing)
+            if source_handle.read_only:
+                raise ReadOnly(source_handle.read_only_reason)
+            why = f": {referral.why}" if referral.why else ""
+            session = self.new_request(
+                Person(
+                    name=referral.name,
+                    title=referral.role,
+                    organisation=referral.organisation,
+                    contact=referral.contact,
+                    how_found=f"suggested by {source.person.name}{why}",
+                    referred_by=source.person.name,
+                ),
+                may_name_referrer=referral.may_mention is MayMention.YES,
+            )
+            assert session.request is not None
+            if referral.draft.strip():  # edited before requests were their own stage
+                session.request.text = referral.draft
+            session.source_session = source.id
+            session.source_referral = referral.id
+            try:
+                handle = self.create(session)
+            except SaveError as error:
+                raise NotSaved(str(error)) from error
+            referral.session_id = session.id
+            referral.outreach_updated = self.clock.wall()
+            # Best effort: the request names its source, which is enough to join them.
+            with contextlib.suppress(SaveError):
+                source_handle.save(now=self.clock.wall())
+            return handle
+        finally:
+            self.forget(source_handle)
+
+    def agree(self, handle: SessionFile, planned_at: dt.datetime | None) -> Path | None:
+        """They said yes: the request becomes the planned call (its history kept),
+        saved; the file takes its planned name. Raises ``NotSaved``."""
+        from .model import Reply, SessionState
+        from .store import SaveError
+
+        session = handle.session
+        now = self.clock.wall()
+        if session.request is not None:
+            session.request.reply = Reply.AGREED
+            session.request.replied_at = session.request.replied_at or now
+        if session.state is SessionState.REQUESTED:
+            session.state = SessionState.PLANNED
+        if planned_at is not None:
+            session.planned_at = planned_at
+        try:
+            handle.save(now=now)
+        except SaveError as error:
+            raise NotSaved(str(error)) from error
+        return self.name_after_plan(handle)
+
+    def mark_referrer_told(self, path: Path) -> str:
+        now = self.clock.wall()
+
+        def change(session: Session) -> str:
+            session.follow_up.referrer_told = now
+            return f"Noted: {session.person.referred_by or 'the referrer'} told."
+
+        return self.update(path, change)
+
+    def organisations(self) -> list[Target]:
+        """The target organisations. Raises ``OrganisationsError``."""
+        from .organisations import load_organisations, sort_targets
+
+        return sort_targets(load_organisations(self.folders.sessions))
+
+    def save_organisations(self, targets: Iterable[Target]) -> Path:
+        """Raises ``OrganisationsError``."""
+        from .organisations import save_organisations
+
+        return save_organisations(self.folders.sessions, targets)
 
     # --- practice runs ------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,4 +221,14 @@ class IISessionApp(App[None]):
                 )
             else:
                 yield command
+        yield SystemCommand(
+            "Your profile",
+            "Who your drafts are from: name, e-mail, introduction, signature",
+            partial(self._edit_profile, screen),
+        )
         yield from screen_commands(self, screen)
+
+    def _edit_profile(self, screen: Screen[Any]) -> None:
+        from . import navigation
+
+        navigation.edit_profile(screen)

@@ -1,6 +1,6 @@
 """Where screens lead: the screens that open a session, for every screen that
 leads to one (the start screen, the review, a session's page, the follow-ups,
-the network). Each function takes the screen it is called from; the work on
+the network, the requests). Each function takes the screen it is called from; the work on
 the files is the workspace's, and its errors are shown here, in one way.
 """
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from ..core.bank import Bank
     from ..core.model import Session
+    from ..core.profile import Profile
     from ..core.store import SessionFile
 
 
@@ -124,10 +125,18 @@ def open_live(node: Widget, path: Path) -> None:
     live_screen(node, handle)
 
 
-def setup_screen(node: Widget, session: Session, handle: SessionFile | None) -> None:
+def setup_screen(
+    node: Widget, session: Session, handle: SessionFile | None, *, replace: bool = False
+) -> None:
+    """The setup form; with ``replace``, in place of the current screen (a
+    request agreed: the form takes its open file on)."""
     from .screens.setup import SetupScreen
 
-    node.app.push_screen(SetupScreen(session, handle, workspace_of(node).clock))
+    screen = SetupScreen(session, handle, workspace_of(node).clock)
+    if replace:
+        node.app.switch_screen(screen)
+    else:
+        node.app.push_screen(screen)
     tell_recovered(node, handle)
 
 
@@ -197,16 +206,91 @@ def open_thank_you(node: Widget, path: Path) -> None:
 
 
 def open_outreach(node: Widget, path: Path, referral_id: str) -> None:
-    """The request to one referred person, and where it stands."""
-    from .screens.outreach import OutreachScreen
-
+    """The request to one referred person: made the first time (linked both
+    ways), and the same one after."""
     try:
-        handle = workspace_of(node).open_outreach(path, referral_id)
+        handle = workspace_of(node).ask_referral(path, referral_id)
     except WorkspaceError as error:
         show_error(node, error)
         return
-    node.app.push_screen(OutreachScreen(handle, referral_id))
+    request_screen(node, handle)
+
+
+# --- requests: asking for the conversation ---------------------------------------------
+
+
+def request_screen(node: Widget, handle: SessionFile) -> None:
+    """The request screen on a session held writable by the workspace (given a
+    request drafted from the profile if it has none)."""
+    from .screens.request import RequestScreen
+
+    workspace = workspace_of(node)
+    session = handle.session
+    if session.request is None:
+        made = workspace.new_request(session.person, limit_minutes=session.limit_minutes)
+        session.request = made.request
+    node.app.push_screen(RequestScreen(handle, may_name_referrer=_may_name_referrer(node, session)))
     tell_recovered(node, handle)
+
+
+def _may_name_referrer(node: Widget, session: Session) -> bool:
+    """Whether the person who suggested them said they may be named: as the
+    referral in the source session says (anyone named by hand may be)."""
+    from ..core.model import MayMention
+
+    if not session.source_session or not session.source_referral:
+        return True
+    workspace = workspace_of(node)
+    try:
+        source = workspace.file_of(session.source_session)
+        if source is None:
+            return True
+        referrals = workspace.read(source).referrals
+    except WorkspaceError:
+        return True
+    referral = next((r for r in referrals if r.id == session.source_referral), None)
+    return referral is None or referral.may_mention is MayMention.YES
+
+
+def open_request(node: Widget, path: Path) -> None:
+    """The request screen on a session file, held writable."""
+    try:
+        handle = workspace_of(node).open_writable(path)
+    except WorkspaceError as error:
+        show_error(node, error)
+        return
+    request_screen(node, handle)
+
+
+def new_request(node: Widget, organisation: str = "", name: str = "") -> None:
+    """The form for a new request (prefilled), then the request screen on its file."""
+    from .screens.request_form import RequestForm
+
+    def made(handle: SessionFile | None) -> None:
+        if handle is not None:
+            request_screen(node, handle)
+
+    node.app.push_screen(RequestForm(organisation=organisation, name=name), made)
+
+
+def edit_profile(node: Widget, *, first_time: bool = False) -> None:
+    """The profile form; once saved, a draft on screen that is still as it was
+    made is signed afresh."""
+    from .screens.draft import DraftScreen
+    from .screens.profile import ProfileScreen
+
+    workspace = workspace_of(node)
+    before = workspace.profile
+    under: object = node.screen  # the screen asked from, whatever is on top later
+
+    def saved(profile: Profile | None) -> None:
+        if profile is None:
+            return
+        node.notify(f"Your profile is saved in {workspace.config_file}.", timeout=6)
+        if under in node.app.screen_stack and isinstance(under, DraftScreen):
+            under.profile_changed(before)
+
+    node.app.push_screen(ProfileScreen(before, first_time=first_time), saved)
 
 
 def set_up_referral(node: Widget, path: Path, referral_id: str) -> None:
@@ -233,25 +317,30 @@ def outreach_for(node: Widget, path: Path) -> None:
 
 def _choose_referral(node: Widget, path: Path, title: str, then: Callable[[str], None]) -> None:
     from ..core.document import OUTREACH_WORDS
+    from ..core.requests import stage_of
     from .screens.prompts import ListChooser
 
+    workspace = workspace_of(node)
     try:
-        referrals = workspace_of(node).referrals(path)
+        referrals = workspace.referrals(path)
     except WorkspaceError as error:
         show_error(node, error)
         return
     if not referrals:
         node.notify("No referrals in this session.", timeout=4)
         return
+    # Someone asked (or met) since: where that stands, from their own session.
+    linked = {r.session_id for r in referrals if r.session_id}
+    stages = {}
+    if linked:
+        stages = {
+            s.id: stage_of(s).value for _, s in workspace.read_sessions().sessions if s.id in linked
+        }
     choices = []
     for r in referrals:
         where = ", ".join(x for x in (r.role, r.organisation) if x)
-        choices.append(
-            (
-                f"{r.name}" + (f" ({where})" if where else "") + f": {OUTREACH_WORDS[r.outreach]}",
-                r.id,
-            )
-        )
+        status = stages.get(r.session_id) or OUTREACH_WORDS[r.outreach]
+        choices.append((f"{r.name}" + (f" ({where})" if where else "") + f": {status}", r.id))
 
     def chosen(referral_id: str | None) -> None:
         if referral_id:

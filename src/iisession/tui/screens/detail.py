@@ -108,10 +108,12 @@ class DetailScreen(Screen[None]):
         if self.state is None:
             self.notify("This file cannot be read, so it cannot be edited.", severity="error")
             return
-        navigation.edit_session(self, self.path, self.state is SessionState.PLANNED)
+        navigation.edit_session(
+            self, self.path, self.state in (SessionState.REQUESTED, SessionState.PLANNED)
+        )
 
     def action_write_thank_you(self) -> None:
-        if self.state in (None, SessionState.PLANNED):
+        if self.state in (None, SessionState.REQUESTED, SessionState.PLANNED):
             self.notify("A thank-you comes after the call.", timeout=4)
             return
         navigation.open_thank_you(self, self.path)
@@ -127,7 +129,7 @@ class DetailScreen(Screen[None]):
     def action_thank_you(self) -> None:
         if self.state is None:
             return
-        if self.state is SessionState.PLANNED:
+        if self.state in (SessionState.REQUESTED, SessionState.PLANNED):
             self.notify("The call has not happened yet.", timeout=4)
             return
         if not self.thanked:

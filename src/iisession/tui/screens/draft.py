@@ -1,10 +1,14 @@
-"""A message to someone (a thank-you, a request to a referred person): edited here
+"""A message to someone (a thank-you, a request for a conversation): edited here
 or in $EDITOR, then sent the user's way (clipboard, an e-mail program, a file).
 
 The text lives in the session file: every key goes into the model at once (so a
 quit or a closed terminal saves it), and to disk through the session editor, as
 typing is everywhere (after a pause, at least every few seconds, retried).
 Subclasses say where in the session the text lives and what F5 does.
+
+Every draft is signed from the user's profile: the first time one opens
+without a name to sign it with, the profile form comes up (Escape leaves it
+for later, and the draft keeps its placeholder).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
@@ -30,11 +36,22 @@ from ..widgets.text_editor import TextEditor
 from . import workspace_of
 
 if TYPE_CHECKING:
+    from ...core.profile import Profile
     from ...core.store import SessionFile
+    from ...core.workspace import Workspace
+
+_PROFILE_ASKED: weakref.WeakSet[Workspace] = weakref.WeakSet()
+"""The workspaces whose user was offered the profile form this run: once is enough."""
 
 
 class DraftScreen(Screen[None]):
     """Edit and send one message kept in a session."""
+
+    DEFAULT_CSS = """
+    DraftScreen #draft-body {
+        height: 1fr;
+    }
+    """
 
     # priority: the text box has keys of its own (F6 selects a line), and these
     # must work whichever widget has focus, as on the live screen.
@@ -114,17 +131,25 @@ class DraftScreen(Screen[None]):
         """The suggested file name for F4, without ".txt"."""
         return self.handle.path.stem
 
+    def compose_beside(self) -> ComposeResult:
+        """Widgets beside the text (a subclass's), or none."""
+        yield from ()
+
+    def redraft(self, before: Profile) -> bool:
+        """The profile changed from ``before``: make the draft afresh from the new
+        one if it is still as it was made (in the session; the screen follows).
+        True if it was."""
+        return False
+
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         self.editor = SessionEditor(self.handle.session, workspace_of(self).clock, self.handle)
-        name, contact = self.recipient
-        heading = f"To: {name}" + (f" <{contact}>" if contact else "")
-        if self.about():
-            heading += "\n" + self.about()
         yield Header()
-        yield Static(heading, id="draft-to", markup=False)
-        yield TextEditor(self.stored, id="draft-text")
+        yield Static(self.heading(), id="draft-to", markup=False)
+        with Horizontal(id="draft-body"):
+            yield TextEditor(self.stored, id="draft-text")
+            yield from self.compose_beside()
         yield Static("", id="draft-status", markup=False)
         yield Footer(compact=True)
 
@@ -132,9 +157,46 @@ class DraftScreen(Screen[None]):
         self.query_one(TextArea).focus()
         self.show_status()
         self.set_interval(1.0, self.tick)
+        # After the first frame: the draft is on screen under the form.
+        self.call_after_refresh(self.offer_profile)
+
+    def heading(self) -> str:
+        name, contact = self.recipient
+        heading = f"To: {name}" + (f" <{contact}>" if contact else "")
+        if self.about():
+            heading += "\n" + self.about()
+        return heading
+
+    def show_heading(self) -> None:
+        self.query_one("#draft-to", Static).update(self.heading())
 
     def show_status(self, note: str = "") -> None:
         self.query_one("#draft-status", Static).update(self.status() + (f" {note}" if note else ""))
+
+    def show_text(self) -> None:
+        """The text box shows the stored text again (it changed other than by typing)."""
+        area = self.query_one(TextArea)
+        if area.text != self.stored:
+            area.text = self.stored
+
+    # --- the profile drafts are signed with ---------------------------------------------
+
+    def offer_profile(self) -> None:
+        """The first draft of the run with no name to sign it: the profile form."""
+        workspace = workspace_of(self)
+        if workspace.profile.complete or workspace in _PROFILE_ASKED or not self.is_current:
+            return
+        _PROFILE_ASKED.add(workspace)
+        navigation.edit_profile(self, first_time=True)
+
+    def profile_changed(self, before: Profile) -> None:
+        """The profile was saved: an untouched draft is signed afresh, and kept."""
+        if not self.redraft(before):
+            return
+        self.show_text()
+        self.show_heading()
+        if self.save():
+            self.notify("The draft is signed from your profile now.", timeout=5)
 
     @property
     def text(self) -> str:

@@ -60,13 +60,20 @@ class FollowUpsScreen(FolderView):
 
     HELP = """
 ## Follow-ups
-What is due, earliest first: thank-you notes not sent (due a day after the
-call), referrals not contacted (within a week of the call), planned calls to
-confirm (48 hours before), and keeping in touch some weeks after the last
-contact (`keep_in_touch_weeks` in the config file, 12 by default).
+What is due, earliest first: requests to send; on business days (weekends
+and the `holidays` in the config file skipped), the next person at the same
+organisation to ask after 3 days without a reply, the one follow-up after 7,
+and after 7 more to mark it no reply and move on; thank-you notes not sent
+(due a day after the call), referrals not contacted (within a week of the
+call), planned calls to confirm (48 hours before), telling whoever referred
+you that you met the person they suggested, and keeping in touch some weeks
+after the last contact (`keep_in_touch_weeks` in the config file, 12 by
+default).
 
-- **Enter** does the highlighted item: writes the thank-you, opens the request
-  to the referral, marks the call confirmed, or notes you were in touch today.
+- **Enter** does the highlighted item: opens the request to send, follow up
+  or close; offers to ask the next person; writes the thank-you; opens the
+  request to the referral; marks the call confirmed, the referrer told, or
+  notes you were in touch today.
 - **o** opens the item's session. **a** shows everything, not only what is due
   in the next 30 days. **x** writes them all as a calendar file (.ics).
 - **Escape** goes back.
@@ -79,6 +86,8 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
         self.show_all = False
         self.items: list[Due] = []
         self.rows: dict[str, Due] = {}
+        self.asking: dict[str, tuple[str, str]] = {}
+        """For each ask-next item (by uid): who to ask next, and the organisation."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,13 +101,21 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
 
     # --- reading and showing ---------------------------------------------------------
 
-    def compute(self, found: Sessions) -> list[Due]:
+    def compute(self, found: Sessions) -> tuple[list[Due], dict[str, tuple[str, str]]]:
         from ...core.todo import due_items
+        from .requests import next_name
 
-        return due_items(found.sessions, self.weeks)
+        items = due_items(found.sessions, self.weeks, workspace_of(self).settings.holidays)
+        by_file = dict(found.sessions)
+        asking = {}
+        for item in items:
+            if item.kind is DueKind.ASK_NEXT and item.file in by_file:
+                organisation = by_file[item.file].person.organisation.strip()
+                asking[item.uid] = (next_name(item, by_file), organisation)
+        return items, asking
 
-    def show(self, found: Sessions, result: list[Due]) -> None:
-        self.items = result
+    def show(self, found: Sessions, result: tuple[list[Due], dict[str, tuple[str, str]]]) -> None:
+        self.items, self.asking = result
         self.fill()
 
     @staticmethod
@@ -171,7 +188,30 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
             return
         workspace = workspace_of(self)
         path = self.sessions_dir / item.file
-        if item.kind is DueKind.THANK_YOU:
+        if item.kind in (DueKind.SEND_REQUEST, DueKind.FOLLOW_UP, DueKind.NO_REPLY):
+            navigation.open_request(self, path)
+        elif item.kind is DueKind.ASK_NEXT:
+            self.ask_next(item, path)
+        elif item.kind is DueKind.TELL_REFERRER:
+
+            def told(choice: str | None) -> None:
+                if choice == "told" and navigation.done(
+                    self, lambda: workspace.mark_referrer_told(path)
+                ):
+                    self.load()
+                elif choice == "open":
+                    navigation.open_detail(self, path)
+
+            self.app.push_screen(
+                ChoiceModal(
+                    item.title,
+                    "A short note is enough: that you met, and what came of it. People "
+                    "who pass on a contact like to hear it helped.",
+                    [("t", "I told them", "told"), ("o", "open the session", "open")],
+                ),
+                told,
+            )
+        elif item.kind is DueKind.THANK_YOU:
             navigation.open_thank_you(self, path)
         elif item.kind is DueKind.OUTREACH:
             navigation.open_outreach(self, path, item.referral)
@@ -214,6 +254,38 @@ contact (`keep_in_touch_weeks` in the config file, 12 by default).
                 ),
                 touch,
             )
+
+    def ask_next(self, item: Due, path: Path) -> None:
+        """No reply yet: ask the next person at the organisation, or go back to the request."""
+        from .prompts import ChoiceModal
+
+        name, organisation = self.asking.get(item.uid, ("", ""))
+
+        def chosen(choice: str | None) -> None:
+            if choice == "next":
+                if item.next_referral:
+                    where = self.sessions_dir / item.next_file
+                    navigation.open_outreach(self, where, item.next_referral)
+                elif item.next_file:
+                    navigation.open_request(self, self.sessions_dir / item.next_file)
+                else:
+                    navigation.new_request(self, organisation=organisation)
+            elif choice == "open":
+                navigation.open_request(self, path)
+
+        at = f" at {organisation}" if organisation else ""
+        self.app.push_screen(
+            ChoiceModal(
+                f"No reply from {item.person} yet",
+                f"Three business days have passed. One request at a time{at}: now is "
+                "the time to ask the next person there, and to keep waiting on this one.",
+                [
+                    ("n", f"ask {name or 'the next person'} next", "next"),
+                    ("o", f"open the request to {item.person}", "open"),
+                ],
+            ),
+            chosen,
+        )
 
     def action_open_session(self) -> None:
         item = self.current

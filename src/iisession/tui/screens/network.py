@@ -47,14 +47,17 @@ class NetworkScreen(FolderView):
 
     HELP = """
 ## Who led to whom
-Every person you talked to, with the people they suggested under them, and
-where each stands: met, call planned, or the outreach (to contact, contacted,
-meeting planned, declined).
+Every person you talked to or asked, with the people they suggested under
+them, and where each stands: met, call planned, asked and waiting, followed
+up, declined, no reply, or the outreach to someone suggested (to contact,
+contacted). Whoever referred you to a first contact is there too ("referred
+you").
 
-- **Enter** on a person opens the call held with them; for someone suggested
-  and not yet met, it opens the request to them.
+- **Enter** on a person opens the call held with them; for someone asked,
+  or suggested and not yet met, it opens the request to them.
 - **o** opens the request to the highlighted person, to send it or change
-  where it stands. **n** sets up a call with them, linked to the referral.
+  where it stands (for someone not asked yet, a new request).
+  **n** sets up a call with someone suggested, linked to the referral.
 - **Space** folds or unfolds a person's suggestions. **Escape** goes back.
 """
 
@@ -126,7 +129,9 @@ meeting planned, declined).
         contact = event.node.data
         if contact is None:
             return
-        if contact.session:
+        if contact.session and _asked(contact):
+            navigation.open_request(self, self.sessions_dir / contact.session)
+        elif contact.session:
             navigation.open_detail(self, self.sessions_dir / contact.session)
         elif contact.via_file:
             navigation.open_outreach(
@@ -137,14 +142,27 @@ meeting planned, declined).
         contact = self.current
         if contact is None:
             return
-        if not contact.via_file:
-            self.notify(f"No one suggested {contact.name}: there is no request to send.", timeout=4)
-            return
-        navigation.open_outreach(self, self.sessions_dir / contact.via_file, contact.via_referral)
+        if contact.session and _asked(contact):
+            navigation.open_request(self, self.sessions_dir / contact.session)
+        elif contact.via_file:
+            where = self.sessions_dir / contact.via_file
+            navigation.open_outreach(self, where, contact.via_referral)
+        elif contact.session:
+            self.notify(f"There is a call with {contact.name} already: Enter opens it.", timeout=4)
+        else:
+            # Someone who passed on a contact, with no session of their own yet.
+            navigation.new_request(self, organisation=contact.organisation, name=contact.name)
 
     def action_call(self) -> None:
         contact = self.current
         if contact is None:
+            return
+        if contact.session and _asked(contact):
+            self.notify(
+                f"{contact.name} is asked already: Enter opens the request, and once "
+                "they agree it becomes the call.",
+                timeout=5,
+            )
             return
         if contact.session:
             self.notify(f"There is a call with {contact.name} already: Enter opens it.", timeout=4)
@@ -155,6 +173,13 @@ meeting planned, declined).
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _asked(contact: Contact) -> bool:
+    """Asked through a request, and not met nor agreed yet."""
+    from ...core.network import ASKED, CALL_PLANNED, MET
+
+    return contact.status in set(ASKED.values()) - {MET, CALL_PLANNED}
 
 
 def _label(contact: Contact) -> Text:

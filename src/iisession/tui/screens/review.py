@@ -321,7 +321,7 @@ Every session, newest first.
         if current is None:
             self.notify("No session highlighted.", timeout=3)
             return
-        planned = current.state is SummaryState.PLANNED
+        planned = current.state in (SummaryState.REQUESTED, SummaryState.PLANNED)
         navigation.edit_session(self, self.sessions_dir / current.file, planned)
 
     def action_search(self) -> None:

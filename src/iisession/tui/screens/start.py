@@ -39,6 +39,8 @@ MENU = [
     ("review", "r", "Review past sessions"),
     ("follow-ups", "f", "Follow-ups due"),
     ("network", "w", "Who led to whom"),
+    ("requests", "q", "Requests and replies"),
+    ("organisations", "o", "Target organisations"),
     ("compare", "a", "Answers across interviews"),
     ("bank", "b", "Question bank and templates"),
 ]
@@ -74,6 +76,22 @@ class StartScreen(Screen[None]):
         ),
         Binding(
             "w", "network", "Network", tooltip="Who led to whom", show=False, id="start.network"
+        ),
+        Binding(
+            "q",
+            "requests",
+            "Requests",
+            tooltip="Everyone asked for a conversation, and the next step with each",
+            show=False,
+            id="start.requests",
+        ),
+        Binding(
+            "o",
+            "organisations",
+            "Organisations",
+            tooltip="Your target organisations: motivation, advocate, postings",
+            show=False,
+            id="start.organisations",
         ),
         Binding(
             "a",
@@ -115,9 +133,12 @@ class StartScreen(Screen[None]):
 - **u** goes to the upcoming calls: **Enter** opens one to edit or start it,
   **p** starts a practice run of it, **c** marks it confirmed.
 - **r** opens the review of all past sessions; **Enter** on a recent one opens it.
-- **f** lists the follow-ups due: thank-yous, people to contact, calls to
-  confirm, contacts to keep.
-- **w** shows who led to whom: everyone you met or were told about.
+- **f** lists the follow-ups due: requests to send or follow up, thank-yous,
+  people to contact, calls to confirm, referrers to tell, contacts to keep.
+- **w** shows who led to whom: everyone you met, asked or were told about.
+- **q** lists your requests for a conversation: who was asked, who has not
+  replied, and the next step with each (a line here says what is waiting).
+- **o** opens your target organisations, to rank and to find people at.
 - **a** compares the answers to each question across your interviews.
 - **b** opens the question bank and your templates.
 - **Tab** moves between the lists. **Ctrl+Q** quits.
@@ -132,6 +153,8 @@ class StartScreen(Screen[None]):
         self.scanned = False
         self.scan_on_resume = False
         """Set when the app opens on another screen: read the folder when shown."""
+        self.requests_read = False
+        """The line on requests has been worked out (after the lists, in the same read)."""
         self.upcoming_list = OptionList(id="upcoming")
         self.past_list = OptionList(id="past")
 
@@ -146,6 +169,14 @@ class StartScreen(Screen[None]):
         yield Static("", id="problems", markup=False)
         yield Footer(compact=True)
 
+    DEFAULT_CSS = """
+    #requests-line {
+        display: none;
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
     def _mount_lists(self) -> None:
         menu = Static(_menu_text(), id="menu")
         menu.border_title = "Start"
@@ -158,6 +189,7 @@ class StartScreen(Screen[None]):
         # Not awaited: the lists are filled in at once and drawn when mounted.
         self.query_one("#reading").remove()
         self.mount(Horizontal(menu, upcoming, id="start-top"), before="#problems")
+        self.mount(Static("", id="requests-line", markup=False), before="#problems")
         self.mount(past, before="#problems")
         upcoming.focus()
 
@@ -182,6 +214,26 @@ class StartScreen(Screen[None]):
         workspace = workspace_of(self)
         found = workspace.read_folder(self._progress_from_thread)
         self.app.call_from_thread(self.show, found, workspace.pending(found))
+        # After the lists are up, and only with requests: what waits on them
+        # needs every session (business days, the next person to ask).
+        from ...core.summary import SummaryState
+
+        line = ""
+        if any(s.state is SummaryState.REQUESTED for s in found.summaries):
+            from .requests import waiting_line
+
+            sessions = workspace.read_sessions()
+            line = waiting_line(sessions, workspace.settings, workspace.clock.wall())
+        self.app.call_from_thread(self.show_requests, line)
+
+    def show_requests(self, line: str) -> None:
+        """The line on requests: what is waiting, and what is due today."""
+        if not self.scanned:
+            return
+        shown = self.query_one("#requests-line", Static)
+        shown.update(line)
+        shown.display = bool(line)
+        self.requests_read = True
 
     def _progress_from_thread(self, done: int, total: int) -> None:
         if total >= PROGRESS_FROM:
@@ -238,7 +290,11 @@ class StartScreen(Screen[None]):
         past = self.past_list
         highlighted = past.highlighted
         past.clear_options()
-        held = [s for s in found.summaries if s.state is not SummaryState.PLANNED]
+        held = [
+            s
+            for s in found.summaries
+            if s.state not in (SummaryState.REQUESTED, SummaryState.PLANNED)
+        ]
         for summary in held[:RECENT]:
             past.add_option(Option(_past_line(summary), id=summary.file))
         if len(held) > RECENT:
@@ -392,6 +448,16 @@ class StartScreen(Screen[None]):
         from .network import NetworkScreen
 
         self.app.push_screen(NetworkScreen(self.sessions_dir))
+
+    def action_requests(self) -> None:
+        from .requests import RequestsScreen
+
+        self.app.push_screen(RequestsScreen(self.sessions_dir))
+
+    def action_organisations(self) -> None:
+        from .organisations import OrganisationsScreen
+
+        self.app.push_screen(OrganisationsScreen(self.sessions_dir))
 
     def action_compare(self) -> None:
         from .compare import CompareScreen

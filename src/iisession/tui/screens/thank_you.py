@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
+from ...core.requests import thank_you_subject
 from . import workspace_of
 from .draft import DraftScreen
+
+if TYPE_CHECKING:
+    from ...core.profile import Profile
 
 
 class ThankYouScreen(DraftScreen):
@@ -28,12 +34,18 @@ class ThankYouScreen(DraftScreen):
 A draft made from the session: edit it here (or **F6** in your own editor).
 Send it your way: **F2** copies it (the text stays on screen to copy by hand
 where the terminal does not allow copying), **F3** opens it in your e-mail
-program, **F4** writes it to a file. Then **F5** marks it sent. A thank-you
-not sent within a day of the call is listed as overdue in the follow-ups.
+program (with its subject), **F4** writes it to a file. Then **F5** marks it
+sent. A thank-you not sent within a day of the call is listed as overdue in
+the follow-ups.
+
+It is signed from your profile (**Ctrl+P**, "Your profile").
 """
 
     def mail_subject(self) -> str:
-        return "Thank you"
+        return thank_you_subject(self.handle.session)
+
+    def about(self) -> str:
+        return f"Subject: {self.mail_subject()}"
 
     def on_mount(self) -> None:  # DraftScreen.on_mount runs as well (Textual calls both)
         self.sub_title = "thank-you note"
@@ -51,6 +63,16 @@ not sent within a day of the call is listed as overdue in the follow-ups.
         follow = self.handle.session.follow_up
         follow.thank_you_draft = text
         follow.thank_you_drafted = workspace_of(self).clock.wall()
+
+    def redraft(self, before: Profile) -> bool:
+        from ...core.followup import thank_you_draft
+
+        session = self.handle.session
+        follow = session.follow_up
+        if follow.thank_you_draft != thank_you_draft(session, before.sign_off()):
+            return False  # edited: the user's words stay
+        follow.thank_you_draft = thank_you_draft(session, workspace_of(self).profile.sign_off())
+        return True
 
     def status(self) -> str:
         sent = self.handle.session.follow_up.thank_you_sent
