@@ -129,3 +129,22 @@ async def test_keys_typed_before_a_one_key_question_showed_never_answer_it(
         assert live.handle.session.notes == "so the team"
         assert not live.live.ended
     assert read_session(path).session.notes == "so the team"
+
+
+async def test_a_form_saved_in_the_same_burst_as_its_typing_keeps_every_letter(
+    sessions_dir: Path,
+) -> None:
+    app, _clock, path = make(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5", "f4")  # the clock, then the referral form
+        await pilot.pause(0.2)
+        # Ctrl+S is a priority key: it must not act before the letters typed
+        # just before it are in the field.
+        for event in keys(*"Dana Fox", "ctrl+s"):
+            app.post_message(event)
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        live = screen(app)
+        assert [r.name for r in live.handle.session.referrals] == ["Dana Fox"]
+    assert [r.name for r in read_session(path).session.referrals] == ["Dana Fox"]

@@ -67,7 +67,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_referrals_command(tmp_path: Path) -> None:
     data = json.loads(run("--format", "json").stdout)
-    assert data["counts"] == {"met": 4, "waiting": 3}
+    assert data["counts"] == {"met": 4, "asked": 0, "waiting": 3}
     assert {p["name"] for p in data["people"]} >= {"Marisol Vance", "Joanna Pike"}
     target = tmp_path / "network.csv"
     assert run("--format", "csv", "-o", str(target)).returncode == 0

@@ -291,8 +291,12 @@ def test_send_then_ask_next_then_follow_up_then_no_reply(
 
     items = due(workspace)
     [send] = by_kind(items, DueKind.SEND_REQUEST)
-    assert (send.file, send.title) == (ben_path.name, "Send the request to Ben Ode")
-    assert send.due == at("2026-11-02", 9, 40)  # when it was drafted
+    # One at a time: not before Ana's request has had its three business days.
+    assert (send.file, send.title) == (
+        ben_path.name,
+        "Send the request to Ben Ode (once Ana Lima has had time)",
+    )
+    assert send.due == at("2026-11-06", 9)  # Wednesday is a day off here
     [ask_next] = by_kind(items, DueKind.ASK_NEXT)
     assert ask_next.file == ana_path.name
     assert ask_next.next_file == ben_path.name
@@ -303,7 +307,7 @@ def test_send_then_ask_next_then_follow_up_then_no_reply(
     assert follow_up.due == at("2026-11-12", 9)  # seven business days
     assert follow_up.title == "Follow up once with Ana Lima (asked Mon 2 Nov)"
     assert by_kind(items, DueKind.NO_REPLY) == []
-    assert [i.kind for i in items] == [DueKind.SEND_REQUEST, DueKind.ASK_NEXT, DueKind.FOLLOW_UP]
+    assert [i.kind for i in items] == [DueKind.ASK_NEXT, DueKind.SEND_REQUEST, DueKind.FOLLOW_UP]
 
     # Ana followed up on the day it fell due: then seven more business days.
     def followed_up(session: Session) -> str:
@@ -392,7 +396,9 @@ def test_tell_the_referrer_after_meeting_the_person_they_suggested(
     titles = {i.file: i.title for i in by_kind(due(workspace), DueKind.TELL_REFERRER)}
     assert titles[eli_path.name] == "Tell Prof. Okafor you met Eli Grant"
     # Told: the item is gone, and the note says so.
-    assert workspace.mark_referrer_told(dana_path) == "Noted: Ben Ode told."
+    assert workspace.mark_referrer_told(dana_path) == (
+        "Noted: you told Ben Ode that you met Dana Fox."
+    )
     told = read_session(dana_path).session.follow_up.referrer_told
     assert told is not None
     titles = {i.file: i.title for i in by_kind(due(workspace), DueKind.TELL_REFERRER)}
@@ -582,3 +588,82 @@ def test_a_long_signature_round_trips(sessions_dir: Path, clock: ManualClock) ->
     tricky = 'Sam """quoted"""\nback\\slash\ttab'
     ws.save_profile(Profile(name="Sam", signature=tricky))
     assert workspace_of(sessions_dir, clock).profile.signature == tricky
+
+
+# --- what an older version recorded, and calls set up with people asked ------------------
+
+
+def test_outreach_recorded_by_an_older_version_becomes_the_requests_history(
+    workspace: Workspace,
+) -> None:
+    from iisession.core.model import Outreach
+
+    source = make_session(name="Ben Ode")
+    source.referrals[0].name = "Dana Fox"
+    source.referrals[0].outreach = Outreach.CONTACTED
+    source.referrals[0].outreach_updated = at("2026-11-02", 11)
+    source.referrals[1].name = "Eli Grant"
+    source.referrals[1].outreach = Outreach.DECLINED
+    source.referrals[1].outreach_updated = at("2026-11-03", 15)
+    source_path = written(workspace, source)
+
+    dana = workspace.ask_referral(source_path, source.referrals[0].id)
+    workspace.release(dana)
+    assert dana.session.request is not None
+    assert dana.session.request.sent_at == at("2026-11-02", 11)
+    assert stage_of(read_session(dana.path).session) is Stage.WAITING
+    # Its follow-ups count from the day it was contacted, not from today.
+    [follow_up] = [i for i in due(workspace) if i.kind is DueKind.FOLLOW_UP]
+    assert follow_up.due == at("2026-11-12", 9)  # seven business days, Wednesday 4th off
+
+    eli = workspace.ask_referral(source_path, source.referrals[1].id)
+    workspace.release(eli)
+    assert stage_of(read_session(eli.path).session) is Stage.DECLINED
+    assert not [i for i in due(workspace) if i.file == eli.path.name]
+
+
+def test_only_a_request_can_be_agreed(workspace: Workspace) -> None:
+    from iisession.core.workspace import NotApplicable
+
+    path = asked(workspace, ana(), sent_at=at("2026-11-02", 10))
+    handle = workspace.open_writable(path)
+    moved = workspace.agree(handle, at("2026-11-20", 14)) or path
+    before = moved.read_bytes()
+    with pytest.raises(NotApplicable):
+        workspace.agree(handle, at("2027-01-05", 9))
+    workspace.release(handle)
+    assert moved.read_bytes() == before  # the planned call kept its time and history
+
+
+def test_setting_up_a_call_with_a_referral_already_asked_uses_that_request(
+    workspace: Workspace,
+) -> None:
+    source = make_session(name="Ben Ode")
+    source.referrals[0].name = "Dana Fox"
+    source_path = written(workspace, source)
+    asked_first = workspace.ask_referral(source_path, source.referrals[0].id)
+    workspace.release(asked_first)
+
+    made = workspace.from_referral(source_path, source.referrals[0].id)
+    assert made.existing is not None
+    assert made.session.state is SessionState.PLANNED  # they agreed: the call to plan
+    assert made.session.request is not None
+    assert made.session.request.reply is Reply.AGREED
+    assert len(list(workspace.sessions_dir.glob("*.toml"))) == 2  # no second session
+    assert read_session(made.existing).session.id == asked_first.session.id
+
+
+def test_save_profile_writes_through_a_linked_config_file(
+    sessions_dir: Path, clock: ManualClock, tmp_path: Path
+) -> None:
+    ws = workspace_of(sessions_dir, clock)
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "iisession.toml"
+    real.write_text("# mine\n[live]\nbell = true\n", encoding="utf-8")
+    ws.config_file.parent.mkdir(parents=True, exist_ok=True)
+    ws.config_file.symlink_to(real)
+    ws.save_profile(Profile(name="Sam Reyes"))
+    assert ws.config_file.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("# mine\n[live]\nbell = true\n")
+    assert 'name = "Sam Reyes"' in real.read_text(encoding="utf-8")

@@ -155,8 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         "search",
         parents=[common],
         help="search the text of every session",
-        description="Search names, organisations, notes, answers, key points, referrals "
-        "and preparation. Every word must appear (as a word or the start of one); "
+        description="Search names, organisations, notes, answers, key points, referrals, "
+        "preparation and requests. Every word must appear (as a word or the start of one); "
         "case and accents do not matter. A search with no letter or digit (an emoji, "
         "a sign) looks for that text as typed. The best 200 matches are printed, best first.",
     )

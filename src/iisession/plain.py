@@ -290,7 +290,7 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     if form == "json":
         data = {
             "people": [c.to_json() for c in network.contacts],
-            "counts": {"met": network.met, "waiting": network.waiting},
+            "counts": {"met": network.met, "asked": network.asked, "waiting": network.waiting},
         }
         text = to_json(data)
     elif form == "csv":

@@ -34,6 +34,11 @@ def digest(session: Session) -> Session:
         key_points=[],
         referrals=[dataclasses.replace(r, draft="") for r in session.referrals],
         notes="",
+        request=(
+            None
+            if session.request is None
+            else dataclasses.replace(session.request, text="", follow_up_text="")
+        ),
     )
 
 

@@ -48,7 +48,7 @@ from .index_reading import (
 from .naming import file_order
 from .summary import SEARCH_FIELDS, Summary, SummaryState, search_texts, summarise
 
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
 
 PARALLEL_FROM = 200
@@ -87,6 +87,7 @@ FIELD_WEIGHTS = {
     "key_points": 3.0,
     "referrals": 3.0,
     "preparation": 1.0,
+    "request": 1.0,
 }
 """A word in the person's name counts for more than the same word in the notes."""
 

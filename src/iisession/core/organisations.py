@@ -247,25 +247,36 @@ def _add(names: list[str], name: str) -> None:
         names.append(name.strip())
 
 
+_ASKED, _WAITING, _MET = 1, 2, 3
+"""How far one person got, for counting each person once (the furthest)."""
+_OUTREACH_LEVEL = {Outreach.TO_CONTACT: 0, Outreach.CONTACTED: _WAITING, Outreach.MET: _MET}
+
+
 def people_at(sessions: Iterable[tuple[str, Session]]) -> dict[str, AtOrganisation]:
-    """By ``organisation_key``: the people of the sessions and of their referrals."""
+    """By ``organisation_key``: the people of the sessions and of their referrals,
+    each counted once, at the furthest they got (met over waiting over asked)."""
     from .requests import OPEN_STAGES, Stage, stage_of
 
     found: dict[str, AtOrganisation] = {}
+    furthest: dict[tuple[str, str], int] = {}
     held = [(f, s) for f, s in sessions if not s.practice]
     linked = {s.id for _, s in held}
     asked = {(s.source_session, s.source_referral) for _, s in held if s.source_referral}
+
+    def seen(key: str, name: str, level: int) -> None:
+        at = found.setdefault(key, AtOrganisation())
+        _add(at.found, name)
+        person = (key, " ".join(name.casefold().split()))
+        furthest[person] = max(furthest.get(person, 0), level)
+
     for _, s in held:
         key = organisation_key(s.person.organisation)
         if not key or not s.person.name.strip():
             continue
-        at = found.setdefault(key, AtOrganisation())
-        _add(at.found, s.person.name)
         stage = stage_of(s)
         # Past "to ask" they were asked, through the app or not (a call agreed by phone).
-        at.asked += stage is not Stage.TO_ASK
-        at.waiting += stage in OPEN_STAGES
-        at.met += stage is Stage.MET
+        level = _MET if stage is Stage.MET else _WAITING if stage in OPEN_STAGES else 0
+        seen(key, s.person.name, level or (_ASKED if stage is not Stage.TO_ASK else 0))
     for _, s in held:
         if s.state is SessionState.PLANNED or s.state is SessionState.REQUESTED:
             continue
@@ -273,9 +284,10 @@ def people_at(sessions: Iterable[tuple[str, Session]]) -> dict[str, AtOrganisati
             key = organisation_key(r.organisation)
             if not key or not r.name.strip() or r.session_id in linked or (s.id, r.id) in asked:
                 continue
-            at = found.setdefault(key, AtOrganisation())
-            _add(at.found, r.name)
-            at.asked += r.outreach is not Outreach.TO_CONTACT
-            at.waiting += r.outreach is Outreach.CONTACTED
-            at.met += r.outreach is Outreach.MET
+            seen(key, r.name, _OUTREACH_LEVEL.get(r.outreach, _ASKED))
+    for (key, _), level in furthest.items():
+        at = found[key]
+        at.asked += level >= _ASKED
+        at.waiting += level == _WAITING
+        at.met += level == _MET
     return found

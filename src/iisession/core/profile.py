@@ -142,8 +142,12 @@ def save_profile(config_file: Path, profile: Profile) -> None:
         )
     if rendered == text:
         return  # nothing changed: the file is left alone
+    # A config file linked from elsewhere (a dotfiles folder) is written where it lives.
+    linked = config_file.is_symlink()
+    target = config_file.resolve() if linked else config_file
     try:
-        ensure_private_folder(config_file.parent)
-        write_atomic(config_file, rendered.encode("utf-8"))
+        if not linked:  # a folder of the user's own choosing keeps its permissions
+            ensure_private_folder(target.parent)
+        write_atomic(target, rendered.encode("utf-8"))
     except OSError as error:
         raise ProfileError(f"{config_file}: {describe_os_error(error)}") from None

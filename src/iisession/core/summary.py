@@ -16,7 +16,15 @@ from .model import SessionState
 if TYPE_CHECKING:
     from .model import Session
 
-SEARCH_FIELDS = ("person", "notes", "answers", "key_points", "referrals", "preparation")
+SEARCH_FIELDS = (
+    "person",
+    "notes",
+    "answers",
+    "key_points",
+    "referrals",
+    "preparation",
+    "request",
+)
 """The searchable parts of a session, in the order a match is named."""
 
 FIELD_LABELS = {
@@ -26,6 +34,7 @@ FIELD_LABELS = {
     "key_points": "key points",
     "referrals": "referrals",
     "preparation": "preparation",
+    "request": "the request",
 }
 
 
@@ -126,4 +135,6 @@ def search_texts(session: Session) -> tuple[str, ...]:
     )
     prep = session.preparation
     preparation = "\n".join(x for x in (prep.research, prep.introduction, prep.goals) if x)
-    return (person, session.notes, answers, key_points, referrals, preparation)
+    asked = session.request
+    request = "" if asked is None else "\n".join(x for x in (asked.subject, asked.text) if x)
+    return (person, session.notes, answers, key_points, referrals, preparation, request)

@@ -127,6 +127,7 @@ def _request_items(
     latest_sent: dict[str, dt.datetime],
     holidays: frozenset[dt.date],
     tz: dt.tzinfo | None,
+    waiting_since: dict[str, tuple[dt.datetime, str]] | None = None,
 ) -> list[Due]:
     from .organisations import organisation_key
 
@@ -134,16 +135,15 @@ def _request_items(
     if request is not None and request.reply is not Reply.WAITING:
         return []
     if request is None or request.sent_at is None:  # a file written by hand may have no [request]
-        return [
-            Due(
-                DueKind.SEND_REQUEST,
-                s.created,
-                f"Send the request to {name}",
-                file,
-                name,
-                f"send-request-{s.id}@iisession",
-            )
-        ]
+        due, title = s.created, f"Send the request to {name}"
+        # One request at a time per organisation: not before the one waiting
+        # there has had its three business days.
+        waiting = (waiting_since or {}).get(organisation_key(s.person.organisation))
+        if waiting is not None:
+            after = due_after(waiting[0], ASK_NEXT_AFTER, holidays, tz)
+            if after > due:
+                due, title = after, f"Send the request to {name} (once {waiting[1]} has had time)"
+        return [Due(DueKind.SEND_REQUEST, due, title, file, name, f"send-request-{s.id}@iisession")]
     sent = request.sent_at
     items: list[Due] = []
     key = organisation_key(s.person.organisation)
@@ -215,12 +215,23 @@ def due_items(
             key = organisation_key(s.person.organisation)
             if key and (key not in latest_sent or s.request.sent_at > latest_sent[key]):
                 latest_sent[key] = s.request.sent_at
+    from .requests import OPEN_STAGES, stage_of
+
+    waiting_since: dict[str, tuple[dt.datetime, str]] = {}
+    for _, s in kept:
+        sent = s.request.sent_at if s.request is not None else None
+        if sent is not None and stage_of(s) in OPEN_STAGES:
+            key = organisation_key(s.person.organisation)
+            if key and (key not in waiting_since or sent > waiting_since[key][0]):
+                waiting_since[key] = (sent, s.person.name.strip() or "the first")
     items: list[Due] = []
     for file, s in kept:
         name = s.person.name or "(no name)"
         ended = s.ended_at
         if s.state is SessionState.REQUESTED:
-            items += _request_items(file, s, name, unasked, latest_sent, holidays, tz)
+            items += _request_items(
+                file, s, name, unasked, latest_sent, holidays, tz, waiting_since
+            )
             continue
         if s.state is SessionState.PLANNED:
             if s.planned_at is not None and s.confirmed_at is None:

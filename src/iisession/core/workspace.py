@@ -85,6 +85,12 @@ class Gone(WorkspaceError):
     title = "Not found"
 
 
+class NotApplicable(WorkspaceError):
+    """The operation does not fit where the session stands (nothing was changed)."""
+
+    title = "Not possible here"
+
+
 class NotWritten(WorkspaceError):
     """A file the user named could not be written."""
 
@@ -98,6 +104,9 @@ class FromReferral:
     session: Session
     not_linked: str = ""
     """Why the referral could not be linked to it, if it could not."""
+    existing: Path | None = None
+    """The file of the session already held, planned or asked for with them: no new
+    one was made (a request still waiting was marked agreed: the planned call)."""
 
 
 @dataclass(frozen=True)
@@ -623,6 +632,9 @@ class Workspace:
             referral = next((r for r in source.referrals if r.id == referral_id), None)
             if referral is None:  # the file changed meanwhile
                 raise Gone("That referral is no longer in the session.")
+            linked = self._linked_to(source, referral)
+            if linked is not None:
+                return self._agreed_already(linked)
             session = Session(
                 person=Person(
                     name=referral.name,
@@ -749,15 +761,7 @@ class Workspace:
             referral = next((r for r in source.referrals if r.id == referral_id), None)
             if referral is None:
                 raise Gone("That referral is no longer in the session.")
-            existing = self.file_of(referral.session_id) or next(
-                # The link back, for a source that could not be saved with its link.
-                (
-                    self.folders.sessions / file
-                    for file, s in self.read_sessions().sessions
-                    if s.source_session == source.id and s.source_referral == referral.id
-                ),
-                None,
-            )
+            existing = self._linked_to(source, referral)
             if existing is not None:
                 return self.open_writable(existing)
             if source_handle.read_only:
@@ -777,6 +781,7 @@ class Workspace:
             assert session.request is not None
             if referral.draft.strip():  # edited before requests were their own stage
                 session.request.text = referral.draft
+            _carry_over_outreach(session, referral)
             session.source_session = source.id
             session.source_referral = referral.id
             try:
@@ -792,6 +797,32 @@ class Workspace:
         finally:
             self.forget(source_handle)
 
+    def _linked_to(self, source: Session, referral: Referral) -> Path | None:
+        """The file of the session with this referral's person, if there is one."""
+        return self.file_of(referral.session_id) or next(
+            # The link back, for a source that could not be saved with its link.
+            (
+                self.folders.sessions / file
+                for file, s in self.read_sessions().sessions
+                if s.source_session == source.id and s.source_referral == referral.id
+            ),
+            None,
+        )
+
+    def _agreed_already(self, path: Path) -> FromReferral:
+        """A call to set up with someone asked before: their request (if still one)
+        becomes the planned call, rather than a second session being made."""
+        from .model import SessionState
+
+        handle = self.open_writable(path)
+        try:
+            if handle.session.state is SessionState.REQUESTED:
+                moved = self.agree(handle, None)
+                path = moved or path
+            return FromReferral(handle.session, existing=path)
+        finally:
+            self.release(handle)
+
     def agree(self, handle: SessionFile, planned_at: dt.datetime | None) -> Path | None:
         """They said yes: the request becomes the planned call (its history kept),
         saved; the file takes its planned name. Raises ``NotSaved``."""
@@ -799,6 +830,11 @@ class Workspace:
         from .store import SaveError
 
         session = handle.session
+        if session.state is not SessionState.REQUESTED:
+            raise NotApplicable(
+                "Only a request can be agreed: this call is "
+                f"{'planned already' if session.state is SessionState.PLANNED else 'held'}."
+            )
         now = self.clock.wall()
         if session.request is not None:
             session.request.reply = Reply.AGREED
@@ -818,7 +854,8 @@ class Workspace:
 
         def change(session: Session) -> str:
             session.follow_up.referrer_told = now
-            return f"Noted: {session.person.referred_by or 'the referrer'} told."
+            who = session.person.referred_by.strip() or "the person who referred you"
+            return f"Noted: you told {who} that you met {session.person.name}."
 
         return self.update(path, change)
 
@@ -926,3 +963,23 @@ class Workspace:
         from .templates import save_template
 
         return save_template(self.folders.config, template, replace=replace)
+
+
+def _carry_over_outreach(session: Session, referral: Referral) -> None:
+    """What an older version recorded of the outreach to a referral (a status
+    and when it changed), as the new request's history: a referral marked
+    contacted was sent then, so its follow-ups count from that day."""
+    from .model import Outreach, Reply, SessionState
+
+    request = session.request
+    if request is None or referral.outreach is Outreach.TO_CONTACT:
+        return
+    when = referral.outreach_updated or session.created
+    request.sent_at = when
+    if referral.outreach is Outreach.DECLINED:
+        request.reply, request.replied_at = Reply.DECLINED, when
+    elif referral.outreach in (Outreach.MEETING_PLANNED, Outreach.MET):
+        # They said yes outside the app: the call to plan (a met one was held
+        # elsewhere, and is planned here so its notes have a home).
+        request.reply, request.replied_at = Reply.AGREED, when
+        session.state = SessionState.PLANNED

@@ -26,7 +26,7 @@ from textual.signal import Signal
 
 from .closing import Closing
 from .key_order import InputBurst, KeyRouter, batching_driver
-from .screens import LeavesWithPrompt
+from .screens import KeepsTyping, LeavesWithPrompt
 
 if TYPE_CHECKING:
     from ..core.index import Listing
@@ -150,13 +150,26 @@ class IISessionApp(App[None]):
         else:
             await super().on_event(event)
 
-    def _save_forms(self) -> None:
-        """Screens editing a session that has no file yet: make it, if it may be."""
+    def _save_forms(self) -> str:
+        """Screens editing a session that has no file yet: make it, if it may be;
+        small forms: save what was typed, or write it to a text file. What to
+        say once the app has gone (the text files written), if anything."""
         from .screens.unsaved import editors_of
 
         for editor in editors_of(self):
             if editor.handle is None:
                 editor.save()
+        for screen in self.screen_stack:
+            if isinstance(screen, KeepsTyping):
+                with contextlib.suppress(Exception):  # the next form is saved all the same
+                    screen.save_unasked()
+        return self._forms_rescued()
+
+    def _forms_rescued(self) -> str:
+        from .screens.profile import rescued_forms_message
+
+        found = [s.rescued for s in self.screen_stack if isinstance(s, KeepsTyping)]
+        return rescued_forms_message([path for path in found if path is not None])
 
     def _input_settled(self) -> bool:
         driver = self._driver
@@ -173,11 +186,17 @@ class IISessionApp(App[None]):
         if isinstance(self.screen, UnsavedScreen):
             self.screen.quit_pressed()  # asked already: a second Ctrl+Q never drops it
             return
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, LeavesWithPrompt):
-                screen.confirm_leave(self._exit_saving)
-                return
-        self._exit_saving()
+        # Top first: a form over a live call is settled, then the call.
+        self._settle_each(
+            [s for s in reversed(self.screen_stack) if isinstance(s, LeavesWithPrompt)]
+        )
+
+    def _settle_each(self, screens: list[LeavesWithPrompt]) -> None:
+        if not screens:
+            self._exit_saving()
+            return
+        first, *rest = screens
+        first.confirm_leave(partial(self._settle_each, rest))
 
     def _exit_saving(self) -> None:
         """Save everything; quit once nothing is in memory only, or the user chose
@@ -185,7 +204,7 @@ class IISessionApp(App[None]):
         from .screens.unsaved import editors_of, rescued_message, settle_unsaved
 
         def leave(rescued: list[Path]) -> None:
-            said = rescued_message(rescued)
+            said = "\n".join(m for m in (rescued_message(rescued), self._forms_rescued()) if m)
             # As text, never markup: a file name may hold brackets.
             self.exit(message=Text(said) if said else None)
 

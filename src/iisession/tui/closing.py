@@ -31,6 +31,8 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -68,15 +70,18 @@ class Closing:
         app: App[Any],
         workspace: Workspace,
         input_settled: Callable[[], bool],
-        save_forms: Callable[[], None],
+        save_forms: Callable[[], str],
     ) -> None:
         """``input_settled``: no input waits anywhere in the app (the driver's
         burst, the key router, the app's queue). ``save_forms``: save what
-        the screens edit that has no file yet (a form with just a name)."""
+        the screens edit that has no file yet (a form with just a name), and
+        say what to tell once the app has gone (where a form's text went)."""
         self.app = app
         self.workspace = workspace
         self._input_settled = input_settled
         self._save_forms = save_forms
+        self._farewell = ""
+        """Said in the terminal after the app has gone (a signal that leaves one)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._caught_signal: int | None = None
         self._task: asyncio.Task[None] | None = None
@@ -139,11 +144,11 @@ class Closing:
         if self._caught_signal == signal.SIGHUP:
             # No screen to restore, and writing to a terminal that is gone can hang.
             self._end_now()
-        self.app.exit(return_code=1)
+        self.app.exit(return_code=1, message=Text(self._farewell) if self._farewell else None)
 
     def _save_everything(self) -> None:
         with contextlib.suppress(Exception):  # a form that cannot be saved is said on screen
-            self._save_forms()
+            self._farewell = self._save_forms() or self._farewell
         self.workspace.save_all()
 
     async def _read_delivered_input(self) -> None:

@@ -127,6 +127,8 @@ class KeyRouter:
         """When each waiting event came (by id): typed ahead of a question, or not."""
         self._dispatched_at = 0.0
         self._settling = False
+        self._typed_unsettled = False
+        """Keys were typed into a field since the last settle (they may be queued there)."""
         self._settler: asyncio.Task[None] | None = None
 
     @property
@@ -163,18 +165,28 @@ class KeyRouter:
                 # what follows waits for it.
                 self._settle_then_go_on()
                 continue
-            event = self._waiting.popleft()
+            event = self._waiting[0]
             simple = self._types_into_focus(event)
+            if not simple and self._typed_unsettled:
+                # The letters just handed to a field may still be in its queue;
+                # a key that acts (a priority Ctrl+S, a screen's F-key) must find
+                # them there, so it waits for them first.
+                self._settle_then_go_on()
+                continue
+            self._waiting.popleft()
             before = self._screen()
             self._arrived.pop(id(event), None)
             self._dispatched_at = asyncio.get_running_loop().time()
             await self._dispatch(event)
-            if not simple:
+            if simple:
+                self._typed_unsettled = True
+            else:
                 self._settle_then_go_on(before)
         if not self._waiting and not self._held_back:
             self._arrived.clear()
 
     def _settle_then_go_on(self, before: Screen[Any] | None = None) -> None:
+        self._typed_unsettled = False
         self._settling = True
         self._settler = asyncio.create_task(self._settle(before))
 

@@ -162,10 +162,15 @@ def edit_session(node: Widget, path: Path, planned: bool) -> None:
     (open_setup if planned else open_live)(node, path)
 
 
-def open_detail(node: Widget, path: Path) -> None:
+def open_detail(node: Widget, path: Path, *, replace: bool = False) -> None:
+    """A session's page; with ``replace``, in place of the current screen."""
     from .screens.detail import DetailScreen
 
-    node.app.push_screen(DetailScreen(path))
+    screen = DetailScreen(path)
+    if replace:
+        node.app.switch_screen(screen)
+    else:
+        node.app.push_screen(screen)
 
 
 # --- practice runs ------------------------------------------------------------------------
@@ -220,16 +225,33 @@ def open_outreach(node: Widget, path: Path, referral_id: str) -> None:
 
 
 def request_screen(node: Widget, handle: SessionFile) -> None:
-    """The request screen on a session held writable by the workspace (given a
-    request drafted from the profile if it has none)."""
+    """The request screen on a session held writable by the workspace: a
+    request still open is given one drafted from the profile if it has none.
+    A call planned, live or held keeps its request as history: shown read
+    only, and none is made for it (with none, the call itself opens: the
+    setup form, or the page of one under way or held)."""
+    from ..core.model import SessionState
     from .screens.request import RequestScreen
 
     workspace = workspace_of(node)
     session = handle.session
+    if session.request is None and session.state is not SessionState.REQUESTED:
+        if session.state is SessionState.PLANNED:
+            setup_screen(node, session, handle)
+        else:
+            path = handle.path
+            workspace.release(handle)
+            open_detail(node, path)
+        return
+    may_name_referrer = _may_name_referrer(node, session)
     if session.request is None:
-        made = workspace.new_request(session.person, limit_minutes=session.limit_minutes)
+        made = workspace.new_request(
+            session.person,
+            limit_minutes=session.limit_minutes,
+            may_name_referrer=may_name_referrer,
+        )
         session.request = made.request
-    node.app.push_screen(RequestScreen(handle, may_name_referrer=_may_name_referrer(node, session)))
+    node.app.push_screen(RequestScreen(handle, may_name_referrer=may_name_referrer))
     tell_recovered(node, handle)
 
 
@@ -299,6 +321,16 @@ def set_up_referral(node: Widget, path: Path, referral_id: str) -> None:
         made = workspace_of(node).from_referral(path, referral_id)
     except WorkspaceError as error:
         show_error(node, error)
+        return
+    if made.existing is not None:
+        # Asked (or met) before: that file, not a second session with them.
+        from ..core.model import SessionState
+
+        if made.session.state is SessionState.PLANNED:
+            node.notify(f"{made.session.person.name} was asked already: this is that call.")
+            open_setup(node, made.existing)
+        else:
+            open_detail(node, made.existing)
         return
     if made.not_linked:
         node.notify(f"{made.not_linked}; the link back is not recorded", severity="warning")

@@ -53,9 +53,24 @@ def workspace_of(node: DOMNode) -> Workspace:
 @runtime_checkable
 class LeavesWithPrompt(Protocol):
     """A screen with something to settle before it is left or the app quits
-    (a live call to end or keep, a name-less form to drop)."""
+    (a live call to end or keep, a name-less form to drop, a small form's
+    text to save). On quit, each in the stack is asked, top first."""
 
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         """Settle what needs settling (asking, if need be), then call ``proceed``;
         or never call it, if the user chose to stay."""
+        ...
+
+
+@runtime_checkable
+class KeepsTyping(Protocol):
+    """A small form whose fields are all there is of what was typed until it is
+    saved (a profile, a new request, an organisation, a referral)."""
+
+    rescued: Path | None
+    """The text file what was typed went to, when it could not be saved."""
+
+    def save_unasked(self) -> None:
+        """With no one to ask (a signal): save what was typed if it will do, else
+        write it to a text file (``rescued``). Runs again with what was typed since."""
         ...

@@ -2,25 +2,31 @@
 
 A small panel: a label beside each field, one line each; a problem with what
 is typed is said under the field at once. Advocate and postings take one key
-each (y, n).
+each (y, n). The form stays open, with what was typed, until the list takes
+it: a file broken or changed meanwhile, or a full disk, is said on the form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
 from ...core.organisations import MOTIVATION_MAX, Target, organisation_key
 from ..widgets.key_choice import KeyChoice
+from .profile import Fields, SmallForm
 
 YES_NO = [("y", "yes", "yes"), ("n", "no", "no")]
+
+Store = Callable[[Target, str | None], str | None]
+"""Writes a target into the list in place of the one with that key (None: as a
+new one); None once written, else why not."""
 
 
 class OrganisationName(Validator):
@@ -55,8 +61,12 @@ class Motivation(Validator):
         return self.failure(f"{typed} will not do: {wanted}.")
 
 
-class OrganisationForm(ModalScreen[Target | None]):
-    """Add or edit one organisation. Enter or Ctrl+S saves; Escape cancels."""
+class OrganisationForm(SmallForm[Target | None]):
+    """Add or edit one organisation. Enter or Ctrl+S saves; Escape cancels.
+    Dismissed with the organisation as written to the list, or None."""
+
+    WHAT = "the organisation"
+    KIND = "organisation"
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="organisation.cancel"),
@@ -104,11 +114,16 @@ class OrganisationForm(ModalScreen[Target | None]):
     }
     """
 
-    def __init__(self, target: Target | None, taken: dict[str, str]) -> None:
-        """``taken``: the other organisations' names, by ``organisation_key``."""
+    def __init__(self, target: Target | None, taken: dict[str, str], *, store: Store) -> None:
+        """``taken``: the other organisations' names, by ``organisation_key``;
+        ``store`` writes what is saved into the list."""
         super().__init__()
         self.target = target
         self.taken = taken
+        self.store = store
+        self.was = target.key if target is not None else None
+        """The key of the organisation in the list that saving replaces (None: a new one)."""
+        self.written: Target | None = None
 
     def compose(self) -> ComposeResult:
         t = self.target or Target(name="")
@@ -133,6 +148,7 @@ class OrganisationForm(ModalScreen[Target | None]):
                     yield field
                 if field.id in ("org-name", "org-motivation"):
                     yield Static("", id=f"{field.id}-error", classes="org-error", markup=False)
+            yield Static("", id="org-save-error", classes="org-error", markup=False)
             yield Static(
                 "Know someone: an advocate there. Postings: relevant to you.\n"
                 "Tab next field  Enter or Ctrl+S save  Esc cancel",
@@ -160,23 +176,45 @@ class OrganisationForm(ModalScreen[Target | None]):
     def submitted(self) -> None:
         self.action_save()
 
-    def action_save(self) -> None:
+    def fields(self) -> Fields:
+        return [
+            ("Name", self.query_one("#org-name", Input).value),
+            ("Motivation", self.query_one("#org-motivation", Input).value),
+            ("Know someone", self.query_one("#org-advocate", KeyChoice).value),
+            ("Postings", self.query_one("#org-postings", KeyChoice).value),
+            ("Notes", self.query_one("#org-notes", Input).value),
+        ]
+
+    def save_typed(self, *, strict: bool) -> str | None:
         name = self.query_one("#org-name", Input)
         motivation = self.query_one("#org-motivation", Input)
-        name_ok = self._say("org-name", name.validate(name.value))
-        motivation_ok = self._say("org-motivation", motivation.validate(motivation.value))
+        checked = [name.validate(name.value), motivation.validate(motivation.value)]
+        name_ok = self._say("org-name", checked[0])
+        motivation_ok = self._say("org-motivation", checked[1])
         if not (name_ok and motivation_ok):
             (motivation if name_ok else name).focus()
-            return
-        self.dismiss(
-            Target(
-                name=name.value,
-                motivation=int(motivation.value.strip()),
-                advocate=self.query_one("#org-advocate", KeyChoice).value == "yes",
-                postings=self.query_one("#org-postings", KeyChoice).value == "yes",
-                notes=self.query_one("#org-notes", Input).value,
-            )
+            problems = [p for result in checked if result for p in result.failure_descriptions]
+            return problems[0] if problems else "the name or the motivation will not do"
+        target = Target(
+            name=name.value,
+            motivation=int(motivation.value.strip()),
+            advocate=self.query_one("#org-advocate", KeyChoice).value == "yes",
+            postings=self.query_one("#org-postings", KeyChoice).value == "yes",
+            notes=self.query_one("#org-notes", Input).value,
         )
+        problem = self.store(target, self.was)
+        error = self.query_one("#org-save-error", Static)
+        error.update(f"Not saved: {problem}" if problem else "")
+        error.set_class(bool(problem), "-shown")
+        if problem:
+            return problem
+        self.was = target.key  # saved again (on a signal), it replaces itself
+        self.written = target
+        return None
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def close_saved(self) -> None:
+        self.dismiss(self.written)
+
+    def action_save(self) -> None:
+        if self.save_typed(strict=True) is None:
+            self.close_saved()

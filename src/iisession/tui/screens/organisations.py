@@ -272,32 +272,37 @@ editor (Ctrl+R reads it again).
 
     # --- changing the list ------------------------------------------------------------
 
-    def change(self, edit: Callable[[list[Target]], str], keep: str) -> bool:
+    def change(
+        self, edit: Callable[[list[Target]], str], keep: str, *, tell: bool = True
+    ) -> str | None:
         """Read the file again, apply ``edit`` to it, write it; the cursor on ``keep``.
-        False if nothing was written."""
+        None once written, else why nothing was (also told, with ``tell``: a
+        form that asked for the change says it itself)."""
         workspace = workspace_of(self)
         try:
             targets = workspace.organisations()
         except OrganisationsError as error:
             self.broken(str(error))
-            return False
+            return f"the list of organisations cannot be used: {error}"
         try:
             message = edit(targets)
         except Refused as refusal:
-            self.notify(str(refusal), severity="warning", timeout=6)
+            if tell:
+                self.notify(str(refusal), severity="warning", timeout=6)
             self.targets = targets  # what the file holds now
             self.fill()
-            return False
+            return str(refusal)
         try:
             workspace.save_organisations(targets)
         except OrganisationsError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=12)
-            return False
+            if tell:
+                self.notify(str(error), title="Not saved", severity="error", timeout=12)
+            return str(error)
         self.targets = sort_targets(targets)
         self.fill(keep)
         if message:
             self.notify(message, timeout=3)
-        return True
+        return None
 
     def _on_current(self, alter: Callable[[Target], str]) -> None:
         """``alter`` the highlighted organisation, as the file holds it now."""
@@ -338,23 +343,31 @@ editor (Ctrl+R reads it again).
     def _taken(self, other_than: str = "") -> dict[str, str]:
         return {t.key: t.name for t in self.targets if t.key != other_than}
 
+    def store(self, target: Target, was: str | None) -> str | None:
+        """Write ``target`` into the list in place of the organisation keyed ``was``
+        (None: as a new one). None once written, else why not: the form that
+        asked keeps what was typed and says it."""
+
+        def edit(targets: list[Target]) -> str:
+            clash = next((t for t in targets if t.key == target.key and t.key != was), None)
+            if clash is not None:
+                raise Refused(f"{clash.name} is in the list already.")
+            if was is None:
+                targets.append(target)
+                return f"Added {target.name}."
+            at = next((n for n, t in enumerate(targets) if t.key == was), None)
+            if at is None:
+                raise Refused("this organisation is no longer in the file (removed meanwhile).")
+            targets[at] = target
+            return ""
+
+        return self.change(edit, target.key, tell=False)
+
     def action_new(self) -> None:
         from .organisation_form import OrganisationForm
 
-        def added(target: Target | None) -> None:
-            if target is None:
-                return
-
-            def edit(targets: list[Target]) -> str:
-                same = next((t for t in targets if t.key == target.key), None)
-                if same is not None:
-                    raise Refused(f"{same.name} is in the list already.")
-                targets.append(target)
-                return f"Added {target.name}."
-
-            self.change(edit, target.key)
-
-        self.app.push_screen(OrganisationForm(None, self._taken()), added)
+        # Written by the form itself: it stays open until the list takes it.
+        self.app.push_screen(OrganisationForm(None, self._taken(), store=self.store))
 
     def action_edit(self) -> None:
         from .organisation_form import OrganisationForm
@@ -362,25 +375,8 @@ editor (Ctrl+R reads it again).
         current = self.current
         if current is None:
             return
-        key = current.key
-
-        def edited(target: Target | None) -> None:
-            if target is None:
-                return
-
-            def edit(targets: list[Target]) -> str:
-                at = next((n for n, t in enumerate(targets) if t.key == key), None)
-                if at is None:
-                    raise Refused(f"{current.name} is no longer in the file.")
-                clash = next((t for t in targets if t.key == target.key and t.key != key), None)
-                if clash is not None:
-                    raise Refused(f"{clash.name} is in the list already.")
-                targets[at] = target
-                return ""
-
-            self.change(edit, target.key)
-
-        self.app.push_screen(OrganisationForm(current, self._taken(key)), edited)
+        form = OrganisationForm(current, self._taken(current.key), store=self.store)
+        self.app.push_screen(form)
 
     def action_remove(self) -> None:
         from .prompts import ChoiceModal

@@ -1,11 +1,18 @@
-"""The user's own profile: who every draft is from.
+"""The user's own profile: who every draft is from; and what every small form
+shares (its look, and never dropping what was typed in it).
 
-Asked for the first time a draft needs a name to sign with, and from the
-command palette ("Your profile") at any time. It is kept in the config file
-(``[profile]``), the rest of which is left as it was.
+The profile is asked for the first time a draft needs a name to sign with,
+and from the command palette ("Your profile") at any time. It is kept in the
+config file (``[profile]``), the rest of which is left as it was.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,9 +21,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from ...core.paths import state_dir
 from ...core.profile import Profile, ProfileError
+from ...core.workspace import RESCUE_FOLDER, NotWritten
 from ..widgets.text_editor import TextEditor
 from . import workspace_of
+from .prompts import ChoiceModal
 
 FORM_CSS = """
 {form} {{
@@ -82,12 +92,253 @@ FORM_CSS = """
 """
 """The look of a one-line-a-field form in a box (``form``: its selector)."""
 
+# --- never dropping what was typed in a small form ------------------------------------
+
+Result = TypeVar("Result")
+
+Fields = list[tuple[str, str]]
+"""A form's fields as they stand: (label, what is in it)."""
+
+
+def rescue_folder() -> Path:
+    """Where what could not be saved goes: beside the rescue copies of sessions."""
+    return state_dir() / RESCUE_FOLDER
+
+
+def rescue_text(what: str, problem: str, fields: Fields, now: dt.datetime) -> str:
+    """A form's fields as a plain text file to read, and to copy from."""
+    lines = [
+        f"iisession could not save {what}: {problem}",
+        f"Written {now.astimezone():%Y-%m-%d %H:%M}. What was typed:",
+        "",
+    ]
+    for label, value in fields:
+        if not value.strip():
+            continue
+        if "\n" in value:
+            lines.append(f"{label}:")
+            lines += [f"    {line}" for line in value.splitlines()]
+        else:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def write_rescue_text(kind: str, text: str, now: dt.datetime, *, over: Path | None = None) -> Path:
+    """``text`` in a new file of the rescue folder (``over``: in that file again,
+    with what was typed since). Raises ``NotWritten``."""
+    from ...core.atomic import describe_os_error, ensure_private_folder, write_atomic
+
+    where = rescue_folder()
+    # Lone surrogates (pasted bytes) are kept readable rather than refused.
+    data = text.encode("utf-8", "backslashreplace")
+    try:
+        ensure_private_folder(where)
+        if over is not None:
+            write_atomic(over, data)
+            return over
+        stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
+        target = where / f"iisession-rescue-{kind}-{stamp}.txt"
+        n = 1
+        while os.path.lexists(target):
+            n += 1
+            target = where / f"iisession-rescue-{kind}-{stamp}-{n}.txt"
+        write_atomic(target, data, exclusive=True)
+    except OSError as error:
+        raise NotWritten(f"nothing written in {where} ({describe_os_error(error)})") from error
+    return target
+
+
+def rescued_forms_message(paths: list[Path]) -> str:
+    """Said in the terminal once the app has gone, so the paths outlive the screen."""
+    if not paths:
+        return ""
+    lines = "\n".join(f"  {path}" for path in paths)
+    return (
+        "iisession: what you typed in a form could NOT BE SAVED where it belongs; "
+        f"it is in a text file:\n{lines}"
+    )
+
+
+def _capital(text: str) -> str:
+    # Not .capitalize(): that would lower-case the rest (a name, a file).
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(text: str) -> str:
+    text = _capital(text.strip())
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+class SmallForm(ModalScreen[Result]):
+    """A small form (a profile, a new request, an organisation, a referral) whose
+    fields are all there is of what was typed until it is saved: it is never
+    dropped without asking.
+
+    Escape closes an untouched form at once, and asks first about one with
+    something typed. On quit, what was typed is saved as Save saves it, or
+    the user is asked: keep it some other way (a text file), drop it, or stay.
+    On a signal, with no one to ask, it is saved if it will do, else written
+    to a text file in the rescue folder (``rescued``)."""
+
+    WHAT = "what you typed"
+    """What the form holds, in words that read before "is not saved"."""
+
+    KIND = "form"
+    """In the name of its rescue file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rescued: Path | None = None
+        """The text file what was typed went to, when it could not be saved."""
+        self._untouched: Fields | None = None
+        """The fields as they were shown, or as they were last saved."""
+        self._asking = False
+
+    # --- what each form provides ----------------------------------------------------
+
+    def fields(self) -> Fields:
+        """Every field as it stands, labelled."""
+        raise NotImplementedError
+
+    def save_typed(self, *, strict: bool) -> str | None:
+        """Save what was typed as Save does, leaving the form open; None if it
+        is saved, else why not (also said on the form). ``strict``: only what
+        Save itself would save; otherwise whatever can be (nobody to ask)."""
+        raise NotImplementedError
+
+    def close_saved(self) -> None:
+        """Close the form once ``save_typed`` saved it, as Save closes it."""
+        raise NotImplementedError
+
+    def close_quitting(self) -> None:
+        """Saved on the way out: close as Save does (unless what that leads to
+        would open on an app that is going)."""
+        self.close_saved()
+
+    def action_save(self) -> None:
+        """Save (and close), or say on the form what is wrong."""
+        raise NotImplementedError
+
+    def keep_label(self, problem: str) -> str:
+        """What the key that keeps an unsaveable form does, before quitting."""
+        return f"write it to a text file in {rescue_folder()}/, then quit"
+
+    def keep(self, problem: str) -> bool:
+        """Keep what Save would not take (a text file); False if that failed too."""
+        return self._rescue(problem, tell=True)
+
+    # --- the shared part ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._untouched = self.fields()
+
+    def touched(self) -> bool:
+        """Something typed here is not saved."""
+        return self._untouched is not None and self.fields() != self._untouched
+
+    def _saved_now(self) -> None:
+        self._untouched = self.fields()
+        # A text file written before stays where it is, but is no longer the news.
+        self.rescued = None
+
+    def _rescue(self, problem: str, *, tell: bool = False) -> bool:
+        now = workspace_of(self).clock.wall()
+        text = rescue_text(self.WHAT, problem, self.fields(), now)
+        try:
+            self.rescued = write_rescue_text(self.KIND, text, now, over=self.rescued)
+        except NotWritten as error:
+            if tell:
+                self.notify(
+                    f"{_sentence(str(error))} What you typed is still here.",
+                    title="Not written",
+                    severity="error",
+                    timeout=15,
+                )
+            return False
+        return True
+
+    def _ask(
+        self, body: str, choices: list[tuple[str, str, str]], then: Callable[[str | None], None]
+    ) -> None:
+        def chosen(choice: str | None) -> None:
+            self._asking = False
+            then(choice)
+
+        self._asking = True
+        title = f"{_capital(self.WHAT)} is not saved"
+        self.app.push_screen(ChoiceModal(title, body, choices), chosen)
+
+    def action_cancel(self) -> None:
+        """Escape: an untouched form closes; one with something typed asks first."""
+        if self._asking:
+            return
+        if not self.touched():
+            self.dismiss(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save":
+                self.action_save()
+            elif choice == "drop":
+                self.dismiss(None)
+
+        self._ask(
+            "Esc: back to the form, as it is.",
+            [("s", "save it", "save"), ("d", "drop what you typed", "drop")],
+            chosen,
+        )
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Before quitting: what was typed is saved as Save does; if it cannot
+        be, the user chooses (keep it some other way, drop it, or stay)."""
+        if self._asking:
+            # Asked already (Escape was pressed): that answer comes first.
+            self.notify("Answer the question on screen first.", severity="warning", timeout=4)
+            return
+        if not self.touched():
+            proceed()
+            return
+        problem = self.save_typed(strict=True)
+        if problem is None:
+            self._saved_now()
+            self.close_quitting()
+            proceed()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "drop" or (choice == "keep" and self.keep(problem)):
+                proceed()
+
+        self._ask(
+            f"{_sentence(problem)}\nQuitting now would lose what you typed. Esc: back to the form.",
+            [("s", self.keep_label(problem), "keep"), ("d", "drop it and quit", "drop")],
+            chosen,
+        )
+
+    def save_unasked(self) -> None:
+        """On a signal: save what was typed if it will do, else write it to a text
+        file in the rescue folder. Runs again with what was typed since."""
+        if not self.touched():
+            return
+        try:
+            problem = self.save_typed(strict=False)
+        except Exception as error:  # a bug in saving must not lose the words too
+            problem = f"{type(error).__name__}: {error}"
+        if problem is None:
+            self._saved_now()
+        else:
+            self._rescue(problem)
+
+
 INTRODUCTION_HINT = "I am a data analyst moving into user research"
 
 
-class ProfileScreen(ModalScreen[Profile | None]):
+class ProfileScreen(SmallForm[Profile | None]):
     """Name, e-mail, a one-line introduction and a signature: saved into the
     config file, or Escape for later. Dismissed with the profile saved."""
+
+    WHAT = "your profile"
+    KIND = "profile"
 
     DEFAULT_CSS = (
         FORM_CSS.format(form="#profile-form")
@@ -122,6 +373,8 @@ class ProfileScreen(ModalScreen[Profile | None]):
         super().__init__()
         self.profile = profile
         self.first_time = first_time
+        self.saved: Profile | None = None
+        """The profile as last written to the config file from here."""
 
     def compose(self) -> ComposeResult:
         p = self.profile
@@ -164,25 +417,54 @@ class ProfileScreen(ModalScreen[Profile | None]):
         # Enter goes on down the form, as Tab does; Ctrl+S (or the button) saves.
         self.focus_next()
 
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        profile = Profile(
+    def _typed_profile(self) -> Profile:
+        return Profile(
             name=self.query_one("#name", Input).value,
             email=self.query_one("#email", Input).value,
             introduction=self.query_one("#introduction", Input).value,
             signature=self.query_one("#signature", TextArea).text,
         ).cleaned()
-        if not profile.complete:
+
+    def fields(self) -> Fields:
+        return [
+            ("Your name", self.query_one("#name", Input).value),
+            ("E-mail", self.query_one("#email", Input).value),
+            ("Introduction", self.query_one("#introduction", Input).value),
+            ("Signature", self.query_one("#signature", TextArea).text),
+        ]
+
+    def save_typed(self, *, strict: bool) -> str | None:
+        profile = self._typed_profile()
+        if strict and not profile.complete:
             self._say("name", "Your name is needed to sign the drafts (Escape: later).")
             self.query_one("#name", Input).focus()
-            return
+            return "your name is needed to sign the drafts"
         self._say("name", "")
         try:
             workspace_of(self).save_profile(profile)
         except ProfileError as error:
             self._say("save", f"Not saved: {error}")  # the form stays, with what was typed
-            return
-        self.dismiss(profile)
+            return str(error)
+        self._say("save", "")
+        self.saved = profile
+        return None
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def close_saved(self) -> None:
+        self.dismiss(self.saved)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.save_typed(strict=True) is None:
+            self.close_saved()
+
+    def keep_label(self, problem: str) -> str:
+        if not self._typed_profile().complete:
+            return "save it as it is, then quit (drafts say [your name] until you add it)"
+        return super().keep_label(problem)
+
+    def keep(self, problem: str) -> bool:
+        # Without a name, what was typed still saves: the name can come later.
+        if not self._typed_profile().complete and self.save_typed(strict=False) is None:
+            self.close_saved()
+            return True
+        return super().keep(problem)

@@ -3,22 +3,24 @@
 A panel along the bottom of the screen, so the clock above it stays in sight
 while a referral is taken down. Every field has a label beside it that stays
 when the field is filled; "May I mention you?" and "Intro offered" take one
-key each (y, n, ?).
+key each (y, n, ?). What was typed is never dropped unasked (see ``SmallForm``).
 """
 
 from __future__ import annotations
 
+import inspect
 import re
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ...core.model import MayMention, Referral
 from ..widgets.key_choice import KeyChoice
+from .profile import Fields, SmallForm
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
@@ -48,8 +50,12 @@ INTRO = [("y", "yes", "yes"), ("n", "no", "no")]
 """Did they offer to introduce me: one key each."""
 
 
-class ReferralForm(ModalScreen[Referral | None]):
-    """Add or edit a referral. Ctrl+S or the button saves; Escape cancels."""
+class ReferralForm(SmallForm[Referral | None]):
+    """Add or edit a referral. Ctrl+S or the button saves; Escape cancels.
+    Dismissed with the referral (the one edited, changed in place), or None."""
+
+    WHAT = "the referral"
+    KIND = "referral"
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="referral.cancel"),
@@ -60,6 +66,8 @@ class ReferralForm(ModalScreen[Referral | None]):
     def __init__(self, referral: Referral | None = None) -> None:
         super().__init__()
         self.referral = referral
+        self.taken: Referral | None = None
+        """The referral as handed to whoever opened the form, before it closed."""
 
     def compose(self) -> ComposeResult:
         r = self.referral or Referral(name="")
@@ -92,8 +100,19 @@ class ReferralForm(ModalScreen[Referral | None]):
         error.update(problem)
         error.set_class(bool(problem), "-shown")
 
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def fields(self) -> Fields:
+        return [
+            ("Name", self.query_one("#name", Input).value),
+            ("Role", self.query_one("#role", Input).value),
+            ("Organisation", self.query_one("#organisation", Input).value),
+            ("How to reach them", self.query_one("#contact", Input).value),
+            ("Why talk to them", self.query_one("#why", Input).value),
+            ("May I mention you", self.query_one("#may-mention", KeyChoice).value),
+            ("Intro offered", self.query_one("#intro-offered", KeyChoice).value),
+        ]
+
+    def _checked(self) -> tuple[Referral | None, str]:
+        """The referral typed (the one edited, changed in place), or why it will not do."""
         name = self.query_one("#name", Input).value.strip()
         contact = self.query_one("#contact", Input).value.strip()
         name_error = "" if name else "A name is needed, even a first name."
@@ -102,8 +121,8 @@ class ReferralForm(ModalScreen[Referral | None]):
         self._say("contact", contact_error)
         if name_error or contact_error:
             self.query_one("#name" if name_error else "#contact", Input).focus()
-            return
-        result = self.referral or Referral(name=name)
+            return None, name_error or contact_error
+        result = self.referral or self.taken or Referral(name=name)
         result.name = name
         result.role = self.query_one("#role", Input).value.strip()
         result.organisation = self.query_one("#organisation", Input).value.strip()
@@ -111,7 +130,37 @@ class ReferralForm(ModalScreen[Referral | None]):
         result.why = self.query_one("#why", Input).value.strip()
         result.may_mention = MayMention(self.query_one("#may-mention", KeyChoice).value)
         result.intro_offered = self.query_one("#intro-offered", KeyChoice).value == "yes"
-        self.dismiss(result)
+        return result, ""
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def save_typed(self, *, strict: bool) -> str | None:
+        result, problem = self._checked()
+        if result is None:
+            return problem
+        if self.taken is None and not self._hand_over(result):
+            return "it could not be added to the session"
+        self.taken = result  # from now on changed in place, where the session holds it
+        return None
+
+    def _hand_over(self, result: Referral) -> bool:
+        """Give ``result`` to whoever opened the form now, as closing the form
+        would later (Textual queues it for them): on quit the call's prompt and
+        save come next, and on a signal the process ends first."""
+        # Textual offers no public way to this: its callback list, read with care.
+        callbacks: list[Any] = getattr(self, "_result_callbacks", None) or []
+        taker = getattr(callbacks[-1], "callback", None) if callbacks else None
+        if taker is None:
+            return False
+        callbacks[-1].callback = None  # taken: closing the form does not give it twice
+        outcome = taker(result)
+        if inspect.isawaitable(outcome):
+            self.app.call_next(lambda: outcome)
+        return True
+
+    def close_saved(self) -> None:
+        self.dismiss(self.taken)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        result, _ = self._checked()
+        if result is not None:
+            self.dismiss(result)

@@ -2,9 +2,14 @@
 
 The request text is checked as it is typed against what the craft asks of it
 (plain rules, shown beside the text: a column on a wide terminal, a few lines
-under the text on a narrow one). F5 records what happened: sent, followed
-up, agreed (the session becomes the planned call, and the setup form opens
-on it, nothing retyped), declined, no reply. F8 shows the one follow-up.
+under the text on a narrow one). F5 records what happened, as fits where it
+stands: sent, followed up, agreed (the session becomes the planned call, and
+the setup form opens on it, nothing retyped), declined, no reply, or the last
+of these taken back. F8 shows the one follow-up, F9 edits the subject (F7 is
+the text box's own: select all).
+
+Once the call is planned or held, the request is its history: shown read
+only, and nothing here changes it (e opens the call instead).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
-from ...core.model import Reply, Request
+from ...core.model import Reply, Request, SessionState
 from ...core.requests import (
     MAX_WORDS,
     Check,
@@ -172,8 +177,9 @@ class RequestScreen(DraftScreen):
             tooltip="Record what happened: sent, followed up, agreed, declined, no reply",
             id="request.reply",
         ),
+        # F9, not F7: F7 is the text box's select-all.
         Binding(
-            "f7",
+            "f9",
             "subject",
             "Subject",
             priority=True,
@@ -188,6 +194,15 @@ class RequestScreen(DraftScreen):
             tooltip="Switch between the request and the one follow-up",
             id="request.follow-up",
         ),
+        # Only on a request that is history (its text read only, so the key
+        # is not typed): the planned call, or the page of the held one.
+        Binding(
+            "e",
+            "open_call",
+            "Open call",
+            tooltip="Open the planned call in the setup form, or the held call's page",
+            id="request.open-call",
+        ),
     ]
 
     HELP = """
@@ -200,11 +215,15 @@ information and advice and not a job, how long (your limit), at their
 convenience, more about them than you, ending with a question.
 
 Send it your way: **F2** copies it, **F3** opens it in your e-mail program
-with its subject (**F7** edits the subject), **F4** writes it to a file.
+with its subject (**F9** edits the subject), **F4** writes it to a file.
 
-**F5** records what happened: **s** sent it now, **f** followed up now,
-**a** they agreed (say when, and the setup form opens for the call),
-**d** declined, **n** no reply (move on), **w** undoes the last of these.
+**F5** records what happened, as fits where it stands: **s** sent it now
+(until it is sent), **f** followed up now, **a** they agreed (say when, and
+the setup form opens for the call), **d** declined, **n** no reply (move on),
+**w** takes the last of these back.
+
+Once the call is planned or held, the request is kept as its history, read
+only: **e** opens the planned call in the setup form, or the held call's page.
 
 Counted in business days (weekends and the holidays in your config skipped;
 sent after noon counts from the next day): with no reply after 3, ask the next
@@ -227,6 +246,20 @@ time per organisation: sending while someone there is still waiting asks first.
         request = self.handle.session.request
         assert request is not None  # given one before the screen opens
         return request
+
+    @property
+    def read_only(self) -> bool:
+        """The call is planned, live or held: the request is its history."""
+        return self.handle.session.state is not SessionState.REQUESTED
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("editor", "subject"):
+            return not self.read_only
+        if action == "open_call":
+            return self.read_only
+        if action == "follow_up" and self.read_only:
+            return bool(self.request.follow_up_text.strip())  # none is drafted now
+        return True
 
     # --- what the draft screen asks -------------------------------------------------
 
@@ -253,7 +286,7 @@ time per organisation: sending while someone there is still waiting asks first.
     def about(self) -> str:
         person = self.handle.session.person
         where = ", ".join(x for x in (person.title, person.organisation) if x)
-        lines = [f"Subject: {self.mail_subject() or '(none: F7)'}"]
+        lines = [f"Subject: {self.mail_subject() or '(none: F9)'}"]
         found = person.how_found
         referrer = person.referred_by
         if referrer and referrer.casefold() not in found.casefold():
@@ -269,11 +302,24 @@ time per organisation: sending while someone there is still waiting asks first.
 
     def status(self) -> str:
         line = self.stage_line()
+        if self.read_only:
+            opens = "it in the setup form" if self.planned else "its page"
+            return f"{line} The request is kept as the call's history, read only: e opens {opens}."
         if self.request.sent_at is None and stage_of(self.handle.session) is Stage.TO_ASK:
             return f"{line} F5 s once you have sent it."
         return line
 
+    @property
+    def planned(self) -> bool:
+        return self.handle.session.state is SessionState.PLANNED
+
+    def offer_profile(self) -> None:
+        if not self.read_only:  # nothing is drafted for a request that is history
+            super().offer_profile()
+
     def redraft(self, before: Profile) -> bool:
+        if self.read_only:
+            return False
         session = self.handle.session
         profile = workspace_of(self).profile
         request = self.request
@@ -296,6 +342,7 @@ time per organisation: sending while someone there is still waiting asks first.
 
     def on_mount(self) -> None:  # DraftScreen.on_mount runs as well (Textual calls both)
         self.sub_title = f"request to {self.handle.session.person.name}"
+        self.query_one(TextArea).read_only = self.read_only
         self.show_which()
         self.show_checks()
 
@@ -308,6 +355,10 @@ time per organisation: sending while someone there is still waiting asks first.
         area = self.query_one(TextArea)
         area.border_title = "Follow-up (F8: the request)" if self.following_up else "Request"
         area.border_subtitle = "" if self.following_up else "F8: the follow-up"
+        if self.read_only:
+            area.border_title += " (read only)"
+            if not self.request.follow_up_text.strip():
+                area.border_subtitle = ""  # none was written, and none is drafted now
 
     # --- the checks -----------------------------------------------------------------
 
@@ -408,11 +459,13 @@ time per organisation: sending while someone there is still waiting asks first.
             who = referral.name if referral is not None else them.person.name
         return due.due, who or "the next person"
 
-    # --- F7, F8 ------------------------------------------------------------------------
+    # --- F9, F8, e ---------------------------------------------------------------------
 
     def action_subject(self) -> None:
         from .prompts import TextPrompt
 
+        if self.read_only:
+            return
         if self.following_up:
             self.notify("The follow-up goes as a reply: Re: the request's subject.", timeout=5)
             return
@@ -420,16 +473,45 @@ time per organisation: sending while someone there is still waiting asks first.
         def typed(value: str | None) -> None:
             if value is None or value.strip() == self.request.subject:
                 return
-            before = self.request.subject
             self.request.subject = " ".join(value.split())
-            if not self.save():
-                self.request.subject = before  # shown as it stands on disk
+            assert self.editor is not None
+            self.editor.typed()  # a failed save is retried, as typing is
             self.show_heading()
+            if not self.save():
+                self.notify(
+                    "The new subject is kept here but not saved yet; saving is retried.",
+                    title="Subject not saved yet",
+                    severity="warning",
+                    timeout=8,
+                )
 
         self.app.push_screen(TextPrompt("Subject", self.request.subject), typed)
 
+    def action_editor(self) -> None:
+        if not self.read_only:
+            super().action_editor()
+
+    def action_open_call(self) -> None:
+        """The call this request became, in this screen's place: the planned one
+        in the setup form (the same open file), the held one's page."""
+        if not self.read_only:
+            return
+        session = self.handle.session
+        if self.planned:
+            assert self.editor is not None
+            handle = self.editor.detach()
+            assert handle is not None
+            navigation.setup_screen(self, session, handle, replace=True)
+            return
+        path = self.handle.path
+        workspace_of(self).release(self.handle)
+        navigation.open_detail(self, path, replace=True)
+
     def action_follow_up(self) -> None:
         request = self.request
+        if self.read_only and not self.following_up and not request.follow_up_text.strip():
+            self.notify("No follow-up was written for this request.", timeout=4)
+            return
         self.following_up = not self.following_up
         if self.following_up and not request.follow_up_text.strip():
             workspace = workspace_of(self)
@@ -444,38 +526,57 @@ time per organisation: sending while someone there is still waiting asks first.
 
     # --- F5: what happened -------------------------------------------------------------
 
+    def reply_choices(self) -> list[tuple[str, str, str]]:
+        """What F5 offers, as fits where the request stands: only what can come
+        next, and taking back the last step (nothing once the call is planned)."""
+        if self.read_only:
+            return []
+        stage = stage_of(self.handle.session)
+        agreed = ("a", "they agreed: plan the call", "agreed")
+        declined = ("d", "declined", "declined")
+        no_reply = ("n", "no reply, move on", "no-reply")
+        undo = self._undo_label()
+        back = [("w", f"undo: {undo}", "undo")] if undo else []
+        if stage is Stage.TO_ASK:
+            return [("s", "sent it now", "sent"), agreed, declined]
+        if stage is Stage.WAITING:
+            return [("f", "followed up now", "followed-up"), agreed, declined, no_reply, *back]
+        if stage is Stage.FOLLOWED_UP:
+            return [agreed, declined, no_reply, *back]
+        if stage is Stage.AGREED:  # agreed, the file not the planned call yet
+            return [agreed, *back]
+        return back  # declined, no reply
+
     def action_reply(self) -> None:
         from .prompts import ChoiceModal
 
-        request = self.request
-        undo = self._undo_label()
-        choices = [
-            (
-                "s",
-                "sent it now"
-                + (f" (was: {describe_day(request.sent_at)})" if request.sent_at else ""),
-                "sent",
-            ),
-            ("f", "followed up now", "followed-up"),
-            ("a", "they agreed: plan the call", "agreed"),
-            ("d", "declined", "declined"),
-            ("n", "no reply, move on", "no-reply"),
-        ]
-        if undo:
-            choices.append(("w", f"waiting (undo: {undo})", "undo"))
+        if self.read_only:
+            self.notify(self.history_note(), timeout=8)
+            return
         name = self.handle.session.person.name
         self.app.push_screen(
-            ChoiceModal(f"The request to {name}", self.stage_line(), choices), self._replied
+            ChoiceModal(f"The request to {name}", self.stage_line(), self.reply_choices()),
+            self._replied,
         )
+
+    def history_note(self) -> str:
+        """Why F5 changes nothing: the request is the planned (or held) call's history."""
+        session = self.handle.session
+        replied = self.request.replied_at
+        agreed = f"Agreed on {describe_day(replied)}" if replied else "Agreed"
+        if self.planned:
+            planned = session.planned_at
+            when = f" for {planned.astimezone():%a %d %b, %H:%M}" if planned else ""
+            return f"{agreed}; the call is planned{when}: e opens it in the setup form."
+        return f"{agreed}; the call has been held: e opens its page."
 
     def _replied(self, choice: str | None) -> None:
         now = workspace_of(self).clock.wall()
+        if not choice or choice not in {value for _, _, value in self.reply_choices()}:
+            return  # cancelled, or no longer fits where it stands
         if choice == "sent":
             self._send()
         elif choice == "followed-up":
-            if self.request.sent_at is None:
-                self.notify("Not sent yet: F5 s records it sent first.", timeout=5)
-                return
 
             def followed(r: Request) -> None:
                 r.followed_up_at = now
@@ -495,14 +596,15 @@ time per organisation: sending while someone there is still waiting asks first.
                 "Recorded." + (" Time to ask someone else." if choice == "no-reply" else ""),
             )
         elif choice == "undo":
-            self._record(self._undo, "Undone: waiting.")
+            self._record(self._undo, f"Undone: {self._undo_label()}.")
 
     def _undo_label(self) -> str:
+        """What taking back the last step makes of it ("" when there is none)."""
         request = self.request
+        back = ", back to waiting" if request.sent_at is not None else ", not sent yet"
         if request.reply is not Reply.WAITING:
-            return {Reply.DECLINED: "not declined", Reply.NO_REPLY: "not given up"}.get(
-                request.reply, "no reply yet"
-            )
+            said = {Reply.DECLINED: "not declined", Reply.NO_REPLY: "not given up"}
+            return said.get(request.reply, "not agreed") + back
         if request.followed_up_at is not None:
             return "not followed up"
         if request.sent_at is not None:
@@ -511,7 +613,7 @@ time per organisation: sending while someone there is still waiting asks first.
 
     @staticmethod
     def _undo(request: Request) -> None:
-        """Take back the last thing recorded."""
+        """Take back the last thing recorded, and only that."""
         if request.reply is not Reply.WAITING:
             request.reply = Reply.WAITING
             request.replied_at = None
@@ -597,8 +699,8 @@ time per organisation: sending while someone there is still waiting asks first.
         try:
             workspace_of(self).agree(self.handle, planned)
         except WorkspaceError as error:
-            if self.handle.has_unsaved_changes():
-                # Not saved: as it stands on disk, still a request.
+            if session.state is not SessionState.PLANNED or self.handle.has_unsaved_changes():
+                # Not done, or not saved: as it stands on disk, still a request.
                 request.reply, request.replied_at, session.state, session.planned_at = before
                 navigation.show_error(self, error, "Not recorded")
                 self.show_status()

@@ -1,8 +1,9 @@
 """A new request: who to ask, how they were found, how long to ask for.
 
 Keyboard only: Tab or Enter to the next field (Enter on the last one saves),
-Ctrl+S saves from anywhere, Escape cancels. Saving makes the session file,
-a request drafted from the profile, and the request screen opens on it.
+Ctrl+S saves from anywhere, Escape cancels (asking first if anything was
+typed). Saving makes the session file, a request drafted from the profile,
+and the request screen opens on it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ...core.model import DEFAULT_LIMIT_MINUTES, Person
@@ -19,7 +19,7 @@ from ...core.planning import check_limit
 from ...core.store import SaveError, SessionFile
 from ...core.workdays import describe_day
 from . import workspace_of
-from .profile import FORM_CSS
+from .profile import FORM_CSS, Fields, SmallForm
 from .referral_form import CONTACT_HINT, contact_problem
 
 FIELDS = [
@@ -32,8 +32,11 @@ FIELDS = [
 ]
 
 
-class RequestForm(ModalScreen[SessionFile | None]):
+class RequestForm(SmallForm[SessionFile | None]):
     """Who to ask: dismissed with the new request's file, held open, or None."""
+
+    WHAT = "the new request"
+    KIND = "request"
 
     DEFAULT_CSS = FORM_CSS.format(form="#request-form")
 
@@ -42,7 +45,7 @@ class RequestForm(ModalScreen[SessionFile | None]):
             "escape",
             "cancel",
             "Cancel",
-            tooltip="Cancel: nothing is made",
+            tooltip="Cancel: nothing is made (asked first if anything was typed)",
             id="request.form-cancel",
         ),
         # Not a priority key: it reaches the form after the letters typed
@@ -60,6 +63,8 @@ class RequestForm(ModalScreen[SessionFile | None]):
     def __init__(self, *, organisation: str = "", name: str = "") -> None:
         super().__init__()
         self.person = Person(name=name, organisation=organisation)
+        self.made: SessionFile | None = None
+        """The request's file, once made (held open)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="request-form", can_focus=False):
@@ -103,31 +108,51 @@ class RequestForm(ModalScreen[SessionFile | None]):
     def _value(self, key: str) -> str:
         return " ".join(self.query_one(f"#{key}", Input).value.split())
 
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def fields(self) -> Fields:
+        labels = [(key, label) for key, label, _ in FIELDS] + [("limit", "Limit, minutes")]
+        return [(label, self.query_one(f"#{key}", Input).value) for key, label in labels]
+
+    def save_typed(self, *, strict: bool) -> str | None:
         name = self._value("name")
-        self._say("name", "" if name else "A name is needed, even a first name.")
+        name_error = "" if name else "A name is needed, even a first name."
+        self._say("name", name_error)
         contact_error = contact_problem(self._value("contact")) or ""
         self._say("contact", contact_error)
         minutes, note = check_limit(self._value("limit"))
         self._say("limit", "" if minutes is not None else note)
-        for field, bad in (
-            ("name", not name),
+        for field, problem in (
+            ("name", name_error),
             ("contact", contact_error),
-            ("limit", minutes is None),
+            ("limit", "" if minutes is not None else note),
         ):
-            if bad:
+            if problem:
                 self.query_one(f"#{field}", Input).focus()
-                return
+                return problem
         person = Person(**{key: self._value(key) for key, _, _ in FIELDS})
         workspace = workspace_of(self)
         session = workspace.new_request(person, limit_minutes=minutes)
+        if self.made is not None:
+            # Made already (on a signal, with keys still coming): the same file
+            # takes what was typed since, drafted afresh (nothing of it is sent).
+            kept = self.made.session
+            kept.person = person
+            kept.limit_minutes = session.limit_minutes
+            kept.request = session.request
+            return None
         try:
-            handle = workspace.create(session)
+            self.made = workspace.create(session)
         except SaveError as error:
             self._say("save", f"Not saved: {error}")  # the form stays, with what was typed
-            return
-        waiting = workspace.requests_at(person.organisation, other_than=session.id)
+            return f"not saved: {error}"
+        self._say("save", "")
+        return None
+
+    def close_saved(self) -> None:
+        handle = self.made
+        assert handle is not None
+        person = handle.session.person
+        workspace = workspace_of(self)
+        waiting = workspace.requests_at(person.organisation, other_than=handle.session.id)
         if waiting is not None and waiting.request is not None and waiting.request.sent_at:
             # One at a time per organisation: a word, not a stop (it is not sent yet).
             self.notify(
@@ -140,5 +165,18 @@ class RequestForm(ModalScreen[SessionFile | None]):
             )
         self.dismiss(handle)
 
+    def close_quitting(self) -> None:
+        # Open until the app has gone: closing opens the request's own screen.
+        # Should the user stay after all, Save or Escape opens it then.
+        pass
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.save_typed(strict=True) is None:
+            self.close_saved()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.made is not None and not self.touched():
+            self.close_saved()  # made already (on the way out): never left held unseen
+        else:
+            super().action_cancel()

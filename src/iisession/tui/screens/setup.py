@@ -2,7 +2,9 @@
 
 Fields are checked as they are typed; the message sits under the field.
 The session is saved as soon as it has a name, then as typing pauses, like
-the live screen: nothing typed here is lost either.
+the live screen: nothing typed here is lost either. A request given a time
+here (the When field left, or the form saved) has been agreed: it becomes the
+planned call, as F5 a on the request screen makes it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, Text
 
 from ...core.clock import Clock
 from ...core.editor import Outcome, SessionEditor
-from ...core.model import Priority, Session
+from ...core.model import Priority, Reply, Session, SessionState
 from ...core.planning import (
     PLANNED_HINT,
     CarryOver,
@@ -335,12 +337,30 @@ once the session has a name.
         """Save now (creating the file once there is a name); False if it did not.
 
         Saves made now (not those of typing) also rename the file after the
-        planned time when it was set or changed since the file was named."""
+        planned time when it was set or changed since the file was named, and
+        make a request with a time the planned call."""
+        self._agreed_if_planned()
         outcome = self.editor.save()
         self._report(outcome)
         if outcome.saved and self.handle is not None:
             self._name_after_plan(self.handle)
         return outcome.saved
+
+    def _agreed_if_planned(self) -> None:
+        """A request given a time has been agreed: it becomes the planned call
+        (in the follow-ups' eyes too), and its file takes the planned name."""
+        session = self.session
+        if session.state is not SessionState.REQUESTED or session.planned_at is None:
+            return
+        if self.editor.read_only or "when" in self.problems:
+            return
+        if session.request is not None:
+            session.request.reply = Reply.AGREED
+            session.request.replied_at = session.request.replied_at or self.clock.wall()
+        session.state = SessionState.PLANNED
+        self._named_after = None  # named as a request: the planned name is due
+        self.editor.typed()  # saved now, or retried as typing is
+        self.notify("They agreed: this is now the planned call.", timeout=6)
 
     def _name_after_plan(self, handle: SessionFile) -> None:
         """The planned time changed since the file was named: rename it to match."""
