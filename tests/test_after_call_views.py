@@ -369,7 +369,7 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
         ]
         assert "met" in str(ines.label)
         assert status(screen).startswith(
-            "People met: 4. Asked, waiting for a reply: 0. Referrals waiting to be contacted: 3."
+            "People met: 4. Asked, waiting for a reply: 2. Referrals waiting to be contacted: 3."
         )
 
         # Someone suggested and not met: Enter opens the request to them.
@@ -387,7 +387,7 @@ async def test_the_network_shows_who_led_to_whom_and_acts_on_each_person(folder:
         await reloaded(pilot, screen, before)
         # Harriet is asked now: waiting for her reply, no longer a referral to contact.
         assert status(screen).startswith(
-            "People met: 4. Asked, waiting for a reply: 1. Referrals waiting to be contacted: 2."
+            "People met: 4. Asked, waiting for a reply: 3. Referrals waiting to be contacted: 2."
         )
 
         # A dialog opened and closed, nothing saved: not read again.

@@ -79,18 +79,20 @@ async def test_review_lists_every_session_newest_first(folder: Path) -> None:
         table = screen.query_one(SessionTable)
         assert people(screen) == [
             "Theo Marchetti",
+            "Lucy Brennan",
             "Nadia Petrakis",
+            "Priya Natarajan",
             "Sunniva Hart",
             "Owen Pritchard",
             "Ines Halvorsen",
             "Marisol Vance",
         ]
-        assert status(screen) == "6 sessions · s sorts, e edits"
+        assert status(screen) == "8 sessions · s sorts, e edits"
         # What a person sees: the heading and the rows, with every column.
         heading = table.heading(78)
         for label in ("Date ▼", "Person", "Organisation", "Length", "Asked", "Ref", "State"):
             assert label in heading
-        owen = table.render_line(4).text
+        owen = table.render_line(6).text
         assert owen.startswith("2026-11-04 Owen Pritchard")
         assert "30:50 / 30" in owen
         assert "9/11" in owen
@@ -127,13 +129,13 @@ async def test_filter_by_typing_and_clear_with_escape(folder: Path) -> None:
         assert app.focused is screen.query_one("#filter", Input)
         await type_text(pilot, "ashcombe")
         assert people(screen) == ["Nadia Petrakis", "Owen Pritchard"]
-        assert status(screen).startswith("2 of 6 sessions match the filter")
+        assert status(screen).startswith("2 of 8 sessions match the filter")
         await type_text(pilot, " ended")  # every word must match
         assert people(screen) == ["Owen Pritchard"]
         await pilot.press("down")
         assert focused(app) is screen.query_one(SessionTable)
         await pilot.press("escape")
-        assert len(people(screen)) == 6
+        assert len(people(screen)) == 8
         await type_text(pilot, "/zzz")
         assert people(screen) == []
         assert "Escape clears the filter" in status(screen)
@@ -145,7 +147,7 @@ async def test_open_a_session_and_read_it_whole(folder: Path) -> None:
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await review_screen(app, pilot)
-        await pilot.press("down", "down", "down", "enter")
+        await pilot.press("down", "down", "down", "down", "down", "enter")
         await pilot.pause(0.2)
         text = document(app)
         assert text.startswith("# Owen Pritchard")
@@ -179,7 +181,7 @@ async def test_edit_after_the_call_saves_and_is_searchable(folder: Path) -> None
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await review_screen(app, pilot)
-        await pilot.press("down", "down", "down")  # Owen, ended
+        await pilot.press("down", "down", "down", "down", "down")  # Owen, ended
         await pilot.press("e")
         await pilot.pause(0.2)
         assert isinstance(app.screen, LiveScreen)
@@ -234,7 +236,7 @@ async def test_damaged_files_are_listed_and_never_stop_the_review(folder: Path) 
     app = make_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await review_screen(app, pilot)
-        assert len(people(screen)) == 6
+        assert len(people(screen)) == 8
         assert "2 unreadable (u lists them)" in status(screen)
         await pilot.press("u")
         modal = app.screen

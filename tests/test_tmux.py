@@ -259,12 +259,14 @@ def test_review_the_example_sessions_in_a_real_terminal(term: Tmux, tmp_path: Pa
         [sys.executable, "-m", "iisession", "--sessions-dir", str(examples), "review"],
         env={"TERM": "xterm-256color"},
     )
-    screen = term.wait_for("6 sessions")
+    screen = term.wait_for("8 sessions")
     lines = screen.splitlines()
     assert "review" in lines[0]
     assert lines[3].startswith("Date ▼     Person")
     assert lines[4].startswith("2026-12-03 Theo Marchetti")
-    assert "2026-11-04 Owen Pritchard     Ashcombe City Cou… 30:50 / 30 9/11  3   ended" in screen
+    assert "2026-11-04 Owen Pritchard     Ashcombe City Co… 30:50 / 30 9/11  3   ended" in screen
+    priya = "2026-11-24 Priya Natarajan    Harbour Health    - / 30     0/9   0   requested"
+    assert priya in screen
     term.send("C-f")
     term.wait_for("Search every session")
     for char in "safeguard":
@@ -281,13 +283,13 @@ def test_review_the_example_sessions_in_a_real_terminal(term: Tmux, tmp_path: Pa
     term.send("Escape")
     term.wait_for("1 session matches")
     term.send("Escape")
-    term.wait_for("6 sessions")
+    term.wait_for("8 sessions")
     term.send("Escape")  # the review the app opened on: back to the start screen
     term.wait_for("Recent sessions")
     screen = term.wait_for("Nadia Petrakis")  # upcoming
     assert "Sunniva Hart" in screen  # recent
     term.send("r")  # and back to the same review
-    term.wait_for("6 sessions")
+    term.wait_for("8 sessions")
     term.send("C-q")
     term.wait_dead()
 
@@ -333,7 +335,7 @@ def test_follow_up_a_referral_from_the_start_screen_in_a_real_terminal(
     term.send("Escape")
     term.wait_for("Recent sessions")
     term.send("w")
-    screen = term.wait_for("Asked, waiting for a reply: 1.")
+    screen = term.wait_for("Asked, waiting for a reply: 3.")
     assert "Amara Nwosu  asked, waiting" in screen
     term.send("C-q")
     term.wait_dead()

@@ -54,6 +54,11 @@ def test_due_items_from_the_example_sessions() -> None:
         "Owen Pritchard",
         "Sunniva Hart",
     }
+    # The two requests waiting: the one follow-up each, seven business days after.
+    follow_ups = [(i.person, i.due) for i in items if i.kind == "follow-up"]
+    assert [person for person, _ in follow_ups] == ["Priya Natarajan", "Lucy Brennan"]
+    # The referrers were told (Marisol's and Ines's calls record it).
+    assert not [i for i in items if i.kind == "tell-referrer"]
     assert [i.due for i in items] == sorted(i.due for i in items)
     assert len({i.uid for i in items}) == len(items)
     assert [i.uid for i in due_items(examples())] == [i.uid for i in items]  # stable
@@ -118,7 +123,7 @@ def test_todo_command_text_json_ics_and_bad_input(tmp_path: Path) -> None:
         "thank-you",
         "outreach",
         "confirm",
-        "tell-referrer",
+        "follow-up",
         "keep-in-touch",
     }
     assert all(d["due"].endswith("Z") for d in data)

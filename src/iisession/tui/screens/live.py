@@ -704,13 +704,16 @@ window has closed it, **Ctrl+T** takes it over to edit here.
 
     def action_add_referral(self) -> None:
         def done(referral: Referral | None) -> None:
-            if referral is not None:
+            if referral is None:
+                return
+            if not any(r is referral for r in self.handle.session.referrals):
+                # Handed over early on a quit or a signal, then again as the form closes.
                 self.live.add_referral(referral)
-                self.changed_now()
-                self.refresh_referrals()
                 self.notify(f"Referral added: {referral.name}", timeout=3)
+            self.changed_now()
+            self.refresh_referrals()
 
-        self.app.push_screen(ReferralForm(), done)
+        self.app.push_screen(ReferralForm(take=done), done)
 
     def action_end_call(self) -> None:
         summary = self.live.end()
@@ -796,7 +799,7 @@ window has closed it, **Ctrl+T** takes it over to edit here.
                 self.changed_now()
                 self.refresh_referrals()
 
-        self.app.push_screen(ReferralForm(referral), done)
+        self.app.push_screen(ReferralForm(referral, take=done), done)
 
     def action_remove_referral(self) -> None:
         referral = self._selected_referral()

@@ -8,9 +8,8 @@ key each (y, n, ?). What was typed is never dropped unasked (see ``SmallForm``).
 
 from __future__ import annotations
 
-import inspect
 import re
-from typing import Any
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -63,9 +62,12 @@ class ReferralForm(SmallForm[Referral | None]):
     ]
     AUTO_FOCUS = "#name"
 
-    def __init__(self, referral: Referral | None = None) -> None:
+    def __init__(
+        self, referral: Referral | None = None, take: Callable[[Referral], None] | None = None
+    ) -> None:
         super().__init__()
         self.referral = referral
+        self.take = take
         self.taken: Referral | None = None
         """The referral as handed to whoever opened the form, before it closed."""
 
@@ -142,18 +144,13 @@ class ReferralForm(SmallForm[Referral | None]):
         return None
 
     def _hand_over(self, result: Referral) -> bool:
-        """Give ``result`` to whoever opened the form now, as closing the form
-        would later (Textual queues it for them): on quit the call's prompt and
-        save come next, and on a signal the process ends first."""
-        # Textual offers no public way to this: its callback list, read with care.
-        callbacks: list[Any] = getattr(self, "_result_callbacks", None) or []
-        taker = getattr(callbacks[-1], "callback", None) if callbacks else None
-        if taker is None:
+        """Give ``result`` to whoever opened the form now, not only when it closes:
+        on quit the call's prompt and save come next, and on a signal the process
+        ends first. ``take`` must accept the same referral again (closing the
+        form hands it over too)."""
+        if self.take is None:
             return False
-        callbacks[-1].callback = None  # taken: closing the form does not give it twice
-        outcome = taker(result)
-        if inspect.isawaitable(outcome):
-            self.app.call_next(lambda: outcome)
+        self.take(result)
         return True
 
     def close_saved(self) -> None:

@@ -61,7 +61,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("length", "Length", 10, Summary.length_text, lambda s: s.length_seconds, True),
     Column("asked", "Asked", 5, lambda s: f"{s.asked}/{s.questions}", lambda s: s.asked, True),
     Column("referrals", "Ref", 3, lambda s: str(s.referrals), lambda s: s.referrals, True),
-    Column("state", "State", 8, lambda s: s.state, lambda s: s.state),
+    Column("state", "State", 9, lambda s: s.state, lambda s: s.state),
 )
 GAP = 1
 
