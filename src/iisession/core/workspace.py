@@ -693,7 +693,7 @@ class Workspace:
         """A request to ``person``, drafted from the profile (not written yet):
         the bank's default questions come with it, so an agreed call needs
         nothing retyped."""
-        from .model import DEFAULT_LIMIT_MINUTES, Request, Session, SessionState
+        from .model import DEFAULT_LIMIT_MINUTES, Preparation, Request, Session, SessionState
         from .requests import request_draft, request_subject
 
         session = Session(
@@ -702,6 +702,8 @@ class Workspace:
             limit_minutes=limit_minutes or DEFAULT_LIMIT_MINUTES,
             questions=self.bank.defaults(),
             created=self.clock.wall(),
+            # The profile's line about the user starts the spiel for the call.
+            preparation=Preparation(introduction=self.profile.introduction),
         )
         session.request = Request(
             subject=request_subject(session, may_name_referrer=may_name_referrer),

@@ -92,6 +92,8 @@ default).
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="follow-ups", cursor_type="row")
+        # The highlighted item whole: a long title is cut at the table's edge.
+        yield Static("", id="follow-up-whole", markup=False)
         yield Static("", id=self.STATUS_ID, markup=False)
         yield Footer(compact=True)
 
@@ -168,6 +170,17 @@ default).
         if self.rows:
             parts.append("Enter does it")
         self.status_line.update(" · ".join(parts))
+        self.show_whole()
+
+    @on(DataTable.RowHighlighted)
+    def show_whole(self) -> None:
+        item = self.current
+        whole = self.query_one("#follow-up-whole", Static)
+        if item is None:
+            whole.update("")
+            return
+        when = f"{item.due.astimezone():%a %d %b %H:%M}"
+        whole.update(f"{when}: {item.title}")
 
     @property
     def current(self) -> Due | None:
@@ -274,11 +287,21 @@ default).
                 navigation.open_request(self, path)
 
         at = f" at {organisation}" if organisation else ""
+        if item.overdue(workspace_of(self).clock.wall()):
+            why = (
+                f"Three business days have passed. One request at a time{at}: now is "
+                "the time to ask the next person there, and to keep waiting on this one."
+            )
+        else:
+            why = (
+                f"Three business days after the request, from {item.due.astimezone():%A %d %B}, "
+                f"it is time to ask the next person there (one request at a time{at}). "
+                "Their request can be ready before then."
+            )
         self.app.push_screen(
             ChoiceModal(
                 f"No reply from {item.person} yet",
-                f"Three business days have passed. One request at a time{at}: now is "
-                "the time to ask the next person there, and to keep waiting on this one.",
+                why,
                 [
                     ("n", f"ask {name or 'the next person'} next", "next"),
                     ("o", f"open the request to {item.person}", "open"),
