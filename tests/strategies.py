@@ -136,6 +136,7 @@ sessions = st.builds(
     practice=st.booleans(),
     source_session=hostile_text,
     source_referral=hostile_text,
+    invite_uid=hostile_text,
     preparation=st.builds(
         Preparation, research=hostile_text, introduction=hostile_text, goals=hostile_text
     ),

@@ -597,6 +597,6 @@ async def test_hand_edited_question_ids_never_pass_for_other_lines(folder: Path)
         for n in range(questions.option_count):
             if not questions.get_option_at_index(n).disabled:
                 questions.highlighted = n
-                await pilot.pause(0.15)
+                await pilot.pause()
                 assert screen.markdown.startswith("# ")
         assert screen.query_one(Markdown).source.startswith("# ")

@@ -49,7 +49,7 @@ def compared(source: compare.Comparison) -> tuple[object, ...]:
     return tallies, {key: source.answers(key) for key in tallies}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_session)
 def test_a_digest_reads_back_as_the_session_less_its_long_texts(session: Session) -> None:
     back = decode(encode(session))

@@ -15,7 +15,7 @@ from iisession.core.store import SessionStore, read_session
 from tests.strategies import HOSTILE, sessions
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sessions)
 def test_saved_session_reads_back_equal(session: Session) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -29,7 +29,7 @@ def test_saved_session_reads_back_equal(session: Session) -> None:
     assert loaded.unknown_keys == ()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(sessions)
 def test_text_is_stable_and_layout_fixed(session: Session) -> None:
     text = codec.dumps(session)

@@ -194,6 +194,7 @@ def to_document(session: Session, *, clean: bool = True) -> Document:
                 "practice": session.practice,
                 "source_session": session.source_session,
                 "source_referral": session.source_referral,
+                "invite_uid": session.invite_uid,
             }
         ),
     }
@@ -539,6 +540,7 @@ def from_document(doc: Document) -> Decoded:
         practice=top.flag("practice"),
         source_session=top.text("source_session"),
         source_referral=top.text("source_referral"),
+        invite_uid=top.text("invite_uid"),
         person=Person(**{k: person.text(k) for k in _PERSON}),
         preparation=Preparation(**{k: prep.text(k) for k in _PREPARATION}),
         follow_up=FollowUp(

@@ -349,6 +349,9 @@ class Session:
     """Id of the session in which this person was suggested (a referral chain)."""
     source_referral: str = ""
     """Id of that referral within the source session."""
+    invite_uid: str = ""
+    """The UID of the calendar invite the call was planned from: importing an
+    updated invite updates this session instead of making another."""
     preparation: Preparation = field(default_factory=Preparation)
     follow_up: FollowUp = field(default_factory=FollowUp)
     questions: list[Question] = field(default_factory=list)
@@ -366,6 +369,7 @@ class Session:
         self.state = SessionState(self.state)
         self.source_session = clean_text(self.source_session)
         self.source_referral = clean_text(self.source_referral)
+        self.invite_uid = clean_text(self.invite_uid)
         self.created = clean_time(self.created)
         self.updated = _clean_optional_time(self.updated)
         self.planned_at = _clean_optional_time(self.planned_at)
