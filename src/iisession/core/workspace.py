@@ -490,6 +490,38 @@ class Workspace:
             return f"this session is open in another iisession ({handle.held_by})"
         return handle.read_only_reason
 
+    @property
+    def rescue_folder(self) -> Path:
+        """Where what cannot be saved where it belongs goes: the user's state folder."""
+        from .paths import state_dir
+
+        return state_dir() / RESCUE_FOLDER
+
+    def rescue_text(self, kind: str, text: str, *, over: Path | None = None) -> Path:
+        """What was typed in a form that cannot be saved, as a text file in the
+        rescue folder (``over``: that file again, with what was typed since).
+        Raises ``NotWritten``."""
+        from .atomic import describe_os_error, ensure_private_folder, write_atomic
+
+        where = self.rescue_folder
+        # Lone surrogates (pasted bytes) are kept readable rather than refused.
+        data = text.encode("utf-8", "backslashreplace")
+        try:
+            ensure_private_folder(where)
+            if over is not None:
+                write_atomic(over, data)
+                return over
+            stamp = self.clock.wall().astimezone().strftime("%Y%m%d-%H%M%S")
+            target = where / f"iisession-rescue-{kind}-{stamp}.txt"
+            n = 1
+            while os.path.lexists(target):
+                n += 1
+                target = where / f"iisession-rescue-{kind}-{stamp}-{n}.txt"
+            write_atomic(target, data, exclusive=True)
+        except OSError as error:
+            raise NotWritten(f"nothing written in {where} ({describe_os_error(error)})") from error
+        return target
+
     def rescue(self, unsaved: Iterable[Unsaved], folder: Path | None = None) -> list[Path]:
         """Write each session as a rescue copy (a complete session file, checked
         to read back as one) into ``folder``, by default ``rescued/`` in the

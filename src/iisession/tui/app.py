@@ -166,7 +166,7 @@ class IISessionApp(App[None]):
         return self._forms_rescued()
 
     def _forms_rescued(self) -> str:
-        from .screens.profile import rescued_forms_message
+        from .screens.small_form import rescued_forms_message
 
         found = [s.rescued for s in self.screen_stack if isinstance(s, KeepsTyping)]
         return rescued_forms_message([path for path in found if path is not None])

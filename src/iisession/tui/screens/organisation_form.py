@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, Static
 
 from ...core.organisations import MOTIVATION_MAX, Target, organisation_key
 from ..widgets.key_choice import KeyChoice
-from .profile import Fields, SmallForm
+from .small_form import Fields, SmallForm
 
 YES_NO = [("y", "yes", "yes"), ("n", "no", "no")]
 

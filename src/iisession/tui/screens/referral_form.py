@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from ...core.model import MayMention, Referral
 from ..widgets.key_choice import KeyChoice
-from .profile import Fields, SmallForm
+from .small_form import Fields, SmallForm
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")

@@ -19,7 +19,7 @@ from ...core.planning import check_limit
 from ...core.store import SaveError, SessionFile
 from ...core.workdays import describe_day
 from . import workspace_of
-from .profile import FORM_CSS, Fields, SmallForm
+from .small_form import FORM_CSS, Fields, SmallForm
 from .referral_form import CONTACT_HINT, contact_problem
 
 FIELDS = [
