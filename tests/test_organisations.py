@@ -262,3 +262,17 @@ def test_a_referral_asked_through_its_own_request_is_counted_once() -> None:
     assert found["acme"] == AtOrganisation(found=["Ivo Stone"], asked=1, waiting=1)
     referral.session_id = request.id  # linked both ways: the same
     assert people_at([("g.toml", source), ("i.toml", request)]) == found
+
+
+@pytest.mark.parametrize(
+    ("written", "matched"),
+    [
+        ("Clínica Norte S.L.", "clinica norte"),
+        ("Acme B.V.", "acme"),
+        ("Fabrikam GmbH & Co. KG", "fabrikam"),
+        ("Procter & Gamble Co.", "procter and gamble"),
+        ("Marks and Spencer", "marks and spencer"),
+    ],
+)
+def test_legal_forms_written_with_stops_or_joined_are_left_out(written: str, matched: str) -> None:
+    assert organisation_key(written) == matched

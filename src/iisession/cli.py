@@ -18,6 +18,8 @@ from . import __version__
 from .core.paths import Folders, resolve_folders
 
 if TYPE_CHECKING:
+    from .core.model import Question, Session
+    from .core.store import SessionFile
     from .core.workspace import Workspace
     from .tui.app import IISessionApp
 
@@ -100,14 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="set up a session; with --name, go straight to the live screen",
         description="Create a session from the flags. With --name (and no --at) it opens "
         "the live screen, ready to start the clock with F5; otherwise it opens the setup "
-        "form with the flags filled in.",
+        "form with the flags filled in. With --from-ics, a calendar invite fills in the "
+        "person, the planned time, the limit and the meeting link (the flags win over "
+        "it); importing an updated invite again updates the session made from it.",
     )
     new.add_argument("--name", default="", help="who the call is with")
     new.add_argument("--title", default="", help="their job title")
     new.add_argument("--org", default="", help="their organisation")
     new.add_argument("--referred-by", default="", help="who passed on the contact")
     new.add_argument(
-        "--limit", type=_minutes, default=30, metavar="MINUTES", help="agreed length (30)"
+        "--limit", type=_minutes, default=None, metavar="MINUTES", help="agreed length (30)"
     )
     new.add_argument(
         "--template",
@@ -123,6 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
         help='plan the call for this local date and time: "YYYY-MM-DD HH:MM", or a day '
         'and a time, like "tomorrow 14:00", "today 9:30", "friday 10:00" or "fri 10am" '
         "(the next such day); opens the setup form",
+    )
+    new.add_argument(
+        "--from-ics",
+        default="",
+        metavar="INVITE.ics",
+        help="fill the session from a calendar invite (one event); an invite imported "
+        "before (the same UID) updates its session",
+    )
+    new.add_argument(
+        "--no-open",
+        action="store_true",
+        help="only write (or update) the session file and print its name: for scripts, "
+        "no terminal needed (needs a name: --name, or an invite that gives one)",
     )
     commands.add_parser(
         "review",
@@ -290,7 +307,59 @@ def build_parser() -> argparse.ArgumentParser:
     organisations.add_argument(
         "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
     )
+    importing = commands.add_parser(
+        "import",
+        parents=[common],
+        help="bring people you know into your network: a connections export or vCards",
+        description="Merge the people of a file into your network, the plain file "
+        "lists/network.toml in the sessions folder: the same person (the same profile "
+        "address, else e-mail, else name and organisation) is updated, never doubled, "
+        "so importing again is safe. All of the file or none of it. Nothing is sent "
+        "anywhere.",
+    )
+    kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
+    connections = kinds.add_parser(
+        "connections",
+        parents=[common],
+        help="your professional network's connections export (CSV)",
+        description="Import the connections export (a CSV file with the columns First "
+        "Name, Last Name, URL, Email Address, Company, Position, Connected On; the notes "
+        "before the header are passed over). Rows with no name are named on stderr.",
+    )
+    connections.add_argument("file", metavar="FILE.csv", help="the export's CSV file")
+    vcard = kinds.add_parser(
+        "vcard",
+        parents=[common],
+        help="contact cards from your address book (vCard 2.1, 3.0, 4.0)",
+        description="Import contact cards (a .vcf file of one or many cards): their "
+        "names, organisations, titles, e-mails, web addresses and phone numbers. Cards "
+        "with no name, and those of groups and organisations, are named on stderr.",
+    )
+    vcard.add_argument(
+        "file", metavar="FILE.vcf", help="the cards, as your address book exports them"
+    )
+    known = commands.add_parser(
+        "known",
+        parents=[common, to_file],
+        help="who you know at an organisation, and the command to ask each of them",
+        description="The people of your network (see `iisession import`) at an "
+        'organisation, matched loosely (case, accents, punctuation, "The", "Inc.", '
+        '"Ltd" and the like do not matter), with their title, e-mail or profile, and '
+        "the `iisession ask` command that asks them for a conversation or for an "
+        "introduction; then the people of your sessions there. As text or JSON.",
+    )
+    known.add_argument("organisation", type=_organisation, metavar="ORG", help="the organisation")
+    known.add_argument("--format", choices=["text", "json"], default="text", help="text or json")
     return parser
+
+
+def _organisation(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise argparse.ArgumentTypeError(
+            'give the organisation, like: iisession known "Harbour Health"'
+        )
+    return name
 
 
 def _weeks(text: str) -> int:
@@ -429,35 +498,44 @@ def _workspace(folders: Folders) -> Workspace:
     return Workspace(folders, SystemClock())
 
 
-def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
+def _questions(folders: Folders, template_name: str) -> list[Question] | None:
+    """The questions of ``--template`` (the bank's default set without one), the
+    loading's warnings said; None, said why, for a template not found."""
     from .core.bank import load_bank
-    from .core.model import Person, Session
     from .core.templates import find_template, load_templates, templates_folder
 
     warnings: list[str] = []
     bank = load_bank(folders.config, warnings)
-    if args.template:
-        templates = load_templates(folders.config, bank, warnings)
-        template = find_template(templates, args.template)
+    if not template_name:
         for warning in warnings:
             _say(f"iisession: {warning}", sys.stderr)
-        if template is None:
-            names = ", ".join(repr(t.name) for t in templates) or "none yet"
-            _say(
-                f"iisession new: no template named {args.template!r}; yours: {names} "
-                f"(in {templates_folder(folders.config)})",
-                sys.stderr,
-            )
-            return 2
-        questions = template.questions()
-    else:
-        for warning in warnings:
-            _say(f"iisession: {warning}", sys.stderr)
-        questions = bank.defaults()
-    if _refuse_without_terminal():
+        return bank.defaults()
+    templates = load_templates(folders.config, bank, warnings)
+    template = find_template(templates, template_name)
+    for warning in warnings:
+        _say(f"iisession: {warning}", sys.stderr)
+    if template is None:
+        names = ", ".join(repr(t.name) for t in templates) or "none yet"
+        _say(
+            f"iisession new: no template named {template_name!r}; yours: {names} "
+            f"(in {templates_folder(folders.config)})",
+            sys.stderr,
+        )
+        return None
+    return template.questions()
+
+
+def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
+    from .core.model import DEFAULT_LIMIT_MINUTES, Person, Session
+
+    questions = _questions(folders, args.template)
+    if questions is None:
+        return 2
+    if args.from_ics:
+        return _new_from_invite(folders, args, questions)
+    if not args.no_open and _refuse_without_terminal():
         return 2
     from .core.store import SaveError
-    from .tui.app import IISessionApp
 
     session = Session(
         person=Person(
@@ -466,10 +544,17 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
             organisation=args.org.strip(),
             referred_by=args.referred_by.strip(),
         ),
-        limit_minutes=args.limit,
+        limit_minutes=args.limit or DEFAULT_LIMIT_MINUTES,
         planned_at=args.at,
         questions=questions,
     )
+    if args.no_open:
+        if not session.person.name:
+            _say("iisession new: --no-open needs a name: give --name", sys.stderr)
+            return 2
+        return _write_new(_workspace(folders), session)
+    from .tui.app import IISessionApp
+
     if not session.person.name or session.planned_at is not None:
         return _run(IISessionApp(_workspace(folders), setup=session))
     workspace = _workspace(folders)
@@ -479,6 +564,198 @@ def cmd_new(folders: Folders, args: argparse.Namespace) -> int:
         _say(f"iisession: {error}", sys.stderr)
         return 1
     return _run(IISessionApp(workspace, handle))
+
+
+def _write_new(workspace: Workspace, session: Session) -> int:
+    """Write a new session and let it go: ``new --no-open``."""
+    from .core.store import SaveError
+
+    try:
+        handle = workspace.create(session)
+    except SaveError as error:
+        _say(f"iisession new: {error}", sys.stderr)
+        return 1
+    name = handle.path.name
+    workspace.release(handle)
+    _say(f"Saved as {name}")
+    _say(_described(session))
+    return 0
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return "no time set" if moment is None else f"{moment.astimezone():%a %d %b %Y %H:%M}"
+
+
+def _described(session: Session) -> str:
+    """What a session set up from the command line holds, a line each."""
+    person = session.person
+    who = person.name + (f" ({person.contact})" if person.contact else "")
+    where = ", ".join(x for x in (person.title, person.organisation) if x)
+    lines = [f"  with     {who}" + (f", {where}" if where else "")]
+    lines.append(f"  planned  {_when(session.planned_at)}")
+    lines.append(f"  limit    {session.limit_minutes} minutes")
+    first = session.preparation.research.partition("\n")[0]
+    if first.startswith("Meeting link: "):
+        lines.append(f"  link     {first.removeprefix('Meeting link: ')}")
+    return "\n".join(lines)
+
+
+def _changes(before: Session, after: Session) -> list[str]:
+    """What an invite imported again changed in its session, in words."""
+    changed: list[str] = []
+    if before.state is not after.state:
+        changed.append("agreed: now the planned call")
+    if before.planned_at != after.planned_at:
+        changed.append(f"planned {_when(before.planned_at)} -> {_when(after.planned_at)}")
+    if before.limit_minutes != after.limit_minutes:
+        changed.append(f"limit {before.limit_minutes} -> {after.limit_minutes} minutes")
+    for label, key in (
+        ("name", "name"),
+        ("title", "title"),
+        ("organisation", "organisation"),
+        ("referred by", "referred_by"),
+        ("contact", "contact"),
+    ):
+        value = getattr(after.person, key)
+        if getattr(before.person, key) != value:
+            changed.append(f"{label} {value}")
+    if before.preparation.research != after.preparation.research:
+        changed.append("meeting link")
+    return changed
+
+
+def _with_flags(session: Session, args: argparse.Namespace) -> None:
+    """The flags given to ``new`` win over what the invite says."""
+    person = session.person
+    for flag, key in (
+        ("name", "name"),
+        ("title", "title"),
+        ("org", "organisation"),
+        ("referred_by", "referred_by"),
+    ):
+        value = getattr(args, flag).strip()
+        if value:
+            setattr(person, key, value)
+    if args.limit is not None:
+        session.limit_minutes = args.limit
+    if args.at is not None:
+        session.planned_at = args.at
+
+
+def _new_from_invite(folders: Folders, args: argparse.Namespace, questions: list[Question]) -> int:
+    """``new --from-ics``: a session filled from a calendar invite, or the one an
+    earlier import of it made, updated."""
+    from .core.invite import InviteProblem, limit_from, read_invite_file
+    from .core.paths import expand
+    from .core.store import SaveError
+    from .core.workspace import NotApplicable, NotSaved, WorkspaceError
+
+    try:
+        invite = read_invite_file(expand(args.from_ics))
+    except InviteProblem as problem:
+        _say(f"iisession new: {problem}", sys.stderr)
+        return 2
+    workspace = _workspace(folders)
+    for warning in workspace.settings_warnings:
+        if "profile" in warning:
+            _say(f"iisession new: {warning}", sys.stderr)
+    if invite.cancelled:
+        existing = workspace.invite_file(invite.uid)
+        what = f" ({invite.summary})" if invite.summary else ""
+        kept = (
+            f" Its session, {existing.name}, is left as it is: remove it, or keep its notes."
+            if existing is not None
+            else ""
+        )
+        _say(f"This invite cancels the call{what} on {_when(invite.start)}: nothing changed.{kept}")
+        return 0
+    if not args.no_open and _refuse_without_terminal():
+        return 2
+    try:
+        session, path = workspace.from_invite(invite)
+    except NotApplicable as error:
+        _say(str(error))
+        return 0
+    except WorkspaceError as error:
+        _say(f"iisession new: {error}", sys.stderr)
+        return 1
+    minutes, note = limit_from(invite)
+    _with_flags(session, args)
+    if note and args.limit is None:
+        now = "" if minutes is not None else f"; the limit is {session.limit_minutes} minutes"
+        _say(f"iisession new: {note}{now}", sys.stderr)
+    organiser = invite.organiser
+    if not workspace.profile.email and any(organiser) and invite.attendees and not args.name:
+        who = organiser[0] or organiser[1]
+        _say(
+            f"iisession new: the call is taken to be with the organiser, {who}; if that is "
+            f"you, add your e-mail to [profile] in {workspace.config_file} and import the "
+            "invite again",
+            sys.stderr,
+        )
+    if path is None:
+        if args.template:
+            session.questions = questions
+        if not args.no_open:
+            from .tui.app import IISessionApp
+
+            return _run(IISessionApp(workspace, setup=session))
+        if not session.person.name:
+            _say(
+                "iisession new: the invite names no one but you: give their name with --name",
+                sys.stderr,
+            )
+            return 2
+        return _write_new(workspace, session)
+    if args.template:
+        _say(
+            "iisession new: the session has its questions already; --template left out", sys.stderr
+        )
+    try:
+        handle = workspace.open_writable(path)
+    except WorkspaceError as error:
+        _say(f"iisession new: {error}", sys.stderr)
+        return 1
+    if (handle.session.id, handle.session.revision) != (session.id, session.revision):
+        workspace.forget(handle)
+        _say(f"iisession new: {path.name} changed just now: import the invite again", sys.stderr)
+        return 1
+    changes = _changes(handle.session, session)
+    handle.session = session
+    if handle.has_unsaved_changes():
+        try:
+            handle.save(now=workspace.clock.wall())
+        except SaveError as error:
+            workspace.forget(handle)
+            _say(f"iisession new: {error}", sys.stderr)
+            return 1
+    try:
+        workspace.name_after_plan(handle)
+    except NotSaved as error:
+        _say(f"iisession new: {error}", sys.stderr)
+    name = handle.path.name
+    if changes:
+        _say(f"Updated {name}, made from this invite before: {'; '.join(changes)}")
+    else:
+        _say(f"{name}, made from this invite before, is up to date: nothing changed")
+    if args.no_open:
+        workspace.release(handle)
+        return 0
+    return _run(_app_on_setup(workspace, handle))
+
+
+def _app_on_setup(workspace: Workspace, handle: SessionFile) -> IISessionApp:
+    """The app opened on the setup form of a session already on file, held by
+    the workspace (as the start screen opens a planned call)."""
+    from .tui import navigation
+    from .tui.app import IISessionApp
+
+    class OnSetup(IISessionApp):
+        def on_mount(self) -> None:
+            # Textual runs IISessionApp's own on_mount as well: this comes after it.
+            self.call_later(navigation.setup_screen, self.screen, handle.session, handle)
+
+    return OnSetup(workspace, offer_resume=False)
 
 
 def cmd_ask(folders: Folders, args: argparse.Namespace) -> int:
@@ -499,6 +776,8 @@ def cmd_ask(folders: Folders, args: argparse.Namespace) -> int:
 
 
 PLAIN_COMMANDS = (
+    "import",
+    "known",
     "list",
     "show",
     "search",
@@ -529,6 +808,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.command == "ask":
                 return cmd_ask(folders, args)
+            if args.command == "import":
+                return plain.cmd_import(folders, args.kind, args.file)
+            if args.command == "known":
+                return plain.cmd_known(folders, args.organisation, args.format, args.output)
             if args.command == "requests":
                 return plain.cmd_requests(folders, args.format, args.output)
             if args.command == "organisations":

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from .core.model import Person, Session
+    from .core.people import Known
     from .core.todo import Due
     from .core.workspace import Workspace
 
@@ -777,6 +778,198 @@ def cmd_organisations(folders: Folders, form: str, output: str) -> int:
         output,
         f"Wrote {count} organisation{'' if count == 1 else 's'}",
     )
+
+
+# --- your network: import, known ---------------------------------------------------
+
+NAMES_SHOWN = 10
+"""Names listed after an import's counts; the rest are counted."""
+SKIPPED_SHOWN = 20
+"""Left-out records named on stderr; the rest are counted."""
+NETWORK_HINT = (
+    "import your connections export with `iisession import connections FILE.csv`, "
+    "or your address book with `iisession import vcard FILE.vcf`"
+)
+
+
+def _names(people: Sequence[Known]) -> str:
+    names = [p.name for p in people[:NAMES_SHOWN]]
+    more = len(people) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def cmd_import(folders: Folders, kind: str, file: str) -> int:
+    """Bring the people of a connections export or a vCard file into the network
+    file, merged with those there; all of the file or none of it."""
+    from .core.connections import parse_connections
+    from .core.people import (
+        ImportProblem,
+        PeopleError,
+        load_network,
+        merge,
+        read_import,
+        save_network,
+    )
+    from .core.vcard import parse_vcards
+
+    command = f"iisession import {kind}"
+    path = expand(file)
+    try:
+        data = read_import(path)
+    except ImportProblem as problem:
+        _say_err(f"{command}: {problem}")
+        return 2
+    try:
+        parse = parse_connections if kind == "connections" else parse_vcards
+        parsed = parse(data)
+    except ImportProblem as problem:
+        _say_err(f"{command}: {path}: {problem}")
+        return 2
+    for line in parsed.skipped[:SKIPPED_SHOWN]:
+        _say_err(f"{command}: left out {line}")
+    if len(parsed.skipped) > SKIPPED_SHOWN:
+        _say_err(f"{command}: and {len(parsed.skipped) - SKIPPED_SHOWN} more left out")
+    if not parsed.people:
+        _say_err(f"{command}: {path}: no one in it has a name, so nothing was imported")
+        return 2
+    try:
+        existing = load_network(folders.sessions)
+    except PeopleError as error:
+        _say_err(f"{command}: {error}; fix it, or move it away, and import again")
+        return 2
+    merged = merge(existing, parsed.people)
+    try:
+        where = save_network(folders.sessions, merged.people)
+    except PeopleError as error:
+        _say_err(f"{command}: {error}")
+        return 2
+    lines = [
+        f"Added {len(merged.added)}, updated {len(merged.updated)}, "
+        f"unchanged {len(merged.unchanged)} (from {path.name})"
+    ]
+    if merged.added:
+        lines.append(f"  added: {_names(merged.added)}")
+    if merged.updated:
+        lines.append(f"  updated: {_names(merged.updated)}")
+    count = len(merged.people)
+    lines += [
+        "",
+        f"Your network: {count} {'person' if count == 1 else 'people'}, kept on this "
+        f"computer only, in {where} (nothing is sent anywhere).",
+        "Who you know at an organisation: iisession known ORG",
+    ]
+    sys.stdout.write(safe("\n".join(lines) + "\n"))
+    return 0
+
+
+_SHELL_PLAIN = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word for a POSIX shell, quoted only when it needs it."""
+    import shlex
+
+    if _SHELL_PLAIN.fullmatch(text):
+        return text
+    if "!" in text:  # history expansion happens inside double quotes
+        return shlex.quote(text)
+    return '"' + re.sub(r'([\\"$`])', r"\\\1", text) + '"'
+
+
+HOW_FOUND = {"connections": "we are connected", "vcard": "we know each other"}
+"""The opening of a request to someone the user knows, by where they came from."""
+
+
+def ask_command(folders: Folders, person: Known) -> str:
+    """The command that records a request to someone of the network."""
+    words = ["iisession"]
+    if folders.sessions_source == "--sessions-dir":
+        words += ["--sessions-dir", str(folders.sessions)]
+    words += ["ask", person.name]
+    for flag, value in (
+        ("--org", person.organisation),
+        ("--title", person.title),
+        ("--contact", person.email or person.url),
+        ("--how-found", HOW_FOUND.get(person.source, "")),
+    ):
+        if value:
+            words += [flag, value]
+    return " ".join(words[:1] + [shell_word(w) for w in words[1:]])
+
+
+def cmd_known(folders: Folders, organisation: str, form: str, output: str) -> int:
+    """The people of the network at an organisation (matched loosely), each with
+    the command that asks them; and the people of the sessions there."""
+    from .core.organisations import organisation_key, people_at
+    from .core.people import PeopleError, known_at, load_network, name_key, network_path
+
+    path = network_path(folders.sessions)
+    try:
+        network = load_network(folders.sessions)
+    except PeopleError as error:
+        _say_err(f"iisession known: {error}")
+        return 1
+    found = known_at(network, organisation)
+    at = people_at(_read_all(folders, "known")).get(organisation_key(organisation))
+    has_network = path.exists()
+    in_sessions = {name_key(n) for n in at.found} if at is not None else set()
+    if form == "json":
+        data = {
+            "organisation": organisation,
+            "file": str(path),
+            "people": [
+                {
+                    "name": p.name,
+                    "organisation": p.organisation,
+                    "title": p.title,
+                    "email": p.email,
+                    "url": p.url,
+                    "phone": p.phone,
+                    "source": p.source,
+                    "connected_on": p.connected_on,
+                    "ask": ask_command(folders, p),
+                    "in_sessions": name_key(p.name) in in_sessions,
+                }
+                for p in found
+            ],
+            "sessions": None
+            if at is None
+            else {"found": at.found, "asked": at.asked, "waiting": at.waiting, "met": at.met},
+        }
+        if not has_network:
+            _say_err(f"iisession known: no network yet: {NETWORK_HINT}")
+        return _emit("known", to_json(data), output, f"Wrote {len(found)} people")
+    lines: list[str] = []
+    if found:
+        count = len(found)
+        lines += [f"You know {count} {'person' if count == 1 else 'people'} at {organisation}:", ""]
+        for p in found:
+            role = " at ".join(x for x in (p.title, p.organisation) if x)
+            lines.append(f"  {p.name}" + (f" ({role})" if role else ""))
+            reach = " · ".join(x for x in (p.email, p.url, p.phone) if x)
+            if reach:
+                lines.append(f"    {reach}")
+            if name_key(p.name) in in_sessions:
+                lines.append("    in your sessions already: see `iisession requests`")
+            lines += [f"    {ask_command(folders, p)}", ""]
+        lines.append(
+            "Ask them for a conversation, or for an introduction to someone there: "
+            "each command records the request and prints its draft."
+        )
+    else:
+        lines.append(f"Nobody you know at {organisation} yet.")
+    if at is not None and at.found:
+        lines += [
+            "",
+            f"From your sessions at {organisation}: {', '.join(at.found)} "
+            f"({len(at.found)} found, {at.asked} asked, {at.waiting} waiting, {at.met} met).",
+        ]
+    lines.append("")
+    if has_network:
+        lines.append(f"Your network: {path}")
+    else:
+        lines.append(f"No network yet: {NETWORK_HINT}. It is kept in {path}.")
+    return _emit("known", "\n".join(lines) + "\n", output, f"Wrote {len(found)} people")
 
 
 def _marked(text: str, start: str, end: str, bold: bool) -> str:

@@ -42,6 +42,7 @@ MOTIVATION_MAX = 3
 _LEGAL = {
     "inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "gmbh", "ag", "sa", "sas",
     "bv", "nv", "co", "corp", "corporation", "company", "pty", "srl", "spa", "oy", "ab", "as",
+    "sl", "slu", "sarl", "kk", "pte", "pvt", "lda", "ug", "kg", "se", "sro", "spzoo",
 }  # fmt: skip
 
 
@@ -54,8 +55,19 @@ def organisation_key(name: str) -> str:
     words = re.findall(r"[^\W_]+", text)
     if words and words[0] == "the" and len(words) > 1:
         words = words[1:]
-    while len(words) > 1 and words[-1] in _LEGAL:
-        words.pop()
+    while len(words) > 1:
+        if words[-1] in _LEGAL:
+            words.pop()
+        elif (
+            len(words) > 2
+            and len(words[-1]) == len(words[-2]) == 1
+            and (words[-2] + words[-1] in _LEGAL)
+        ):
+            del words[-2:]  # a form written with stops: "S.L.", "B.V.", "S.A."
+        elif words[-1] == "and" and len(words) > 2:
+            words.pop()  # what joined two forms: "GmbH & Co. KG"
+        else:
+            break
     if not words:  # a name of symbols only ("+++") is matched as written
         return " ".join(text.split())
     return " ".join(words)

@@ -17,7 +17,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from .model import Reply, Request, Session, SessionState, clean_text
+from .model import DEFAULT_LIMIT_MINUTES, Reply, Request, Session, SessionState, clean_text
 from .profile import Profile
 
 MAX_WORDS = 100
@@ -179,6 +179,34 @@ def request_draft(session: Session, profile: Profile, *, may_name_referrer: bool
         f"Would you have {session.limit_minutes} minutes for a call, at a time that suits you?",
     ]
     return _letter(session, profile, " ".join(line for line in lines if line))
+
+
+def introduction_request_draft(
+    known_name: str,
+    organisation: str,
+    profile: Profile,
+    session_person_name: str = "",
+    *,
+    limit_minutes: int = DEFAULT_LIMIT_MINUTES,
+) -> str:
+    """A request to someone the user knows at ``organisation``: would they
+    introduce the user to ``session_person_name`` there (or to whoever they
+    think the user should talk to)? Short, and ending with a question."""
+    organisation = " ".join(organisation.split())
+    person = " ".join(session_person_name.split())
+    lines = [
+        # Someone the user knows: the connection is that they have been in touch.
+        "It has been a while since we were last in touch, and I hope you are well.",
+        _introduction(profile),
+        f"You know {organisation or 'your organisation'} far better than I could from outside, "
+        "and your word would mean a lot.",
+        f"I would value {limit_minutes} minutes with {person or 'someone there'} to hear about "
+        "their work: advice and experience, not a job.",
+        f"Would you be willing to introduce us{'' if person else ', or tell me who to ask'}, "
+        "if it suits you?",
+    ]
+    body = " ".join(line for line in lines if line)
+    return f"{greeting(known_name)}\n\n{body}\n\nWith thanks,\n{sign_off(profile)}\n"
 
 
 def follow_up_subject(request: Request) -> str:

@@ -35,9 +35,11 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .editor import SessionEditor
     from .index import Compared, Listing, Progress, SessionIndex, Sessions
+    from .invite import Invite
     from .model import Person, Referral, Session
     from .organisations import Target
     from .paths import Folders
+    from .people import Known
     from .store import Fingerprint, SessionFile, SessionStore
     from .summary import Summary
     from .templates import Template
@@ -905,6 +907,22 @@ class Workspace:
 
         return save_organisations(self.folders.sessions, targets)
 
+    # --- the user's network ---------------------------------------------------------------
+
+    def network(self) -> list[Known]:
+        """The people the user knows (none while there is no network file).
+        Raises ``PeopleError``."""
+        from .people import load_network
+
+        return load_network(self.folders.sessions)
+
+    def known_at(self, organisation: str) -> list[Known]:
+        """The people of the network at ``organisation`` (matched loosely), by name.
+        Raises ``PeopleError``."""
+        from .people import known_at
+
+        return known_at(self.network(), organisation)
+
     # --- practice runs ------------------------------------------------------------------
 
     def start_practice(self, session: Session) -> SessionFile:
@@ -949,6 +967,76 @@ class Workspace:
         kept.close()
         self.discard(handle)
         return kept.path
+
+    # --- bringing people in (invites) ---------------------------------------------------
+
+    def invite_file(self, uid: str) -> Path | None:
+        """The file of the session planned from the calendar invite with this UID
+        (an earlier import of it), if the folder holds one."""
+        if not uid.strip():
+            return None
+        for file, session in self.read_sessions().sessions:
+            if session.invite_uid == uid:
+                return self.folders.sessions / file
+        return None
+
+    def from_invite(self, invite: Invite) -> tuple[Session, Path | None]:
+        """The call a calendar invite plans, not written. An earlier import of it
+        (the same UID): that session with its file, updated in memory (the planned
+        time, the limit, the meeting link, and the person's name and e-mail where
+        they were empty). Else a new session, with no file. Raises ``CannotOpen``
+        for the earlier file that cannot be read, and ``NotApplicable`` when its
+        call was held already."""
+        from .invite import limit_from
+        from .model import DEFAULT_LIMIT_MINUTES, Person, Preparation, Reply, Session, SessionState
+
+        name, email = invite.person(self.profile.email)
+        minutes, _ = limit_from(invite)
+        path = self.invite_file(invite.uid)
+        if path is None:
+            session = Session(
+                person=Person(name=name, contact=email),
+                limit_minutes=minutes or DEFAULT_LIMIT_MINUTES,
+                planned_at=invite.start,
+                questions=self.bank.defaults(),
+                created=self.clock.wall(),
+                invite_uid=invite.uid,
+                preparation=Preparation(research=self._with_link("", invite.link)),
+            )
+            return session, None
+        session = self.read(path)
+        if session.state in (SessionState.LIVE, SessionState.ENDED):
+            who = session.person.name or "them"
+            raise NotApplicable(
+                f"The call with {who} ({path.name}) was held already: "
+                "an updated invite changes nothing in it."
+            )
+        if session.state is SessionState.REQUESTED:  # an invite for the call is a yes
+            session.state = SessionState.PLANNED
+            if session.request is not None:
+                session.request.reply = Reply.AGREED
+                session.request.replied_at = session.request.replied_at or self.clock.wall()
+        session.planned_at = invite.start
+        if minutes is not None:
+            session.limit_minutes = minutes
+        session.person.name = session.person.name or name
+        session.person.contact = session.person.contact or email
+        session.preparation.research = self._with_link(session.preparation.research, invite.link)
+        return session, path
+
+    @staticmethod
+    def _with_link(research: str, link: str) -> str:
+        """The research notes with the meeting link as their first line: an earlier
+        invite's link line is replaced; a link already in the notes is left be."""
+        mark = "Meeting link: "
+        if not link:
+            return research
+        first, newline, rest = research.partition("\n")
+        if first.startswith(mark):
+            return f"{mark}{link}{newline}{rest}"
+        if link in research:
+            return research
+        return f"{mark}{link}\n{research}" if research else f"{mark}{link}"
 
     # --- writing text the user takes away -------------------------------------------------
 

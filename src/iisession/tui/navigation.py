@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..core.bank import Bank
-    from ..core.model import Session
+    from ..core.model import Person, Session
     from ..core.profile import Profile
     from ..core.store import SessionFile
 
@@ -284,15 +284,36 @@ def open_request(node: Widget, path: Path) -> None:
     request_screen(node, handle)
 
 
-def new_request(node: Widget, organisation: str = "", name: str = "") -> None:
-    """The form for a new request (prefilled), then the request screen on its file."""
+def new_request(
+    node: Widget,
+    organisation: str = "",
+    name: str = "",
+    *,
+    person: Person | None = None,
+    drafted: Callable[[Session], None] | None = None,
+) -> None:
+    """The form for a new request (prefilled: the names, or all of ``person``),
+    then the request screen on its file. ``drafted`` rewrites the request the
+    form made (one asking for an introduction, say), saved before it opens."""
+    from ..core.store import SaveError
     from .screens.request_form import RequestForm
 
     def made(handle: SessionFile | None) -> None:
-        if handle is not None:
-            request_screen(node, handle)
+        if handle is None:
+            return
+        if drafted is not None:
+            drafted(handle.session)
+            try:
+                handle.save(now=workspace_of(node).clock.wall())
+            except SaveError as error:
+                # On screen all the same: the request screen saves it as typing is saved.
+                node.notify(f"Not saved yet: {error}", severity="warning", timeout=10)
+        request_screen(node, handle)
 
-    node.app.push_screen(RequestForm(organisation=organisation, name=name), made)
+    form = RequestForm(organisation=organisation, name=name)
+    if person is not None:
+        form.person = person  # every field of the form, as the form shows them
+    node.app.push_screen(form, made)
 
 
 def edit_profile(node: Widget, *, first_time: bool = False) -> None:

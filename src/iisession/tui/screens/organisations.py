@@ -8,6 +8,7 @@ that cannot be read is never written over.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,12 +33,16 @@ from .folder_view import FolderView
 
 if TYPE_CHECKING:
     from ...core.index import Sessions
+    from ...core.model import Session
 
 EDITS = {"new", "edit", "remove", "motivation", "toggle_advocate", "toggle_postings", "ask"}
 """The actions that need a list read well (none while the file is broken)."""
 
 WIDE = 80
 """From this many columns, each count has a column of its own."""
+
+KNOWN_WIDTH = 5
+"""The column of the people of the user's network there (wide terminals only)."""
 
 
 class Refused(Exception):
@@ -122,6 +127,13 @@ class OrganisationsScreen(FolderView):
             show=False,
             id="organisations.request",
         ),
+        Binding(
+            "k",
+            "known",
+            "Known",
+            tooltip="Who do I know at the highlighted organisation?",
+            id="organisations.known",
+        ),
         Binding("escape", "back", "Back", show=False, id="organisations.back"),
     ]
 
@@ -131,7 +143,8 @@ Where you would like to work, ranked the way The 2-Hour Job Search ranks
 them: by your motivation (0-3), then whether they have relevant postings,
 then whether you know someone there (an advocate). Beside each, the people
 your sessions know there: found, asked, waiting for a reply, met (in a
-narrow terminal, one column: F/A/W/M).
+narrow terminal, one column: F/A/W/M), and how many of your network work
+there (Known: from your connections export and address book).
 
 The list is a plain file, `lists/organisations.toml` in the sessions folder:
 every change here is written to it at once, and you may edit it in any
@@ -143,6 +156,8 @@ editor (Ctrl+R reads it again).
 - **0**, **1**, **2**, **3** set its motivation at once; **v** says you know
   someone there, or not; **p** that it has relevant postings, or not.
 - **r** asks someone there for a conversation (a new request).
+- **k**: who do you know there? Your network and your sessions, each one
+  key away from a request, or from asking them for an introduction.
 - **Escape** goes back.
 """
 
@@ -158,6 +173,10 @@ editor (Ctrl+R reads it again).
         self.path = organisations_path(sessions_dir)
         self.targets: list[Target] = []
         self.people: dict[str, AtOrganisation] = {}
+        self.sessions: list[tuple[str, Session]] = []
+        self.known: dict[str, int] = {}
+        """How many of the user's network are at each organisation, by key."""
+        self.network_problem = ""
         self.problem = ""
         """Why the file cannot be used (then nothing here changes it)."""
 
@@ -182,18 +201,30 @@ editor (Ctrl+R reads it again).
 
     # --- reading and showing ---------------------------------------------------------
 
-    def compute(self, found: Sessions) -> tuple[list[Target] | str, dict[str, AtOrganisation]]:
-        from ...core.organisations import people_at
+    def compute(self, found: Sessions) -> tuple[Any, ...]:
+        from ...core.organisations import organisation_key, people_at
+        from ...core.people import PeopleError
 
+        workspace = workspace_of(self)
         targets: list[Target] | str
         try:
-            targets = workspace_of(self).organisations()
+            targets = workspace.organisations()
         except OrganisationsError as error:
             targets = str(error)
-        return targets, people_at(found.sessions)
+        known: Counter[str] = Counter()
+        problem = ""
+        try:
+            known.update(organisation_key(p.organisation) for p in workspace.network())
+        except PeopleError as error:
+            problem = str(error)
+        return targets, people_at(found.sessions), known, problem
 
     def show(self, found: Sessions, result: Any) -> None:
-        targets, self.people = result
+        targets, self.people, self.known, problem = result
+        self.sessions = found.sessions
+        if problem and problem != self.network_problem:
+            self.notify(problem, title="Your network", severity="warning", timeout=10)
+        self.network_problem = problem
         if isinstance(targets, str):
             self.broken(targets)
         else:
@@ -235,8 +266,13 @@ editor (Ctrl+R reads it again).
             table.add_column(label, key=label.casefold(), width=width)
         # The name fills what is left, cut at the edge rather than scrolled to.
         room = self.size.width - 2 - 2 * (len(widths) + 1) - sum(w for _, w in widths)
+        if not narrow:
+            room -= KNOWN_WIDTH + 2
         longest = max([12, *(cell_len(t.name) for t in self.targets)])
         table.add_column("Organisation", key="name", width=max(12, min(longest, room)))
+        if not narrow:
+            # After the name: the counts before it keep their places.
+            table.add_column("Known", key="known", width=KNOWN_WIDTH)
         for t in self.targets:
             at = self.people.get(t.key, AtOrganisation())
             counts = [len(at.found), at.asked, at.waiting, at.met]
@@ -250,6 +286,7 @@ editor (Ctrl+R reads it again).
                 Text("yes" if t.postings else "-"),
                 *people,
                 Text(t.name, style="bold", overflow="ellipsis", no_wrap=True),
+                *([] if narrow else [Text(_count(self.known.get(t.key, 0)))]),
                 key=t.key,
             )
         keys = [t.key for t in self.targets]
@@ -415,6 +452,13 @@ editor (Ctrl+R reads it again).
         target = self.current
         if target is not None:
             navigation.new_request(self, organisation=target.name)
+
+    def action_known(self) -> None:
+        from .known import KnownScreen
+
+        target = self.current
+        if target is not None and not self.problem:
+            self.app.push_screen(KnownScreen(target.name, sessions=self.sessions))
 
     @on(DataTable.RowSelected)
     def action_people(self) -> None:

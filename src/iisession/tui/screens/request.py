@@ -194,6 +194,14 @@ class RequestScreen(DraftScreen):
             tooltip="Switch between the request and the one follow-up",
             id="request.follow-up",
         ),
+        Binding(
+            "f10",
+            "known",
+            "Known",
+            priority=True,
+            tooltip="Who do I know at their organisation?",
+            id="request.known",
+        ),
         # Only on a request that is history (its text read only, so the key
         # is not typed): the planned call, or the page of the held one.
         Binding(
@@ -221,6 +229,9 @@ with its subject (**F9** edits the subject), **F4** writes it to a file.
 (until it is sent), **f** followed up now, **a** they agreed (say when, and
 the setup form opens for the call), **d** declined, **n** no reply (move on),
 **w** takes the last of these back.
+
+**F10**: who do you know at their organisation? Your network and your
+sessions there, each one key away from a request or an introduction.
 
 Once the call is planned or held, the request is kept as its history, read
 only: **e** opens the planned call in the setup form, or the held call's page.
@@ -490,6 +501,16 @@ time per organisation: sending while someone there is still waiting asks first.
     def action_editor(self) -> None:
         if not self.read_only:
             super().action_editor()
+
+    def action_known(self) -> None:
+        from .known import KnownScreen
+
+        session = self.handle.session
+        organisation = session.person.organisation.strip()
+        if not organisation:
+            self.notify(f"No organisation is given for {session.person.name}.", timeout=5)
+            return
+        self.app.push_screen(KnownScreen(organisation, current_id=session.id))
 
     def action_open_call(self) -> None:
         """The call this request became, in this screen's place: the planned one

@@ -19,8 +19,8 @@ from ...core.planning import check_limit
 from ...core.store import SaveError, SessionFile
 from ...core.workdays import describe_day
 from . import workspace_of
-from .small_form import FORM_CSS, Fields, SmallForm
 from .referral_form import CONTACT_HINT, contact_problem
+from .small_form import FORM_CSS, Fields, SmallForm
 
 FIELDS = [
     ("name", "Name", "who to ask (required)"),

@@ -42,6 +42,9 @@ from . import host_of, workspace_of
 from .prompts import ChoiceModal
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ...core.invite import Invite
     from ...core.store import SessionFile
 
 PERSON_FIELDS = [
@@ -110,6 +113,26 @@ class SetupScreen(Screen[None]):
             tooltip="Add the questions not asked in the last call with them",
             id="setup.carry-over",
         ),
+        # F8 and F10 are left out of the footer, which has no room for them at
+        # 80 columns; F1 and Ctrl+P list them.
+        Binding(
+            "f8",
+            "from_invite",
+            "From invite",
+            show=False,
+            priority=True,
+            tooltip="Fill the form from a calendar invite (an .ics file)",
+            id="setup.from-invite",
+        ),
+        Binding(
+            "f10",
+            "known",
+            "Known",
+            show=False,
+            priority=True,
+            tooltip="Who do I know at the organisation typed here?",
+            id="setup.known",
+        ),
         Binding("escape", "back", "Back", tooltip="Back to the start screen", id="setup.back"),
     ]
 
@@ -122,6 +145,11 @@ once the session has a name.
 - **F6** starts a practice run with the same questions and limit.
 - **F7** adds the questions left unasked in your last call with this person or
   organisation, when there are any.
+- **F8** fills the form from a calendar invite (an .ics file): the planned
+  time, the limit from its length, and the name, e-mail and meeting link
+  where the form has none. An updated invite for the same call updates it.
+- **F10**: who do you know at the organisation? Your network and your
+  sessions there, each one key away from a request or an introduction.
 - **Escape** goes back to the start screen.
 """
 
@@ -436,6 +464,133 @@ once the session has a name.
             heading=f"For {name}",
         )
         self.app.push_screen(picker, done)
+
+    # --- the people known there, and calendar invites -------------------------------
+
+    def action_known(self) -> None:
+        from .known import KnownScreen
+
+        organisation = self.query_one("#organisation", Input).value.strip()
+        if not organisation:
+            self.notify("Type the organisation first.", timeout=4)
+            self.query_one("#organisation", Input).focus()
+            return
+        self.app.push_screen(KnownScreen(organisation, current_id=self.session.id))
+
+    def action_from_invite(self) -> None:
+        from .prompts import TextPrompt
+
+        if self.editor.read_only:
+            self.notify(self.editor.read_only_reason, title="Read only", severity="warning")
+            return
+        self.app.push_screen(
+            TextPrompt(
+                "Fill the form from a calendar invite: the path of its .ics file",
+                placeholder="~/Downloads/invite.ics",
+            ),
+            self._invite_typed,
+        )
+
+    def _invite_typed(self, typed: str | None) -> None:
+        from ...core.invite import InviteProblem, read_invite_file
+        from ...core.paths import expand
+
+        where = (typed or "").strip().strip("'\"")  # a path dropped in comes quoted
+        if not where:
+            return
+        try:
+            invite = read_invite_file(expand(where))
+        except InviteProblem as problem:
+            self.notify(str(problem), title="Invite not used", severity="error", timeout=12)
+            return
+        if invite.cancelled:
+            self.notify(
+                "This invite cancels the event: nothing here is changed.",
+                title="Invite not used",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        held = [
+            (file, s)
+            for file, s in workspace_of(self).read_sessions().sessions
+            if invite.uid and s.invite_uid == invite.uid and s.id != self.session.id
+        ]
+        if not held:
+            self.fill_from_invite(invite)
+            return
+        file, other = held[0]
+        path = workspace_of(self).sessions_dir / file
+
+        def chosen(choice: str | None) -> None:
+            if choice == "open":
+                self.confirm_leave(lambda: self._open_instead(path, other.state))
+
+        self.app.push_screen(
+            ChoiceModal(
+                "This invite is in another session already",
+                f"{other.person.name or 'A session'} ({file}) was set up from it."
+                + (
+                    " An updated invite belongs there too: F8 there takes it."
+                    if other.state is SessionState.PLANNED
+                    else ""
+                ),
+                [("o", "open that session instead", "open"), ("n", "change nothing", "")],
+            ),
+            chosen,
+        )
+
+    def _open_instead(self, path: Path, state: SessionState) -> None:
+        below = self.app.screen_stack[-2]
+        self._leave()
+        if state is SessionState.PLANNED:
+            navigation.open_setup(below, path)
+        elif state is SessionState.REQUESTED:
+            navigation.open_request(below, path)
+        else:
+            navigation.open_detail(below, path)
+
+    def fill_from_invite(self, invite: Invite) -> None:
+        """The invite's time and length; its person's name, e-mail and the meeting
+        link where the form has none; its UID, so an update finds this session."""
+        from ...core.invite import limit_from
+        from ...core.workspace import Workspace
+
+        session = self.session
+        name, email = invite.person(workspace_of(self).profile.email)
+        filled: list[str] = []
+        for key, value in (("name", name), ("contact", email)):
+            field = self.query_one(f"#{key}", Input)
+            if value and not field.value.strip():
+                field.value = value
+                setattr(session.person, key, value)
+                filled.append("the name" if key == "name" else "the e-mail")
+        session.planned_at = invite.start
+        self.query_one("#when", Input).value = format_planned(invite.start)
+        self._show_when()  # now, not once the field says it changed: saved below
+        minutes, note = limit_from(invite)
+        told = [describe_planned(invite.start)]
+        if minutes is not None:
+            self.query_one("#limit", Input).value = str(minutes)
+            self._show_limit(str(minutes))
+            self._committed_limit = minutes
+            told.append(f"{minutes} minutes")
+        else:
+            note = f"{note[:1].upper()}{note[1:]}; the limit stays {session.limit_minutes}."
+            self._note("limit", note, False)
+        research = Workspace._with_link(session.preparation.research, invite.link)
+        if research != session.preparation.research:
+            session.preparation.research = research
+            self.query_one("#research", TextArea).text = research
+            filled.append("the meeting link")
+        session.invite_uid = invite.uid
+        self.save()
+        self.refresh_status()
+        said = "From the invite: " + ", ".join(told)
+        if filled:
+            listed = ", ".join(filled[:-1]) + " and " if len(filled) > 1 else ""
+            said += f"; filled in: {listed}{filled[-1]}"
+        self.notify(said + (f". {note}" if note else "."), timeout=8)
 
     # --- leaving -------------------------------------------------------------------
 

@@ -286,5 +286,3 @@ class SmallForm(ModalScreen[Result]):
             self._saved_now()
         else:
             self._rescue(problem)
-
-
