@@ -422,3 +422,23 @@ def test_a_broken_network_file_is_refused_never_emptied(
     with pytest.raises(PeopleError, match="fix it, or move it away"):
         save_network(sessions_dir, connections().people)
     assert path.read_text("utf-8") == content
+
+
+def test_a_shared_mailbox_is_not_one_person() -> None:
+    cards = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nORG:Acme\r\nEMAIL:team@acme.example\r\n"
+        b"END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Kim\r\nORG:Acme\r\n"
+        b"EMAIL:team@acme.example\r\nEND:VCARD\r\n"
+    )
+    merged = merge([], parse_vcards(cards).people)
+    assert sorted(p.name for p in merged.people) == ["Ann Lee", "Bob Kim"]
+    assert len(merged.added) == 2
+
+
+def test_a_quote_left_open_refuses_the_file_rather_than_make_one_person_of_it() -> None:
+    rows = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    rows.append("Ann,Lee,,,Acme,Engineer,01 Jan 2026")
+    rows.append('"Bob,Kim,,,Acme,Engineer,01 Jan 2026')  # the quote never closes
+    rows += ["Cy,Doe,,,Globex,Analyst,02 Jan 2026"] * 50
+    with pytest.raises(ImportProblem, match="line 3: the name runs on"):
+        parse_connections("\n".join(rows).encode())

@@ -132,6 +132,10 @@ def parse_connections(data: bytes, *, now: dt.datetime | None = None) -> Parsed:
     raise _no_header(text)
 
 
+MAX_NAME = 300
+"""Characters in a first and last name together, at most: more is a broken file."""
+
+
 def _rows(reader: Reader, at: dict[str, int], added: dt.datetime) -> Parsed:
     result = Parsed(people=[])
     start = reader.line_num + 1
@@ -150,6 +154,13 @@ def _rows(reader: Reader, at: dict[str, int], added: dt.datetime) -> Parsed:
             if first.strip().casefold() == "first name" and set(_columns(row)) >= _NEEDED:
                 continue  # the header again: two exports put together
             name = f"{first} {last}"
+            if "\n" in name or "\r" in name or len(name) > MAX_NAME:
+                # A quote left open reads every row after it as one field: refuse
+                # the file rather than save that as a person.
+                raise ImportProblem(
+                    f"line {line}: the name runs on over several lines (a quote left "
+                    f"open?), so the rows after it cannot be told apart. {ADVICE}"
+                )
             if not name.strip():
                 what = organisation.strip() or url.strip() or email.strip()
                 result.skipped.append(f"line {line}: no name" + (f" ({what})" if what else ""))

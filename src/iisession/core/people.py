@@ -198,7 +198,11 @@ class _Index:
             if _same_by_url(people[n], record):
                 return n
         for n in self.email.get(record.email.casefold(), []) if record.email else []:
-            if not _different_profiles(people[n], record):
+            # A shared mailbox (team@, a couple's address) is not one person: the
+            # names must agree too, or one side have none.
+            if _names_agree(people[n].name, record.name) and not _different_profiles(
+                people[n], record
+            ):
                 return n
         name, organisation = name_key(record.name), _organisation_key(record.organisation)
         for n in self.name.get((name, organisation), []):
@@ -213,6 +217,13 @@ class _Index:
             and not _different_profiles(people[n], record)
         ]
         return same[0] if len(same) == 1 else None
+
+
+def _names_agree(one: str, other: str) -> bool:
+    """Could these be one person's names? The same, one missing, or the same
+    first or last word ("Pepe Álvarez" in an address book for "José Álvarez")."""
+    a, b = name_key(one).split(), name_key(other).split()
+    return not a or not b or a == b or a[-1] == b[-1] or a[0] == b[0]
 
 
 def _absorb(person: Known, record: Known) -> None:
