@@ -437,3 +437,24 @@ def test_an_update_to_a_held_call_or_a_request(
     assert session.request is not None
     assert session.request.reply.value == "agreed"
     assert session.planned_at == dt.datetime(2026, 6, 19, 15, 30, tzinfo=dt.UTC)
+
+
+async def test_an_invite_opened_on_a_terminal_lands_on_its_setup_form(tmp_path: Path) -> None:
+    from iisession.cli import _app_on_setup
+    from iisession.core.clock import ManualClock
+    from iisession.core.invite import read_invite_file
+    from iisession.core.paths import resolve_folders
+    from iisession.core.workspace import Workspace
+    from iisession.tui.screens.setup import SetupScreen
+
+    workspace = Workspace(resolve_folders(str(tmp_path / "sessions")), ManualClock())
+    invite = read_invite_file(INVITES / "google-invite.ics")
+    session, existing = workspace.from_invite(invite)
+    assert existing is None
+    handle = workspace.create(session)
+    app = _app_on_setup(workspace, handle)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.session.invite_uid == invite.uid
+        assert app.screen.session.person.name == session.person.name
