@@ -31,7 +31,7 @@ import tomli_w
 
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .model import Outreach, Session, SessionState, clean_text
-from .safe_read import RefusedFile, read_regular
+from .safe_read import read_own_file
 
 LISTS_FOLDER = "lists"
 ORGANISATIONS_FILE = "organisations.toml"
@@ -171,18 +171,9 @@ def load_organisations(sessions_dir: Path) -> list[Target]:
     """The list, as written (an absent file is an empty list). Raises
     ``OrganisationsError`` with the reason for a file that cannot be used."""
     path = organisations_path(sessions_dir)
-    try:
-        data, _ = read_regular(path, MAX_BYTES)
-    except FileNotFoundError:
+    text = read_own_file(path, MAX_BYTES, OrganisationsError)
+    if text is None:
         return []
-    except RefusedFile as error:
-        raise OrganisationsError(f"{path}: it {error.reason}") from None
-    except OSError as error:
-        raise OrganisationsError(f"{path}: {describe_os_error(error)}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise OrganisationsError(f"{path}: not UTF-8 text") from None
     try:
         return parse_organisations(text)
     except OrganisationsError as error:

@@ -40,7 +40,7 @@ import tomli_w
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .model import clean_text, clean_time
 from .organisations import LISTS_FOLDER, organisation_key
-from .safe_read import RefusedFile, read_regular
+from .safe_read import RefusedFile, read_own_file, read_regular
 
 NETWORK_FILE = "network.toml"
 SCHEMA = 1
@@ -365,18 +365,9 @@ def load_network(sessions_dir: Path) -> list[Known]:
     """The network as written (an absent file is an empty one). Raises
     ``PeopleError`` with the path and the reason for a file that cannot be used."""
     path = network_path(sessions_dir)
-    try:
-        data, _ = read_regular(path, MAX_BYTES)
-    except FileNotFoundError:
+    text = read_own_file(path, MAX_BYTES, PeopleError)
+    if text is None:
         return []
-    except RefusedFile as error:
-        raise PeopleError(f"{path}: it {error.reason}") from None
-    except OSError as error:
-        raise PeopleError(f"{path}: {describe_os_error(error)}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PeopleError(f"{path}: not UTF-8 text") from None
     try:
         return parse_network(text)
     except PeopleError as error:

@@ -88,3 +88,23 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """``read_regular`` decoded as UTF-8 (``UnicodeDecodeError`` if it is not)."""
     data, _ = read_regular(path, limit)
     return data.decode("utf-8")
+
+
+def read_own_file(path: Path, limit: int, problem: type[Exception]) -> str | None:
+    """A plain file the app keeps for the user (a list beside the sessions): its
+    text, or None when there is none yet. Anything else that stops it being
+    read raises ``problem`` naming the path and the reason."""
+    from .atomic import describe_os_error
+
+    try:
+        data, _ = read_regular(path, limit)
+    except FileNotFoundError:
+        return None
+    except RefusedFile as error:
+        raise problem(f"{path}: it {error.reason}") from None
+    except OSError as error:
+        raise problem(f"{path}: {describe_os_error(error)}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise problem(f"{path}: not UTF-8 text") from None
