@@ -486,6 +486,67 @@ async def test_answers_compared_across_interviews_and_exported(
         assert (tmp_path / "week.md").read_text(encoding="utf-8") == typical
 
 
+async def test_many_own_questions_list_the_first_and_the_filter_finds_the_rest(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    from iisession.core.model import EventKind, Person, Question, Session, TimelineEvent
+    from iisession.tui.screens.compare import OVERVIEW_MOST, SHOWN_QUESTIONS
+
+    at = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    many = SHOWN_QUESTIONS + 30
+    call = Session(
+        person=Person(name="Ana Lima"),
+        state=SessionState.ENDED,
+        created=at,
+        planned_at=at,
+        questions=[
+            Question(text=f"Own question {i:03d}?", topic="own", asked_at=at) for i in range(many)
+        ],
+        timeline=[
+            TimelineEvent(EventKind.STARTED, at),
+            TimelineEvent(EventKind.ENDED, at + dt.timedelta(minutes=30)),
+        ],
+    )
+    SessionStore(tmp_path / "sessions").create(call).close()
+    app = make_app(tmp_path / "sessions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_screen.action_compare()
+        screen = await shown(app, pilot, CompareScreen)
+        questions = screen.query_one(OptionList)
+
+        def labels() -> list[str]:
+            return [
+                str(questions.get_option_at_index(n).prompt) for n in range(questions.option_count)
+            ]
+
+        own = [label for label in labels() if label.startswith("  1x  Own question")]
+        assert len(own) == SHOWN_QUESTIONS  # the first of them, in order
+        assert own[-1] == f"  1x  Own question {SHOWN_QUESTIONS - 1:03d}?"
+        assert "   …  30 more: / filters" in labels()
+        overview = screen.query_one(Markdown).source
+        assert f"Own question {OVERVIEW_MOST - 1:03d}?" in overview
+        assert f"Own question {OVERVIEW_MOST:03d}?" not in overview
+        assert f"- … and {many - OVERVIEW_MOST} more (the export lists them all)" in overview
+
+        # The export of the overview lists every question.
+        await pilot.press("x")
+        prompt = await shown(app, pilot, TextPrompt)
+        prompt.query_one(Input).value = str(tmp_path / "questions.md")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        written = (tmp_path / "questions.md").read_text(encoding="utf-8")
+        assert f"- Own question {many - 1:03d}?: asked in 1 call" in written
+
+        # The filter looks through them all.
+        await pilot.press("slash")
+        await type_text(pilot, f"{many - 1}")
+        assert [label for label in labels() if "Own question" in label] == [
+            f"  1x  Own question {many - 1:03d}?"
+        ]
+
+
 async def test_no_calls_yet_compare_and_network_say_so(tmp_path: Path) -> None:
     app = make_app(tmp_path / "empty")
     async with app.run_test(size=(80, 24)) as pilot:

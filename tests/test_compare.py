@@ -164,3 +164,61 @@ def test_own_questions_by_their_text_and_never_asked_in_0_calls(tmp_path: Path) 
     assert "text:" not in many.stderr
     assert "\n  path.getting-in: How did you first find your way into this field?\n" in many.stderr
     assert "\n  How did your clients change over the years?\n" in many.stderr
+
+
+def own_questions_call(count: int) -> Session:
+    """A call with ``count`` questions of one's own asked and as many kept for later."""
+    at = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    asked = [
+        Question(text=f"Own question {i:03d}?", topic="own", asked_at=at) for i in range(count)
+    ]
+    later = [Question(text=f"Kept for later {i:03d}?", topic="own") for i in range(count)]
+    return Session(
+        person=Person(name="Ana Lima"),
+        state=SessionState.ENDED,
+        created=at,
+        planned_at=at,
+        questions=asked + later,
+        timeline=[
+            TimelineEvent(EventKind.STARTED, at),
+            TimelineEvent(EventKind.ENDED, at + dt.timedelta(minutes=30)),
+        ],
+    )
+
+
+def test_coverage_on_a_screen_lists_the_first_of_each_list_and_counts_the_rest() -> None:
+    from iisession.core.bank import OWN_TOPIC, TOPICS, Bank, builtin_questions
+    from iisession.core.compare import coverage_markdown
+
+    bank = Bank(builtin_questions())
+    tallies = tally(collect([("a.toml", own_questions_call(30))]))
+    topics = [*TOPICS, OWN_TOPIC]
+    short = coverage_markdown(tallies, bank, topics, most=5)
+    assert "- Own question 004?: asked in 1 call\n" in short
+    assert "Own question 005" not in short
+    assert "- Kept for later 004?: prepared for 1 call\n" in short
+    assert "Kept for later 005" not in short
+    assert short.count("- … and 25 more (the export lists them all)\n") == 2
+    assert "Prepared but never asked (30):" in short  # the whole count, still
+    never = next(q for q in bank.questions if q.topic == "day-to-day")
+    assert f"`{never.id}`" in short  # the bank's never asked: the first ones
+    whole = coverage_markdown(tallies, bank, topics)
+    assert "- Own question 029?: asked in 1 call\n" in whole
+    assert "- Kept for later 029?: prepared for 1 call\n" in whole
+    assert "more (the export" not in whole
+
+
+def test_topics_found_only_in_the_sessions_come_after_those_given_in_order() -> None:
+    from iisession.core.bank import Bank
+    from iisession.core.compare import Tally, by_topic
+
+    tallies = {
+        key: Tally(key, key, topic, times_asked=1, prepared=1)
+        for key, topic in (("a", "zeta"), ("b", "path"), ("c", "alpha"), ("d", "path"))
+    }
+    groups = by_topic(tallies, Bank([]), ["skills", "path"])
+    assert [(g.topic, [t.key for t in g.asked]) for g in groups] == [
+        ("path", ["b", "d"]),
+        ("alpha", ["c"]),
+        ("zeta", ["a"]),
+    ]

@@ -135,7 +135,12 @@ def test_hundred_random_kills_of_a_saving_child(sessions_dir: Path) -> None:
                     mine.save()
 
         pid = fork_child(child)
-        time.sleep(rng.uniform(0.0, 0.06))
+        # Once the child is saving (on a busy machine it may take a while to
+        # start), at a random moment of its saves.
+        deadline = time.monotonic() + 20
+        while read_session(path).session.revision == start and time.monotonic() < deadline:
+            time.sleep(0.001)
+        time.sleep(rng.uniform(0.0, 0.03))
         os.kill(pid, signal.SIGKILL)
         wait(pid)
         loaded = read_session(path)  # every file still loads...

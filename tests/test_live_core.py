@@ -245,7 +245,9 @@ def test_save_tracker_cadence_and_indicator() -> None:
     assert tracker.due(2.0)  # 2 s after the last keystroke
     tracker.succeeded(2.0)
     assert tracker.status(5.0) == "saved just now"
-    assert tracker.status(9.5) == "saved 5 s ago"
+    assert tracker.status(11.5) == "saved just now"
+    assert tracker.status(12.0) == "saved under a minute ago"
+    assert tracker.status(61.5) == "saved under a minute ago"
     assert tracker.status(2.0 + 125) == "saved 2 min ago"
     for t in (10, 11, 12, 13, 14):  # typing without a pause
         tracker.changed(t)

@@ -524,7 +524,7 @@ async def test_colours_and_words_agree_with_the_state(sessions_dir: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         live = screen(app)
         panel = live.query_one(CountdownPanel)
-        bar = panel.query_one("#progress").query_one("Bar")
+        bar = panel.query_one("#progress")
         line = live.query_one("#clock-line", Static)
 
         def colour(part: str) -> str:

@@ -179,3 +179,44 @@ def test_keep_in_touch_weeks_come_from_the_config_file_unless_given(tmp_path: Pa
     assert done.returncode == 0
     assert "follow_up.keep_in_touch_weeks" in done.stderr
     assert owen_due() == dt.timedelta(weeks=12)
+
+
+def test_many_to_ask_at_one_organisation_the_latest_request_names_the_first() -> None:
+    from iisession.core.model import Reply, Request
+    from iisession.core.todo import DueKind
+
+    sent = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+
+    def request(name: str, organisation: str, at: dt.datetime | None) -> Session:
+        return Session(
+            person=Person(name=name, organisation=organisation),
+            state=SessionState.REQUESTED,
+            created=sent - dt.timedelta(days=1),
+            request=Request(sent_at=at, reply=Reply.WAITING),
+        )
+
+    waiting = [(f"w{i}.toml", request(f"Waiting {i}", "Acme Inc.", sent)) for i in range(50)]
+    latest = ("latest.toml", request("Ana Lima", "the ACME ltd", sent + dt.timedelta(hours=1)))
+    to_ask = [(f"t{i}.toml", request(f"To Ask {i}", "acme", None)) for i in range(300)]
+    suggested = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)
+    call = Session(
+        person=Person(name="Gil Moreau"),
+        state=SessionState.ENDED,
+        created=suggested,
+        timeline=[
+            TimelineEvent(EventKind.STARTED, suggested),
+            TimelineEvent(EventKind.ENDED, suggested + dt.timedelta(minutes=30)),
+        ],
+        referrals=[Referral(name=f"Ref {i}", organisation="ACME Inc") for i in range(100)],
+    )
+    items = due_items([*waiting, latest, ("call.toml", call), *to_ask])
+    [ask_next] = [i for i in items if i.kind is DueKind.ASK_NEXT]
+    # Requests not sent come first, in the order given; the referrals after them.
+    assert (ask_next.file, ask_next.next_file, ask_next.next_referral) == (
+        "latest.toml",
+        "t0.toml",
+        "",
+    )
+    assert ask_next.title == "No reply from Ana Lima yet: ask To Ask 0 at the ACME ltd next"
+    assert sum(i.kind is DueKind.SEND_REQUEST for i in items) == 300
+    assert sum(i.kind is DueKind.FOLLOW_UP for i in items) == 51

@@ -350,7 +350,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     known.add_argument("organisation", type=_organisation, metavar="ORG", help="the organisation")
     known.add_argument("--format", choices=["text", "json"], default="text", help="text or json")
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="the full-screen app in a web browser (needs the web extra)",
+        description="Serve the full-screen app to a web browser, through textual-serve: "
+        "each page opened runs its own iisession on the same sessions, with the same "
+        "locks and saving as in a terminal; closing the page saves everything. There is "
+        "no login: whoever can reach the address can read your sessions, so it listens "
+        "on this computer's own address unless --host says otherwise. Ctrl+C stops.",
+    )
+    serve.add_argument(
+        "--host",
+        type=_host,
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only; any "
+        "other address is reachable by others, with no login)",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on (default: 8000)"
+    )
     return parser
+
+
+def _host(text: str) -> str:
+    from .serve import host_problem
+
+    problem = host_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a port number from 1 to 65535")
+    return port
 
 
 def _organisation(text: str) -> str:
@@ -454,7 +493,10 @@ def cmd_where(folders: Folders) -> int:
 
 
 def _refuse_without_terminal() -> bool:
-    problem = terminal_problem()
+    from .serve import in_browser
+
+    # Run for a web page (iisession serve): the page draws the screen.
+    problem = None if in_browser() else terminal_problem()
     if problem is not None:
         print(
             f"iisession: the full-screen app needs an interactive terminal, and {problem}.\n"
@@ -474,11 +516,15 @@ def _run(app: IISessionApp) -> int:
         problems = app.workspace.close_all()
     for problem in problems:
         _say(f"iisession: {problem}", sys.stderr)
+    from .serve import in_browser
+
+    # For a web page, standard output carries the screen: the server shows stderr.
+    out = sys.stderr if in_browser() else sys.stdout
     with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
         for handle in files:
             # Only what is on disk as it was left: a failed save was said above.
             if handle.path.exists() and not handle.read_only and not handle.has_unsaved_changes():
-                _say(f"Saved: {handle.path}")
+                _say(f"Saved: {handle.path}", out)
     return app.return_code or (1 if problems else 0)
 
 
@@ -758,6 +804,18 @@ def _app_on_setup(workspace: Workspace, handle: SessionFile) -> IISessionApp:
     return OnSetup(workspace, offer_resume=False)
 
 
+def cmd_serve(folders: Folders, args: argparse.Namespace) -> int:
+    """The full-screen app in a web browser, one app per page, through textual-serve."""
+    from . import serve
+
+    if not serve.available():
+        _say(f"iisession serve needs textual-serve: {serve.INSTALL_HINT}", sys.stderr)
+        return 2
+    if not serve.is_loopback(args.host):
+        _say(serve.exposed_warning(args.host), sys.stderr)
+    return serve.serve(folders.sessions, args.host, args.port, _say)
+
+
 def cmd_ask(folders: Folders, args: argparse.Namespace) -> int:
     """Record a request and print its draft: plain text, never the full-screen app,
     so that it can be scripted."""
@@ -801,6 +859,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_where(folders)
     if args.command == "new":
         return cmd_new(folders, args)
+    if args.command == "serve":
+        return cmd_serve(folders, args)
     if args.command in PLAIN_COMMANDS:
         from . import plain as plain
         from .core.index_reading import FolderUnreadable

@@ -66,12 +66,13 @@ class SaveTracker:
             return f"NOT SAVED: {self.error}, retrying"
         if self.last_saved is None:
             return "not saved yet" if self.first_unsaved is not None else "saved"
-        # Coarse steps, so the line is not redrawn every second of a quiet call.
+        # Coarse steps, so the line is redrawn about once a minute in a quiet
+        # call (each redraw is a frame, and a change a screen reader may read).
         ago = int(now - self.last_saved)
-        if ago < 5:
+        if ago < 10:
             text = "saved just now"
         elif ago < 60:
-            text = f"saved {ago // 5 * 5} s ago"
+            text = "saved under a minute ago"
         else:
             text = f"saved {ago // 60} min ago"
         if self.first_unsaved is not None:

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import toml_read
 from .model import Priority, Question, clean_text
 from .safe_read import RefusedFile, read_text
 
@@ -105,7 +106,7 @@ def _entry(raw: Any, where: str, source: str) -> BankQuestion:
 def parse_bank(text: str, source: str) -> list[BankQuestion]:
     """Questions from a bank file's text. Raises ``BankError`` naming the problem."""
     try:
-        data = tomllib.loads(text)
+        data = toml_read.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BankError(f"not valid TOML: {error}") from None
     schema = data.get("schema_version", BANK_SCHEMA)

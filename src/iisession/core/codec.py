@@ -9,6 +9,7 @@ reading treats an absent key as empty.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import math
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 import tomli_w
 
+from . import toml_read
 from .model import (
     DEFAULT_LIMIT_MINUTES,
     ClockMark,
@@ -293,6 +295,7 @@ def dumps(session: Session) -> str:
 # --- reading -------------------------------------------------------------
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 class _Reader:
@@ -514,11 +517,159 @@ def _read_referral(r: _Reader) -> Referral:
     return ref
 
 
-def from_document(doc: Document) -> Decoded:
+# --- the quick path for the many small tables -----------------------------
+#
+# A session's questions, timeline, key points and referrals are most of what is
+# read, and nearly all of them are as this module wrote them: known keys, each of
+# its type, times in UTC. Such a table is built directly; anything else (a key
+# missing or unknown, a value of another type, a time with an offset or out of
+# range) goes through ``_Reader``, which decides and names what is wrong. The
+# result is the same either way (``tests/test_codec_quick.py``).
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How a table of one kind looks in the common form: each key's kind (``str``,
+    ``bool``, ``int`` for a count of 0 or more, ``dt.datetime`` for a UTC time, or
+    an enum's {value: member}), the defaults of those that may be left out, and
+    those that may not."""
+
+    kinds: dict[str, Any]
+    defaults: dict[str, Any]
+    required: frozenset[str]
+
+
+def _spec(**fields: tuple[Any, Any]) -> _Spec:
+    kinds = {
+        k: (_members(kind) if isinstance(kind, enum.EnumType) else kind)
+        for k, (kind, _) in fields.items()
+    }
+    defaults = {k: d for k, (_, d) in fields.items() if d is not _REQUIRED}
+    return _Spec(kinds, defaults, frozenset(k for k, (_, d) in fields.items() if d is _REQUIRED))
+
+
+def _members(kind: Any) -> dict[str, Any]:
+    return {m.value: m for m in kind}
+
+
+def _quick(table: dict[str, Any], spec: _Spec) -> dict[str, Any] | None:
+    """The table's fields, or None if it is not in the common form (then
+    ``_Reader`` reads it and says what is wrong)."""
+    if not spec.required <= table.keys():
+        return None
+    kinds = spec.kinds
+    values = spec.defaults.copy()
+    for key, value in table.items():
+        kind = kinds.get(key)
+        cls = type(value)
+        if kind is str:
+            if cls is not str:
+                return None
+            if "\r" in value or not value.isascii():
+                value = clean_text(value)
+        elif kind is bool:
+            if cls is not bool:
+                return None
+        elif kind is dt.datetime:
+            if (
+                cls is not dt.datetime
+                or value.tzinfo is not dt.UTC
+                or value.microsecond
+                or not MIN_YEAR <= value.year <= MAX_YEAR
+            ):
+                return None
+        elif kind is int:
+            if cls is not int or value < 0:
+                return None
+        elif kind is None or cls is not str:
+            return None  # an unknown key, or an enum's value that is not text
+        else:
+            value = kind.get(value)
+            if value is None:
+                return None
+        values[key] = value
+    return values
+
+
+_REQUIRED = object()
+_QUESTION = _spec(
+    id=(str, _REQUIRED),
+    text=(str, ""),
+    topic=(str, ""),
+    bank_id=(str, ""),
+    priority=(Priority, Priority.IF_TIME),
+    closing=(bool, False),
+    starred=(bool, False),
+    asked_at=(dt.datetime, None),
+    answer=(str, ""),
+)
+_EVENT = _spec(kind=(EventKind, _REQUIRED), at=(dt.datetime, _REQUIRED), minutes=(int, 0))
+_KEY_POINT = _spec(at=(dt.datetime, _REQUIRED), call_seconds=(int, 0), text=(str, ""))
+_REFERRAL = _spec(
+    id=(str, _REQUIRED),
+    name=(str, ""),
+    role=(str, ""),
+    organisation=(str, ""),
+    contact=(str, ""),
+    why=(str, ""),
+    may_mention=(MayMention, MayMention.NOT_ASKED),
+    intro_offered=(bool, False),
+    outreach=(Outreach, Outreach.TO_CONTACT),
+    outreach_updated=(dt.datetime, None),
+    session_id=(str, ""),
+    draft=(str, ""),
+)
+_QUICK: tuple[tuple[type[Any], _Spec], ...] = (
+    (Question, _QUESTION),
+    (TimelineEvent, _EVENT),
+    (KeyPoint, _KEY_POINT),
+    (Referral, _REFERRAL),
+)
+# The quick path fills an object's fields without its __post_init__ (the values
+# are already as it would leave them): every field must be in the spec.
+for _cls, _table_spec in _QUICK:
+    assert set(_table_spec.kinds) == {f.name for f in dataclasses.fields(_cls)}, _cls
+
+
+def _many(
+    top: _Reader,
+    key: str,
+    cls: type[T],
+    spec: _Spec,
+    slow: Callable[[_Reader], T],
+    quick: bool,
+) -> list[T]:
+    """The array of tables at ``key``, each built quickly where it can be."""
+    value = top.table.get(key)
+    if not quick or type(value) is not list or not all(type(v) is dict for v in value):
+        return [slow(r) for r in top.tables_at(key)]
+    top.used.add(key)
+    where = top._path(key)
+    items: list[T] = []
+    new = object.__new__
+    for i, table in enumerate(value):
+        fields = _quick(table, spec)
+        if fields is None:
+            items.append(slow(_Reader(table, f"{where}[{i}]", top.unknown)))
+        else:
+            item = new(cls)
+            item.__dict__.update(fields)
+            items.append(item)
+    return items
+
+
+QUICK_TABLES = True
+"""The quick path on; the benchmarks turn it off to measure reading without it."""
+
+
+def from_document(doc: Document, *, quick: bool | None = None) -> Decoded:
     """Build a session from a parsed document of the current schema.
 
-    Raises ``FormatError`` naming the first field that is wrong.
+    Raises ``FormatError`` naming the first field that is wrong. ``quick=False``
+    reads every table the slow, checking way (the tests compare the two).
     """
+    if quick is None:
+        quick = QUICK_TABLES
     unknown: list[str] = []
     top = _Reader(doc, "", unknown)
     top.integer("schema_version")
@@ -550,10 +701,10 @@ def from_document(doc: Document) -> Decoded:
             last_contact=follow.time("last_contact"),
             referrer_told=follow.time("referrer_told"),
         ),
-        questions=[_read_question(r) for r in top.tables_at("questions")],
-        timeline=[_read_event(r) for r in top.tables_at("timeline")],
-        key_points=[_read_key_point(r) for r in top.tables_at("key_points")],
-        referrals=[_read_referral(r) for r in top.tables_at("referrals")],
+        questions=_many(top, "questions", Question, _QUESTION, _read_question, quick),
+        timeline=_many(top, "timeline", TimelineEvent, _EVENT, _read_event, quick),
+        key_points=_many(top, "key_points", KeyPoint, _KEY_POINT, _read_key_point, quick),
+        referrals=_many(top, "referrals", Referral, _REFERRAL, _read_referral, quick),
         notes=notes.text("text"),
         clock=clock,
         request=request,
@@ -590,7 +741,7 @@ def migrate(doc: Document) -> Document:
 def loads(text: str) -> Decoded:
     """Parse, migrate and decode session text. Raises ``FormatError``."""
     try:
-        doc = tomllib.loads(text)
+        doc = toml_read.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FormatError(f"not valid TOML: {error}") from None
     return from_document(migrate(doc))

@@ -15,13 +15,15 @@ Both take their rows from ``question_rows``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .bank import Bank, BankQuestion, topic_label
 from .document import escape
 from .model import Question, Session, SessionState, clean_text
+
+_T = TypeVar("_T")
 
 TEXT_KEY = "text:"
 """Starts the key of a question of one's own (made from its text; never shown)."""
@@ -207,21 +209,26 @@ def by_topic(tallies: dict[str, Tally], bank: Bank, topics: Sequence[str]) -> li
     """Per topic (in the order given, then any other topic found in the sessions):
     the questions asked, most asked first, and those never asked: the bank's,
     and, apart, the others prepared but never asked (never among the asked)."""
-    order = list(topics) + sorted({t.topic for t in tallies.values()} - set(topics))
+    # Grouped first, in one pass: a pass per topic would grow with topics times
+    # questions, and both grow with the sessions (files edited by hand bring topics).
+    grouped: dict[str, list[Tally]] = {}
+    for t in tallies.values():
+        grouped.setdefault(t.topic, []).append(t)
+    in_bank: dict[str, list[BankQuestion]] = {}
+    for q in bank.by_id.values():
+        in_bank.setdefault(q.topic, []).append(q)
+    order = list(topics) + sorted(set(grouped) - set(topics))
     found = []
     for topic in order:
-        entries = [t for t in tallies.values() if t.topic == topic and t.times_asked]
+        mine = grouped.get(topic, [])
+        entries = [t for t in mine if t.times_asked]
         entries.sort(key=lambda t: (-t.times_asked, t.text.casefold()))
         never = [
             q
-            for q in bank.by_id.values()
-            if q.topic == topic and (q.id not in tallies or not tallies[q.id].times_asked)
+            for q in in_bank.get(topic, [])
+            if q.id not in tallies or not tallies[q.id].times_asked
         ]
-        unasked = [
-            t
-            for t in tallies.values()
-            if t.topic == topic and not t.times_asked and t.key not in bank.by_id
-        ]
+        unasked = [t for t in mine if not t.times_asked and t.key not in bank.by_id]
         unasked.sort(key=lambda t: t.text.casefold())
         if entries or never or unasked:
             found.append(Topic(topic, entries, never, unasked))
@@ -237,17 +244,31 @@ def _with_id(t: Tally) -> str:
     return escape(t.text) + (f" (`{t.bank_id}`)" if t.bank_id else "")
 
 
-def coverage_markdown(tallies: dict[str, Tally], bank: Bank, topics: Sequence[str]) -> str:
-    """Per topic: the questions answered most and least, and bank questions never asked."""
+def coverage_markdown(
+    tallies: dict[str, Tally], bank: Bank, topics: Sequence[str], most: int = 0
+) -> str:
+    """Per topic: the questions answered most and least, and bank questions never
+    asked; with ``most``, only that many of each list (a screen cannot show
+    thousands of one's own questions; the export has them all)."""
+
+    def listed(items: Sequence[_T], line: Callable[[_T], str]) -> list[str]:
+        shown = items[:most] if most else items
+        lines = [line(item) for item in shown]
+        if len(items) > len(shown):
+            lines.append(f"- … and {len(items) - len(shown):,} more (the export lists them all)")
+        return lines
+
     lines = ["# Questions across interviews", ""]
     for group in by_topic(tallies, bank, topics):
         lines += [f"## {topic_label(group.topic)}", ""]
-        lines += [f"- {_with_id(t)}: asked in {_calls(t.times_asked)}" for t in group.asked]
+        lines += listed(group.asked, lambda t: f"- {_with_id(t)}: asked in {_calls(t.times_asked)}")
         if group.never:
             lines += ["", f"Never asked yet ({len(group.never)}):", ""]
-            lines += [f"- {escape(q.text)} (`{q.id}`)" for q in group.never]
+            lines += listed(group.never, lambda q: f"- {escape(q.text)} (`{q.id}`)")
         if group.unasked:
             lines += ["", f"Prepared but never asked ({len(group.unasked)}):", ""]
-            lines += [f"- {_with_id(t)}: prepared for {_calls(t.prepared)}" for t in group.unasked]
+            lines += listed(
+                group.unasked, lambda t: f"- {_with_id(t)}: prepared for {_calls(t.prepared)}"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

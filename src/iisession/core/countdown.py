@@ -193,3 +193,19 @@ def format_clock(seconds: float) -> str:
     if seconds < 0:
         return f"+{format_call_time(-seconds)} over"
     return _clock_text(math.ceil(seconds))
+
+
+def format_minutes_left(seconds: float) -> str:
+    """The calm clock, in whole minutes: ``23 min left``, ``less than a minute
+    left``, ``time is up``, ``time is up, 2 min over``.
+
+    The minutes are those of the countdown (``format_clock``) with the seconds
+    left off: ``23 min left`` while it shows ``23:59`` down to ``23:00``, so the
+    words change once a minute, as the digits leave a whole minute. Time is up
+    at the limit; the minutes over are those completed.
+    """
+    if seconds > 0:
+        whole = math.ceil(seconds) // 60
+        return f"{whole} min left" if whole else "less than a minute left"
+    over = call_seconds(-seconds) // 60
+    return f"time is up, {over} min over" if over else "time is up"

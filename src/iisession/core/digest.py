@@ -10,36 +10,45 @@ checked like a file.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import datetime as dt
 import json
 from typing import Any
 
 from .codec import from_document, to_document
-from .model import EventKind, Preparation, Session
+from .model import EventKind, Preparation, Referral, Session
 
 _TIME = "$t"
 
 
 def digest(session: Session) -> Session:
     """The session as the follow-ups and the network need it."""
+    # Shallow copies with fields set: the values are the session's own, already
+    # clean, so the checks a constructor runs again would only cost time.
     started = [e for e in session.timeline if e.kind is EventKind.STARTED][:1]
     ended = [e for e in session.timeline if e.kind is EventKind.ENDED][-1:]
-    return dataclasses.replace(
-        session,
-        preparation=Preparation(),
-        follow_up=dataclasses.replace(session.follow_up, thank_you_draft=""),
-        timeline=started + ended,
-        questions=[],
-        key_points=[],
-        referrals=[dataclasses.replace(r, draft="") for r in session.referrals],
-        notes="",
-        request=(
-            None
-            if session.request is None
-            else dataclasses.replace(session.request, text="", follow_up_text="")
-        ),
-    )
+    short = copy.copy(session)
+    short.preparation = Preparation()
+    short.follow_up = copy.copy(session.follow_up)
+    short.follow_up.thank_you_draft = ""
+    short.timeline = started + ended
+    short.questions = []
+    short.key_points = []
+    short.referrals = [_without_draft(r) for r in session.referrals]
+    short.notes = ""
+    if session.request is not None:
+        short.request = copy.copy(session.request)
+        short.request.text = ""
+        short.request.follow_up_text = ""
+    return short
+
+
+def _without_draft(referral: Referral) -> Referral:
+    if not referral.draft:
+        return referral
+    short = copy.copy(referral)
+    short.draft = ""
+    return short
 
 
 def _time_out(value: object) -> dict[str, str]:

@@ -54,8 +54,9 @@ INDEX_VERSION = 10
 PARALLEL_FROM = 200
 """Read at least this many files in worker processes; fewer are read in-process."""
 
-BATCH = 500
-"""Files written per transaction during a refresh."""
+BATCH = 2000
+"""Files written per transaction during a refresh (fewer commits: fewer, larger
+search-index segments to merge)."""
 
 PROGRESS_EVERY = 50
 """Files read between progress reports."""
@@ -259,6 +260,49 @@ _REFRESH_LOCKS_GUARD = threading.Lock()
 def _refresh_lock(path: Path) -> threading.Lock:
     with _REFRESH_LOCKS_GUARD:
         return _REFRESH_LOCKS.setdefault(path, threading.Lock())
+
+
+_INSERT_FILE = (
+    "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, "
+    f"{', '.join(SUMMARY_COLUMNS)}) "
+    f"VALUES (?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})"
+)
+_INSERT_FTS = (
+    f"INSERT INTO fts (rowid, {', '.join(SEARCH_FIELDS)}) "
+    f"VALUES (?, {', '.join('?' * len(SEARCH_FIELDS))})"
+)
+_WHEN = SUMMARY_COLUMNS.index("when_utc")
+
+
+class _Pending:
+    """The search texts, digests and question rows of a batch of files, written
+    with one statement each: a first build writes a few thousand files at once."""
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[Any, ...]] = []
+        self.digests: list[tuple[int | None, str]] = []
+        self.questions: list[tuple[Any, ...]] = []
+
+    def add(
+        self,
+        rowid: int | None,
+        texts: Sequence[str],
+        digest: str,
+        questions: list[tuple[Any, ...]],
+    ) -> None:
+        self.texts.append((rowid, *texts))
+        # Beside the row, not in it: the lists and searches read every row of
+        # `files`, and would read the digests with it.
+        self.digests.append((rowid, digest))
+        self.questions.extend(questions)
+
+    def write(self, db: sqlite3.Connection) -> None:
+        db.executemany(_INSERT_FTS, self.texts)
+        db.executemany("INSERT INTO digests VALUES (?, ?)", self.digests)
+        db.executemany("INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.questions)
+        self.texts.clear()
+        self.digests.clear()
+        self.questions.clear()
 
 
 class SessionIndex:
@@ -502,11 +546,12 @@ class SessionIndex:
     ) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
+            pending = _Pending()
             for name, stamp, problem, entry, texts, digest, questions in results:
                 if problem == GONE:
                     self._drop(db, name)
                     continue
-                self._put(db, name, stamp, problem, entry, texts, digest, questions)
+                self._put(db, name, stamp, problem, entry, texts, digest, questions, pending)
                 report.read.append(name)
                 if problem is not None:
                     report.unreadable += 1
@@ -514,6 +559,7 @@ class SessionIndex:
                     report.updated += 1
                 else:
                     report.added += 1
+            pending.write(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -538,30 +584,24 @@ class SessionIndex:
         texts: Sequence[str],
         digest: str,
         questions: Sequence[QuestionRow],
+        pending: _Pending | None = None,
     ) -> None:
+        """Write one file's rows. With ``pending``, all but the ``files`` row wait
+        there, to be written for the whole batch at once (``_Pending.write``)."""
         SessionIndex._drop(db, name)
         values = tuple(entry) if problem is None else (None,) * len(SUMMARY_COLUMNS)
-        cursor = db.execute(
-            "INSERT INTO files (name, size, mtime_ns, inode, ctime_ns, problem, "
-            f"{', '.join(SUMMARY_COLUMNS)}) "
-            f"VALUES (?, ?, ?, ?, ?, ?, {', '.join('?' * len(SUMMARY_COLUMNS))})",
-            (name, *stamp, problem, *values),
-        )
+        cursor = db.execute(_INSERT_FILE, (name, *stamp, problem, *values))
         if problem is None:
-            db.execute(
-                f"INSERT INTO fts (rowid, {', '.join(SEARCH_FIELDS)}) "
-                f"VALUES (?, {', '.join('?' * len(SEARCH_FIELDS))})",
-                (cursor.lastrowid, *texts),
-            )
-            # Beside the row, not in it: the lists and searches read every row of
-            # `files`, and would read the digests with it.
-            db.execute("INSERT INTO digests VALUES (?, ?)", (cursor.lastrowid, digest))
+            rowid = cursor.lastrowid
             # With the call's time and file: the order of calls, without a join.
-            when, stem = entry[SUMMARY_COLUMNS.index("when_utc")], file_order(name)
-            db.executemany(
-                "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(cursor.lastrowid, n, *row, when, stem) for n, row in enumerate(questions)],
-            )
+            when, stem = entry[_WHEN], file_order(name)
+            rows = [(rowid, n, *row, when, stem) for n, row in enumerate(questions)]
+            if pending is None:
+                pending = _Pending()
+                pending.add(rowid, texts, digest, rows)
+                pending.write(db)
+            else:
+                pending.add(rowid, texts, digest, rows)
 
     def record(self, path: Path, session: Session, stamp: Stamp) -> None:
         """Index a session the app has just written (so the next search finds it).

@@ -263,11 +263,10 @@ class LiveCall:
         if self.countdown.running:
             self.mark()
         remaining = self.remaining()
+        due = [p for p in self._points() if p not in self._fired and remaining <= p[1] * 60]
         alerts: list[Alert] = []
-        for point in sorted(self._points(), key=lambda p: -p[1]):
+        for point in sorted(due, key=lambda p: -p[1]):  # nearly always none
             kind, minutes = point
-            if point in self._fired or remaining > minutes * 60:
-                continue
             self._fired.add(point)
             self._record(kind, minutes)
             alerts.append(Alert(kind, minutes, self._message(kind, minutes)))
@@ -290,11 +289,19 @@ class LiveCall:
         """The last point the countdown has passed (a warning, wrap-up, time
         up): it holds until the next one, so it can stay in view. None before
         the first, and once the call has ended."""
+        passed = self.passed()
+        return passed[-1] if passed else None
+
+    def passed(self) -> list[tuple[EventKind, int]]:
+        """Every point the countdown has passed, in the order it passed them
+        (warnings, wrap-up, time up), for a clock that keeps them all in view.
+        Empty before the clock starts and once the call has ended; a point an
+        extension puts ahead again is no longer passed."""
         if not self.countdown.started or self.ended:
-            return None
+            return []
         remaining = self.remaining()
         passed = [p for p in self._points() if remaining <= p[1] * 60]
-        return min(passed, key=lambda p: p[1]) if passed else None
+        return sorted(passed, key=lambda p: -p[1])
 
     @property
     def wrapping_up(self) -> bool:
@@ -416,6 +423,15 @@ class LiveCall:
             overtime_seconds=max(0.0, elapsed - self.countdown.limit_seconds),
             practice=self.session.practice,
         )
+
+
+def passed_text(kind: EventKind, minutes: int) -> str:
+    """A point passed, as a line that stays on the calm clock: plain words."""
+    if kind is EventKind.TIME_UP:
+        return "Time is up: thank them and offer to end the call."
+    if kind is EventKind.WRAP_UP:
+        return f"Wrap up now ({minutes} min before the limit): time for the closing questions."
+    return f"{minutes}-minute warning."
 
 
 def _minutes(minutes: float, *, nearest: bool = False) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 import tomli_w
 
+from . import toml_read
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .model import Outreach, Session, SessionState, clean_text
 from .safe_read import read_own_file
@@ -141,7 +142,7 @@ def _entry(raw: Any, where: str) -> Target:
 
 def parse_organisations(text: str) -> list[Target]:
     try:
-        data = tomllib.loads(text)
+        data = toml_read.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise OrganisationsError(f"not valid TOML: {error}") from None
     extra = sorted(set(data) - {"schema_version", "organisation"})

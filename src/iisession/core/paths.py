@@ -17,6 +17,7 @@ from typing import Any
 
 import platformdirs
 
+from . import toml_read
 from .safe_read import RefusedFile, read_text
 
 APP_NAME = "iisession"
@@ -64,7 +65,7 @@ def read_config(config: Path, warnings: list[str]) -> dict[str, Any]:
     """The user's config file as a table; a broken one is reported and ignored."""
     path = config / CONFIG_FILE
     try:
-        return tomllib.loads(read_text(path))
+        return toml_read.loads(read_text(path))
     except FileNotFoundError:
         return {}
     except RefusedFile as error:

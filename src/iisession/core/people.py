@@ -37,6 +37,7 @@ from urllib.parse import unquote
 
 import tomli_w
 
+from . import toml_read
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .model import clean_text, clean_time
 from .organisations import LISTS_FOLDER, organisation_key
@@ -346,7 +347,7 @@ def _person(raw: Any, where: str) -> Known:
 
 def parse_network(text: str) -> list[Known]:
     try:
-        data = tomllib.loads(text)
+        data = toml_read.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PeopleError(f"not valid TOML: {error}") from None
     extra = sorted(set(data) - {"schema_version", "person"})

@@ -14,21 +14,19 @@ that table, so the comments and layout of the rest of the file are kept.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .atomic import describe_os_error, ensure_private_folder, write_atomic
+from .config_file import ConfigError, set_in_config
 from .model import clean_text
-from .safe_read import RefusedFile, read_text
 
 PROFILE_KEYS = ("name", "email", "introduction", "signature")
 MAX_FIELD = 2000
 
 
-class ProfileError(ValueError):
+class ProfileError(ConfigError):
     """The profile could not be written, with what to do."""
 
 
@@ -92,62 +90,9 @@ def save_profile(config_file: Path, profile: Profile) -> None:
     Raises ``ProfileError`` (and changes nothing) when the file cannot be
     read as TOML or cannot be written.
     """
-    import tomlkit  # only when writing: style-preserving, so the user's comments survive
-
     profile = profile.cleaned()
+    values = {f.name: getattr(profile, f.name) for f in fields(Profile)}
     try:
-        text = read_text(config_file)
-    except FileNotFoundError:
-        text = ""
-    except (RefusedFile, OSError, UnicodeDecodeError) as error:
-        raise ProfileError(f"{config_file} cannot be read ({error}); fix it first") from None
-    try:
-        document = tomlkit.parse(text)
-        before = tomllib.loads(text)
-    except (tomlkit.exceptions.ParseError, tomllib.TOMLDecodeError) as error:
-        raise ProfileError(
-            f"{config_file} is not valid TOML ({error}); fix it, or move it away, and save again"
-        ) from None
-    if "profile" in before and not isinstance(before["profile"], dict):
-        raise ProfileError(f"{config_file}: `profile` is not a table; rename that key first")
-    table = document.get("profile")
-    if table is None:
-        if text.strip():  # a blank line between what was there and the new table
-            document.add(tomlkit.nl())
-            if not text.endswith("\n"):
-                document.add(tomlkit.nl())
-        table = tomlkit.table()
-        document["profile"] = table
-    try:
-        for f in fields(Profile):
-            value = getattr(profile, f.name)
-            if value:
-                table[f.name] = tomlkit.string(value, multiline="\n" in value)
-            elif f.name in table:
-                del table[f.name]
-        rendered = tomlkit.dumps(document)
-        # Checked before writing: the rest of the file reads as it did, the profile as given.
-        after: dict[str, Any] | None = tomllib.loads(rendered)
-    except (tomlkit.exceptions.TOMLKitError, tomllib.TOMLDecodeError, ValueError, TypeError):
-        after = None  # written some way the reader does not take back: refused below
-    if (
-        after is None
-        or {k: v for k, v in after.items() if k != "profile"}
-        != {k: v for k, v in before.items() if k != "profile"}
-        or load_profile(after, []) != profile
-    ):
-        raise ProfileError(
-            f"{config_file}: the profile could not be written without changing the rest of "
-            "the file; write the [profile] table there by hand"
-        )
-    if rendered == text:
-        return  # nothing changed: the file is left alone
-    # A config file linked from elsewhere (a dotfiles folder) is written where it lives.
-    linked = config_file.is_symlink()
-    target = config_file.resolve() if linked else config_file
-    try:
-        if not linked:  # a folder of the user's own choosing keeps its permissions
-            ensure_private_folder(target.parent)
-        write_atomic(target, rendered.encode("utf-8"))
-    except OSError as error:
-        raise ProfileError(f"{config_file}: {describe_os_error(error)}") from None
+        set_in_config(config_file, "profile", values)
+    except ConfigError as error:
+        raise ProfileError(str(error)) from None

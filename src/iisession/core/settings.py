@@ -5,12 +5,17 @@
     wrap_up = 5               # minutes before the limit to wrap up (at most a third of the call)
     minutes_per_question = 2  # pacing: fewer than this per must-ask means "will not fit"
     bell = false              # ring the terminal bell at warnings (off: a call is on)
+    clock = "digits"          # or "minutes": time left in whole minutes, in plain text
 
     [follow_up]
     keep_in_touch_weeks = 12  # weeks after the last contact before keeping in touch is due
     holidays = [2026-12-25]   # days off, skipped with weekends when requests fall due
 
-A bad value is reported and its default used; nothing here stops the app.
+``clock = "minutes"`` is the calm clock: the time left in words ("23 min
+left"), redrawn only when the minute changes, with the warnings and time up as
+lines that stay on screen; "digits" (the default) is the big clock that counts
+the seconds. A bad value is reported and its default used; nothing here stops
+the app.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ class LiveSettings:
     wrap_up: int = 5
     minutes_per_question: float = 2.0
     """Below this many minutes per must-ask question, pacing says they will not all fit."""
+    clock: str = "digits"
+    """How the countdown is shown: one of ``CLOCK_STYLES``."""
+
+
+CLOCK_STYLES = ("digits", "minutes")
+"""The big clock of minutes and seconds, or the time left in whole minutes."""
 
 
 KEEP_IN_TOUCH_WEEKS = 12
@@ -99,9 +110,16 @@ def load_settings(config: Mapping[str, Any], warnings: list[str]) -> Settings:
     if not isinstance(bell, bool):
         warnings.append("config: `live.bell` should be true or false; off")
         bell = False
+    clock = table.get("clock", defaults.clock)
+    if clock not in CLOCK_STYLES:
+        warnings.append(
+            'config: `live.clock` should be "digits" or "minutes"; "digits" (the default) used'
+        )
+        clock = defaults.clock
     live = LiveSettings(
         warnings=tuple(sorted(set(points), reverse=True)),
         wrap_up=wrap_up,
         minutes_per_question=float(pace),
+        clock=clock,
     )
     return Settings(live=live, bell=bell, keep_in_touch_weeks=weeks, holidays=holidays)

@@ -26,6 +26,7 @@ from typing import Any
 
 import tomli_w
 
+from . import toml_read
 from .atomic import describe_os_error, ensure_private_folder, write_atomic
 from .bank import Bank
 from .model import Priority, Question, clean_text
@@ -117,7 +118,7 @@ def _item(raw: Any, where: str, bank: Bank | None) -> TemplateItem:
 
 def parse_template(text: str, path: Path, bank: Bank | None = None) -> Template:
     try:
-        data = tomllib.loads(text)
+        data = toml_read.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TemplateError(f"not valid TOML: {error}") from None
     schema = data.get("schema_version", TEMPLATE_SCHEMA)

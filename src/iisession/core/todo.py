@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -85,11 +85,26 @@ class _Unasked:
     referral: str = ""
 
 
-def _unasked_by_organisation(
-    sessions: list[tuple[str, Session]],
-) -> dict[str, list[_Unasked]]:
+def _organisation_keys() -> Callable[[str], str]:
+    """``organisation_key``, remembered for one pass over the sessions: the same
+    few organisations recur across thousands of them."""
     from .organisations import organisation_key
 
+    known: dict[str, str] = {}
+
+    def key_of(name: str) -> str:
+        key = known.get(name)
+        if key is None:
+            key = known[name] = organisation_key(name)
+        return key
+
+    return key_of
+
+
+def _unasked_by_organisation(
+    sessions: list[tuple[str, Session]],
+    organisation_key: Callable[[str], str],
+) -> dict[str, list[_Unasked]]:
     ids = {s.id for _, s in sessions}
     asked = {(s.source_session, s.source_referral) for _, s in sessions if s.source_referral}
     found: dict[str, list[_Unasked]] = {}
@@ -127,10 +142,9 @@ def _request_items(
     latest_sent: dict[str, dt.datetime],
     holidays: frozenset[dt.date],
     tz: dt.tzinfo | None,
-    waiting_since: dict[str, tuple[dt.datetime, str]] | None = None,
+    waiting_since: dict[str, tuple[dt.datetime, str]],
+    organisation_key: Callable[[str], str],
 ) -> list[Due]:
-    from .organisations import organisation_key
-
     request = s.request
     if request is not None and request.reply is not Reply.WAITING:
         return []
@@ -138,7 +152,7 @@ def _request_items(
         due, title = s.created, f"Send the request to {name}"
         # One request at a time per organisation: not before the one waiting
         # there has had its three business days.
-        waiting = (waiting_since or {}).get(organisation_key(s.person.organisation))
+        waiting = waiting_since.get(organisation_key(s.person.organisation))
         if waiting is not None:
             after = due_after(waiting[0], ASK_NEXT_AFTER, holidays, tz)
             if after > due:
@@ -147,9 +161,14 @@ def _request_items(
     sent = request.sent_at
     items: list[Due] = []
     key = organisation_key(s.person.organisation)
-    others = [u for u in unasked.get(key, []) if u.file != file or u.referral]
-    if key and others and latest_sent.get(key) == sent and request.followed_up_at is None:
-        nxt = others[0]
+    # Only the first other person there is named: found without listing them all
+    # (an organisation may have thousands, and every request there looks).
+    nxt = (
+        next((u for u in unasked.get(key, ()) if u.file != file or u.referral), None)
+        if key and latest_sent.get(key) == sent and request.followed_up_at is None
+        else None
+    )
+    if nxt is not None:
         items.append(
             Due(
                 DueKind.ASK_NEXT,
@@ -203,12 +222,11 @@ def due_items(
     """Everything due, earliest first. Practice runs are left out. Request
     steps count business days (weekends and ``holidays`` skipped) in ``tz``
     (default: the system's zone)."""
-    from .organisations import organisation_key
-
+    organisation_key = _organisation_keys()
     kept = [(f, s) for f, s in sessions if not s.practice]
     by_id = {s.id: s for _, s in kept}
     asked = {(s.source_session, s.source_referral) for _, s in kept if s.source_referral}
-    unasked = _unasked_by_organisation(kept)
+    unasked = _unasked_by_organisation(kept, organisation_key)
     latest_sent: dict[str, dt.datetime] = {}
     for _, s in kept:
         if s.request is not None and s.request.sent_at is not None:
@@ -230,7 +248,7 @@ def due_items(
         ended = s.ended_at
         if s.state is SessionState.REQUESTED:
             items += _request_items(
-                file, s, name, unasked, latest_sent, holidays, tz, waiting_since
+                file, s, name, unasked, latest_sent, holidays, tz, waiting_since, organisation_key
             )
             continue
         if s.state is SessionState.PLANNED:

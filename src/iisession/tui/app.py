@@ -1,4 +1,5 @@
-"""The full-screen app: the first screen, signals, quitting, and the palette.
+"""The full-screen app: the first screen, signals, quitting, the palette, and
+the user's own keys and theme from the config file.
 
 The sessions folder and every open session file belong to the workspace (in
 the UI-free core); screens do the rest. Whatever screen is showing, every open
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -17,15 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import events
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widget import Widget
 
 from .closing import Closing
 from .key_order import InputBurst, KeyRouter, batching_driver
+from .keymap import Keymap, checked_keymap, focus_keymap, key_names, normalised
 from .screens import KeepsTyping, LeavesWithPrompt
 
 if TYPE_CHECKING:
@@ -43,6 +47,25 @@ class IISessionApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
+        # Textual's own, again with ids, so that they can be given other keys too.
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.quit",
+            tooltip="Quit, after saving",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "palette",  # as Textual's own, on the right of the footer
+            show=False,
+            priority=True,
+            id="app.palette",
+            tooltip="Find any action by name",
+        ),
     ]
 
     def __init__(
@@ -75,12 +98,26 @@ class IISessionApp(App[None]):
         if session is not None:
             workspace.adopt(session)
         workspace.on_saved(self._saved)
+        self.user_keys: Keymap = {}
+        """The user's own keys in use (``[keys]`` in the config file, checked)."""
+        self._config_warnings: list[str] = []
+        self._keys_asked = self._own_keys()
+        self.keys_checked = not self._keys_asked
+        """Whether the user's keys have been checked against every screen's (if any)."""
+        if self._keys_asked:
+            self._use_keys(self._keys_asked)  # checked once the first frame is up
+        self._theme_kept = self._own_theme()
+        """The theme the config file has (or the default): a change is written there."""
 
     # --- start-up -----------------------------------------------------------------
 
     def get_driver_class(self) -> type[Driver]:
         # The terminal's input in bursts, not key by key (see key_order).
         base = super().get_driver_class()
+        if base.__name__ == "WebDriver":  # in a browser (iisession serve)
+            from .browser import BrowserDriver
+
+            return batching_driver(BrowserDriver)
         return batching_driver(base) if base.__name__ == "LinuxDriver" else base
 
     def get_default_screen(self) -> Screen[None]:
@@ -102,8 +139,8 @@ class IISessionApp(App[None]):
     def on_mount(self) -> None:
         self._thread = threading.get_ident()
         self._app_loop = asyncio.get_running_loop()
-        for warning in self.workspace.settings_warnings:
-            self.notify(warning, title="Settings", severity="warning", timeout=10)
+        for warning in [*self.workspace.settings_warnings, *self._config_warnings]:
+            self._say_setting(warning)
         # Textual installs no handler for the signals that end a program:
         # closing the terminal or a plain `kill` would end it with nothing saved.
         self._on_signal.install()
@@ -118,6 +155,8 @@ class IISessionApp(App[None]):
         # Reading the sessions folder waits until the first frame is on screen
         # and has settled (the footer draws its keys a few refreshes later): a
         # worker thread busy importing and parsing would hold them up.
+        if self._keys_asked:
+            self.set_timer(0.25, self._check_keys)
         if self._first_review:
             return  # the start screen reads the folder when it is first shown
         self.set_timer(0.25, self.start_screen.scan)
@@ -133,6 +172,84 @@ class IISessionApp(App[None]):
             # way out (a stuck loop, a signal) must not hang on it.
             with contextlib.suppress(RuntimeError):  # the loop has closed
                 self._app_loop.call_soon_threadsafe(self.session_saved.publish, path)
+
+    # --- the user's own keys and theme ---------------------------------------------------
+
+    def _own_keys(self) -> Keymap:
+        """The config file's ``[keys]``, as far as they read as keys."""
+        from ..core.preferences import read_keys
+
+        config = self.workspace.folders.config_data
+        return read_keys(config, key_names(), self._config_warnings)
+
+    def _own_theme(self) -> str:
+        """Use the config file's ``theme`` (unless ``TEXTUAL_THEME`` names one for
+        this run); the theme in use."""
+        from ..core.preferences import read_theme
+
+        config = self.workspace.folders.config_data
+        theme = read_theme(config, self.available_themes, self._config_warnings)
+        if theme is not None and not os.environ.get("TEXTUAL_THEME"):
+            self._theme_kept = theme  # before the watcher can see it
+            self.theme = theme
+        return self.theme
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen (in the palette): kept in the config file for next time."""
+        from ..core.config_file import ConfigError, set_in_config
+
+        if theme == getattr(self, "_theme_kept", theme):
+            return  # the one at start, or kept already
+        try:
+            set_in_config(self.workspace.config_file, "theme", theme)
+        except ConfigError as error:
+            # As text, never markup: the message holds the file's path.
+            self.notify(
+                f"Not kept for next time: {error}", title="Theme", severity="warning", markup=False
+            )
+        else:
+            self._theme_kept = theme
+
+    def _use_keys(self, keymap: Keymap) -> None:
+        self.user_keys = {key_id: ",".join(normalised(keys)) for key_id, keys in keymap.items()}
+        self.set_keymap(self.user_keys)
+        # The footer shows the palette's key by this name.
+        palette = self.user_keys.get("app.palette", App.COMMAND_PALETTE_BINDING)
+        setattr(self, "COMMAND_PALETTE_BINDING", palette.split(",")[0])  # noqa: B010
+
+    @work(thread=True, exit_on_error=False, group="keys")
+    def _check_keys(self) -> None:
+        """Check the user's keys against every screen's (importing them all: off
+        the app's thread), then use what is left and say what is not used."""
+        try:
+            keymap, warnings = checked_keymap(type(self), self._keys_asked)
+        except Exception as error:  # a fault here must not cost the user the app
+            keymap, warnings = self._keys_asked, [f"config: `keys` could not be checked ({error})"]
+        self.call_from_thread(self._keys_are_checked, keymap, warnings)
+
+    def _keys_are_checked(self, keymap: Keymap, warnings: list[str]) -> None:
+        self.keys_checked = True
+        self._use_keys(keymap)
+        for warning in warnings:
+            self._say_setting(warning)
+        if self.focused is not None:
+            self._check_focused_keys(self.focused)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.keys_checked and self.user_keys and event.widget.is_attached:
+            self._check_focused_keys(event.widget)
+
+    def _check_focused_keys(self, widget: Widget) -> None:
+        """The keys active with ``widget`` focused: a clash there leaves the user's key unused."""
+        keymap, warnings = focus_keymap(widget, self.user_keys)
+        if warnings:
+            self._use_keys(keymap)
+            for warning in warnings:
+                self._say_setting(warning)
+
+    def _say_setting(self, warning: str) -> None:
+        # As text, never markup: a warning quotes the config file ("[/]" as a key).
+        self.notify(warning, title="Settings", severity="warning", timeout=10, markup=False)
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -216,6 +333,17 @@ class IISessionApp(App[None]):
         self.workspace.save_all()
         self.workspace.off_saved(self._saved)
         self._on_signal.uninstall()
+
+    # --- stillness -----------------------------------------------------------------------
+
+    @on(events.DescendantFocus)
+    def _steady_cursor(self, event: events.DescendantFocus) -> None:
+        """With TEXTUAL_ANIMATIONS=none Textual stills its own animations, but a
+        text cursor still blinks: here none does."""
+        from textual.widgets import Input, TextArea
+
+        if self.animation_level == "none" and isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
 
     # --- help ---------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ A screen lists what the palette offers in ``COMMAND_BINDINGS`` when that
 differs from its ``BINDINGS`` (keys bound on its lists, say); otherwise its
 ``BINDINGS`` are offered. A command only shows while its action applies:
 one the screen's ``check_action`` turns off (``False``) or greys out
-(``None``) is left out. Keys are shown the way the footer shows them.
+(``None``) is left out. Keys are shown the way the footer shows them, the
+user's own keys (``[keys]`` in the config file) where they gave some.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+from .keymap import user_keys_of
 
 
 @runtime_checkable
@@ -33,10 +36,17 @@ def palette_bindings(screen: Screen[Any]) -> list[Binding]:
     return [binding for binding in listed if isinstance(binding, Binding)]
 
 
+def key_of(app: App[Any], binding: Binding) -> str:
+    """``binding``'s keys in use: the user's own (``[keys]``) or the default."""
+    return user_keys_of(app).get(binding.id or "", binding.key)
+
+
 def key_display(app: App[Any], binding: Binding) -> str:
-    """How ``binding``'s key is shown: the first of several keys ("up,k" shows "up")."""
-    first = binding.key.split(",")[0].strip()
-    return app.get_key_display(binding.with_key(first, binding.key_display))
+    """How ``binding``'s key is shown: the first of several keys ("up,k" shows "up"),
+    the user's own key when they gave it one."""
+    keys = key_of(app, binding)
+    shown = binding.key_display if keys == binding.key else None
+    return app.get_key_display(binding.with_key(keys.split(",")[0].strip(), shown))
 
 
 def applies(app: App[Any], screen: Screen[Any], action: str) -> bool:

@@ -32,6 +32,11 @@ NEVER = "never:"
 FILTER_PAUSE = 0.12
 SHOWN_ANSWERS = 50
 """Answers to one question shown at most (the latest); an export has them all."""
+SHOWN_QUESTIONS = 100
+"""Questions listed per topic at most (the most asked first); the filter finds the
+others. One's own questions asked once may run to thousands."""
+OVERVIEW_MOST = 20
+"""Questions per list in the overview on screen; its export lists them all."""
 HIGHLIGHT_PAUSE = 0.1
 """Seconds a question stays highlighted before its answers are drawn (arrowing
 through the list draws only where it stops)."""
@@ -63,7 +68,8 @@ class CompareScreen(FolderView):
     HELP = """
 ## Answers across interviews
 Above, every question you have asked, by topic, most asked first, with how
-many calls it was asked in; then the bank questions you have never asked.
+many calls it was asked in (the first 100 of a topic; **/** finds the others);
+then the bank questions you have never asked.
 Below, every answer given to the highlighted question, with who, where and
 when. The first line is an overview of all topics.
 
@@ -139,11 +145,16 @@ questions match by their words.
         if not words:
             options.append(Option(Text("Overview: every question by topic", "bold"), id=OVERVIEW))
         for group in by_topic(self.tallies, self.bank, [*TOPICS, OWN_TOPIC]):
+            matching = [e for e in [*group.asked, *group.unasked] if wanted(e.text)]
             lines = [
                 Option(Text(f"{e.times_asked:>3}x  {e.text}"), id=ASKED + e.key)
-                for e in [*group.asked, *group.unasked]
-                if wanted(e.text)
+                for e in matching[:SHOWN_QUESTIONS]
             ]
+            if len(matching) > SHOWN_QUESTIONS:
+                more = len(matching) - SHOWN_QUESTIONS
+                lines.append(
+                    Option(Text(f"   …  {more:,} more: / filters", "italic"), disabled=True)
+                )
             lines += [
                 Option(Text(f"  -   {q.text}", "dim"), id=NEVER + q.id)
                 for q in group.never
@@ -192,7 +203,9 @@ questions match by their words.
         elif key == OVERVIEW:
             from ...core.bank import OWN_TOPIC, TOPICS
 
-            text = coverage_markdown(self.tallies, self.bank, [*TOPICS, OWN_TOPIC])
+            text = coverage_markdown(
+                self.tallies, self.bank, [*TOPICS, OWN_TOPIC], most=OVERVIEW_MOST
+            )
         elif key.startswith(NEVER):
             q = self.bank.by_id[key.removeprefix(NEVER)]
             text = (
@@ -267,12 +280,17 @@ questions match by their words.
             entry = self.tallies.get(key.removeprefix(ASKED))
             text = entry.text if entry else key.removeprefix(NEVER)
             name = f"iisession-answers-{slugify(text)[:40].rstrip('-')}.md"
-        # What is shown, but every answer (the screen shows only the latest).
-        markdown = (
-            self.answers_text(key.removeprefix(ASKED), latest=0)
-            if key.startswith(ASKED)
-            else self.markdown
-        )
+        # What is shown, but every answer (the screen shows only the latest) and
+        # every question of the overview.
+        if key.startswith(ASKED):
+            markdown = self.answers_text(key.removeprefix(ASKED), latest=0)
+        elif key == OVERVIEW:
+            from ...core.bank import OWN_TOPIC, TOPICS
+            from ...core.compare import coverage_markdown
+
+            markdown = coverage_markdown(self.tallies, self.bank, [*TOPICS, OWN_TOPIC])
+        else:
+            markdown = self.markdown
 
         def chosen(value: str | None) -> None:
             if value:

@@ -244,8 +244,11 @@ class DraftScreen(Screen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
+        # In a browser (iisession serve) the page copies it, where the browser
+        # lets a page use the clipboard: over https or this computer's own address.
+        where = "your browser" if self.app.is_web else "your terminal"
         self.notify(
-            "Copied, where your terminal allows it; the text is on screen to copy by hand too.",
+            f"Copied, where {where} allows it; the text is on screen to copy by hand too.",
             timeout=6,
         )
 

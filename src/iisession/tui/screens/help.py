@@ -15,28 +15,51 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Markdown, Static
 
+from ..keymap import bindings_of, key_words
 from ..keys import key_order
-from ..palette import applies, key_display, palette_bindings
+from ..palette import applies, key_display, key_of, palette_bindings
 
 GENERAL = """
 ## Everywhere
-- **F1** shows this help and closes it again (so does **Escape**).
-- **Ctrl+P** finds any action by name. **Ctrl+Q** quits, after saving.
+- **{help}** shows this help, and **{close}** closes it again.
+- **{palette}** finds any action by name. **{quit}** quits, after saving.
 """
 
 
 def help_text(app: App[Any], screen: Screen[Any]) -> str:
     """The Markdown shown for ``screen``: its ``HELP``, then the keys that apply now."""
     parts = [str(getattr(screen, "HELP", "") or "").strip()]
-    rows = []
-    for binding in sorted(palette_bindings(screen), key=lambda b: key_order(b.key)):
+    rows, own = [], []
+    for binding in sorted(palette_bindings(screen), key=lambda b: key_order(key_of(app, b))):
         if applies(app, screen, binding.action):
             key = key_display(app, binding).replace("*", "")
             rows.append(f"- **{key}** {binding.tooltip or binding.description}")
+            if (mine := key_of(app, binding)) != binding.key:
+                own.append(f"**{key_words(mine)}** for **{key_words(binding.key)}**")
+    if own:
+        # The text above names the keys as they come; these are the user's.
+        parts.insert(0, "Your own keys are in use here: " + ", ".join(own) + ".")
     if rows:
         parts.append("## Keys here now\n\n" + "\n".join(rows))
-    parts.append(GENERAL.strip())
+    parts.append(everywhere(app))
     return "\n\n".join(part for part in parts if part)
+
+
+def everywhere(app: App[Any]) -> str:
+    """The keys of every screen, the user's own where they gave some."""
+    keys = {"help": "F1", "palette": "Ctrl+P", "quit": "Ctrl+Q"}  # as they come
+    for binding in bindings_of(type(app)):
+        name = (binding.id or "").removeprefix("app.")
+        if name in keys:
+            keys[name] = key_words(key_of(app, binding).split(",")[0])
+    return GENERAL.strip().format_map({**keys, "close": closing_keys(app)})
+
+
+def closing_keys(app: App[Any]) -> str:
+    """The keys that close the help ("F1 or Escape")."""
+    [close] = HelpScreen.BINDINGS
+    assert isinstance(close, Binding)
+    return key_words(key_of(app, close)).replace(", ", " or ")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -53,7 +76,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Help", classes="title")
             with VerticalScroll(id="help-scroll"):
                 yield Markdown(help_text(self.app, self.under), id="help-text")
-            yield Static("F1 or Escape closes it; Up/Down scroll", classes="hint")
+            yield Static(f"{closing_keys(self.app)} closes it; Up/Down scroll", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()

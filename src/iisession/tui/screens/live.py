@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from ...core.clock import Clock
 from ...core.countdown import format_call_time, format_clock, interruption
 from ...core.editor import Outcome, SessionEditor
-from ...core.live import LiveCall, Summary
+from ...core.live import LiveCall, Summary, passed_text
 from ...core.model import EventKind, Question, Referral, SessionState
 from ...core.settings import Settings
 from ...core.store import SaveError, SessionFile, SessionFileError, write_rescue_copy
@@ -33,7 +33,7 @@ from .. import navigation
 from ..keys import key_order
 from ..saving import report
 from ..widgets.checklist import Checklist
-from ..widgets.countdown import CountdownPanel
+from ..widgets.countdown import ClockView, CountdownPanel
 from ..widgets.referral_list import ReferralList
 from ..widgets.text_editor import TextEditor
 from . import workspace_of
@@ -46,6 +46,16 @@ INTRO_SECONDS = 180
 
 EXTEND_MOST = 120
 """The most minutes one extension adds."""
+
+
+def _notice(kind: EventKind, minutes: int) -> str:
+    """The point the countdown last passed, in words that stay on the clock line
+    until the next one: a toast is gone before a glance comes back."""
+    if kind is EventKind.WARNED:
+        return f"{minutes}-MINUTE WARNING"
+    if kind is EventKind.WRAP_UP:
+        return "WRAP UP NOW"
+    return ""  # time up says so itself
 
 
 def summary_text(summary: Summary) -> str:
@@ -182,6 +192,15 @@ class LiveScreen(Screen[None]):
             tooltip="Write a copy of the session somewhere else",
         ),
         Binding(
+            "f12",
+            "clock_style",
+            "Clock style",
+            priority=True,
+            show=False,
+            id="live.clock-style",
+            tooltip="Switch the clock: big digits, or the minutes left in words",
+        ),
+        Binding(
             "ctrl+t",
             "take_over",
             "Take over",
@@ -202,6 +221,9 @@ class LiveScreen(Screen[None]):
   (it asks first).
 - **F2** questions, **F3** notes, **F4** add a referral.
 - **F9** writes a rescue copy of the session elsewhere (when saving keeps failing).
+- **F12** switches the clock between big digits and the minutes left in words
+  ("23 min left"), which change once a minute, with each warning as a line
+  that stays (`clock` in the config file's `[live]` sets the one to start with).
 
 In the questions: **Space** ticks or unticks, **m** must-ask, **s** star,
 **a** a short answer note, **n** a new question, **Shift+Up/Down** reorder.
@@ -275,26 +297,39 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         self.clock = clock
         self.editor = SessionEditor(handle.session, clock, handle)
         self._status_line = ""
+        self._shown_failing = False
+        self._has_intro = bool(self._intro_text())
+        self._intro_shown = True
         self._start_clock = start_clock
+        self.clock_style = self.settings.live.clock
+        """How the countdown is shown: "digits" or "minutes" (F12 switches)."""
 
     # --- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield CountdownPanel(id="countdown")
-        yield Static("", id="status", markup=False)
-        yield Static(self._intro_text(), id="intro", markup=False)
-        with Horizontal(id="panes"):
-            yield Checklist(id="questions")
-            with Vertical(id="right"):
-                yield TextEditor(
-                    self.handle.session.notes,
-                    id="notes",
-                    soft_wrap=True,
-                    read_only=self.handle.read_only,
-                )
-                yield ReferralList(id="referrals")
+        panel = CountdownPanel(id="countdown")
+        # The big digits on their own above the rest, which is in one container:
+        # the frame that redraws them each second draws nothing else.
+        yield panel.digits
+        with Vertical(id="call-body"):
+            yield panel
+            yield Static("", id="status", markup=False)
+            yield Static(self._intro_text(), id="intro", markup=False)
+            with Horizontal(id="panes"):
+                yield Checklist(id="questions")
+                with Vertical(id="right"):
+                    yield TextEditor(
+                        self.handle.session.notes,
+                        id="notes",
+                        soft_wrap=True,
+                        read_only=self.handle.read_only,
+                    )
+                    yield ReferralList(id="referrals")
         yield Footer(compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(CountdownPanel).fit(event.size.height)
 
     def _intro_text(self) -> str:
         prep = self.handle.session.preparation
@@ -308,7 +343,14 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         practice = self.handle.session.practice
         kind = "PRACTICE RUN with" if practice else "call with"
         self.title = f"iisession: {kind} {person.name or 'someone'}"
-        self.query_one(CountdownPanel).practice = practice
+        self._panel = self.query_one(CountdownPanel)
+        self._intro = self.query_one("#intro", Static)
+        self._status = self.query_one("#status", Static)
+        self._panel.practice = practice
+        self._panel.use(self.clock_style)
+        # A steady cursor in the notes: no blinking at the edge of sight during
+        # a call, and no redraw twice a second while nobody types.
+        self.query_one("#notes", TextArea).cursor_blink = False
         self.query_one("#intro").border_title = "Your introduction (a minute, not twenty)"
         self.sub_title = person.organisation
         self.query_one("#questions").border_title = "Questions (F2)"
@@ -416,50 +458,51 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         self.query_one("#referrals", ReferralList).show(self.handle.session.referrals, empty)
 
     def refresh_clock(self) -> None:
-        intro = self.query_one("#intro", Static)
+        """Once a second and after every change: only what changed is redrawn,
+        and little is worked out (it runs all through a call)."""
+        live = self.live
+        countdown = live.countdown
+        remaining = live.remaining()
         # The introduction is for the opening minutes; then the room goes to notes.
-        show_intro = bool(self._intro_text()) and (
-            not self.live.countdown.started or self.live.elapsed() < INTRO_SECONDS
+        show_intro = self._has_intro and (
+            not countdown.started or countdown.limit_seconds - remaining < INTRO_SECONDS
         )
-        if intro.display != show_intro:
-            intro.display = show_intro
-        panel = self.query_one(CountdownPanel)
-        panel.limit = self.live.countdown.limit_seconds
-        panel.wrap_up = self.live.wrap_up_minutes() * 60.0
-        panel.started = self.live.countdown.started
-        panel.running = self.live.countdown.running
-        panel.ended = self.live.ended
-        panel.remaining = self.live.remaining()
-        panel.notice = self._notice()
-        panel.held = self._held_text()
+        if show_intro != self._intro_shown:
+            self._intro_shown = show_intro
+            self._intro.display = show_intro
+        points = live.passed()
+        minutes = self.clock_style == "minutes"
+        self._panel.show(
+            ClockView(
+                remaining=remaining,
+                limit=countdown.limit_seconds,
+                started=countdown.started,
+                running=countdown.running,
+                ended=live.ended,
+                notice="" if minutes or not points else _notice(*points[-1]),
+                passed=tuple(passed_text(*point) for point in points) if minutes else (),
+                held=self._held_text() if self.handle.read_only else "",
+                wrap_up=live.wrap_up_minutes() * 60.0,
+            )
+        )
         if self.handle.read_only:
             status, pace = self._held_status(), ""
         else:
             status = self.editor.status()
-            pace = self.live.pacing()  # nothing before the clock starts or after the end
-        line = " | ".join(x for x in (pace, status) if x)
-        widget = self.query_one("#status", Static)
+            pace = live.pacing()  # nothing before the clock starts or after the end
+        line = f"{pace} | {status}" if pace and status else pace or status
         if line != self._status_line:
+            widget = self._status
             # Wrapped, never cut (the save indicator is at its end); a layout
             # pass only when the line count changes, not at every word of it.
             width = max(1, widget.content_size.width)
             relayout = -(-len(line) // width) != -(-len(self._status_line) // width)
             self._status_line = line
             widget.update(line, layout=relayout)
-        widget.set_class(self.editor.failing, "-unsaved")
-
-    def _notice(self) -> str:
-        """The point the countdown last passed, in words that stay on the clock
-        line until the next one: a toast is gone before a glance comes back."""
-        point = self.live.standing()
-        if point is None:
-            return ""
-        kind, minutes = point
-        if kind is EventKind.WARNED:
-            return f"{minutes}-MINUTE WARNING"
-        if kind is EventKind.WRAP_UP:
-            return "WRAP UP NOW"
-        return ""  # time up says so itself
+        failing = self.editor.failing
+        if failing != self._shown_failing:
+            self._shown_failing = failing
+            self._status.set_class(failing, "-unsaved")
 
     def _label_panes(self) -> None:
         """The lists' own keys in their borders (the footer keeps to the F-keys),
@@ -533,6 +576,7 @@ window has closed it, **Ctrl+T** takes it over to edit here.
         notes.read_only = handle.read_only
         if notes.text != handle.session.notes:
             notes.load_text(handle.session.notes)
+        self._has_intro = bool(self._intro_text())
         self.query_one("#intro", Static).update(self._intro_text())
         self._label_panes()
         self.refresh_all()
@@ -617,6 +661,18 @@ window has closed it, **Ctrl+T** takes it over to edit here.
 
     def action_focus_notes(self) -> None:
         self.query_one("#notes").focus()
+
+    def action_clock_style(self) -> None:
+        """Big digits, or the minutes left in words: for this call, from now."""
+        self.clock_style = "digits" if self.clock_style == "minutes" else "minutes"
+        self._panel.use(self.clock_style)
+        self.refresh_clock()
+        self.notify(
+            "Clock: the minutes left, in words"
+            if self.clock_style == "minutes"
+            else "Clock: minutes and seconds, in big digits",
+            timeout=3,
+        )
 
     def action_toggle_clock(self) -> None:
         self.notify(self.live.toggle_clock(), timeout=3)

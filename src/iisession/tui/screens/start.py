@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from .. import navigation
+from ..keymap import user_keys_of
 from . import host_of, workspace_of
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class StartScreen(Screen[None]):
         yield Static(f"Sessions folder: {self.sessions_dir}", id="folder", markup=False)
         # The first frame is only this: the lists are mounted once the folder is
         # read (they would be empty until then, and they slow the first frame).
-        waiting = _menu_text()
+        waiting = _menu_text(self)
         waiting.append("\n\nReading the sessions folder…", style="italic")
         yield Static(waiting, id="reading")
         yield Static("", id="problems", markup=False)
@@ -178,7 +179,7 @@ class StartScreen(Screen[None]):
     """
 
     def _mount_lists(self) -> None:
-        menu = Static(_menu_text(), id="menu")
+        menu = Static(_menu_text(self), id="menu")
         menu.border_title = "Start"
         upcoming = self.upcoming_list = OptionList(id="upcoming")
         upcoming.border_title = "Upcoming"
@@ -244,7 +245,7 @@ class StartScreen(Screen[None]):
         if self.scanned:
             self.sub_title = text
         else:
-            waiting = _menu_text()
+            waiting = _menu_text(self)
             waiting.append(f"\n\n{text}", style="italic")
             self.query_one("#reading", Static).update(waiting)
 
@@ -480,8 +481,17 @@ class StartScreen(Screen[None]):
             self.scan()
 
 
-def _menu_text() -> Text:
-    return Text("\n").join(Text.assemble((f"{key}  ", "bold"), label) for _, key, label in MENU)
+def _menu_text(screen: StartScreen) -> Text:
+    """The menu, with the user's own keys where they gave some (``[keys]``)."""
+    own = user_keys_of(screen.app)
+    keys = [own.get(f"start.{name}", key).split(",")[0] for name, key, _ in MENU]
+    shown = [screen.app.get_key_display(Binding(key, "")) for key in keys]
+    width = max(map(len, shown))
+    gap = " " * (2 if width == 1 else 1)  # as wide as it can be in the menu's room
+    return Text("\n").join(
+        Text.assemble((f"{key:<{width}}{gap}", "bold"), label)
+        for key, (_, _, label) in zip(shown, MENU, strict=True)
+    )
 
 
 def _past_line(summary: Summary) -> Text:

@@ -1,140 +1,304 @@
-"""The countdown panel: big digits when there is room, one line when not."""
+"""The countdown panel: big digits, or the time left in whole minutes in words.
+
+Two clocks (``[live] clock`` in the config file, switched on the live screen):
+
+- ``digits``: the time left in big digits (one line on short screens), a line
+  for the state, and a bar;
+- ``minutes``: the calm clock. The time left in plain words ("23 min left"),
+  which change once a minute, and every point passed (the warnings, wrap-up,
+  time up) as a line of its own that stays on screen: text a screen reader
+  reads as it is, and nothing that moves in between.
+
+The panel is fed a ``ClockView`` by its screen once a second; only the parts
+whose text changed are redrawn, so the minutes clock draws nothing at all
+between one minute and the next.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.reactive import reactive
-from textual.widgets import Digits, ProgressBar, Static
+import math
+from typing import NamedTuple
 
-from ...core.countdown import format_call_time, format_clock
+from rich.style import Style
+from textual.app import ComposeResult, RenderResult
+from textual.containers import Vertical
+from textual.renderables.bar import Bar
+from textual.widget import Widget
+from textual.widgets import Digits, Static
+
+from ...core.countdown import format_call_time, format_clock, format_minutes_left
+
+
+class ClockView(NamedTuple):
+    """Where the call's clock stands, as the panel shows it (a tuple: made and
+    compared once a second all through a call, so it had better be cheap)."""
+
+    remaining: float = 0.0
+    """Seconds left; negative in overtime."""
+    limit: float = 1.0
+    started: bool = False
+    running: bool = False
+    ended: bool = False
+    """The call is over (the session is being edited afterwards): no alarm."""
+    notice: str = ""
+    """The warning that stands (the last point passed), kept on the clock line."""
+    passed: tuple[str, ...] = ()
+    """Every point passed so far, in words: the minutes clock keeps them all."""
+    held: str = ""
+    """Another window has the session, and no clock runs here: what that one's
+    clock was doing when it last saved, said in place of this clock's state."""
+    wrap_up: float = 300.0
+    """Seconds before the limit that wrap-up starts: the clock line is marked from then."""
+
+
+class CallBar(Widget, can_focus=False):
+    """The time used against the limit, as a bar: redrawn only when it grows by
+    a half cell (every half a minute or so), never on a timer of its own."""
+
+    COMPONENT_CLASSES = {"bar--bar", "bar--complete"}
+    DEFAULT_CSS = """
+    CallBar {
+        height: 1;
+        width: 1fr;
+        & > .bar--bar { color: $primary; background: $surface; }
+        & > .bar--complete { color: $error; background: $surface; }
+    }
+    """
+
+    _fraction = 0.0
+    _cells = -1
+
+    def show(self, fraction: float) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        cells = round(fraction * 2 * max(self.size.width, 1))  # half cells drawn
+        self._fraction = fraction
+        if cells != self._cells:
+            self._cells = cells
+            self.refresh()
+
+    def on_resize(self) -> None:
+        self._cells = -1
+        self.show(self._fraction)
+
+    def render(self) -> RenderResult:
+        part = "bar--complete" if self._fraction >= 1 else "bar--bar"
+        style = self.get_component_rich_style(part)
+        return Bar(
+            highlight_range=(0, self.size.width * self._fraction),
+            highlight_style=Style.from_color(style.color),
+            background_style=Style.from_color(style.bgcolor),
+        )
+
+
+class BigDigits(Digits):
+    """The time left in big digits, placed by the screen above the panel (see
+    ``CountdownPanel.digits``); its looks follow the panel's state."""
+
+    DEFAULT_CSS = """
+    BigDigits {
+        width: auto;
+        padding: 0 1;
+        &.-hidden { display: none; }
+        &.-time-up { color: $error; text-style: bold reverse; }
+    }
+    """
 
 
 class CountdownPanel(Vertical):
-    """Shows time left (or over) against the limit. Fed by its screen.
+    """Shows time left (or over) against the limit. Fed by its screen (``show``).
 
     State shows in text and style, never in colour alone: "PAUSED", the
     standing warning ("10-MINUTE WARNING", "WRAP UP NOW") in words, and "TIME
     IS UP" in bold reverse. The bar takes the warning colour from wrap-up and
     the error colour at time up (never the green of "done"). Below
-    ``SHORT_SCREEN`` rows the big digits give way to the one clock line.
+    ``SHORT_SCREEN`` rows the big digits give way to the one clock line. The
+    minutes clock (``use("minutes")``) has neither digits nor bar.
+
+    The big digits, ``digits``, are the panel's but placed by its screen, as a
+    widget of their own beside the rest of the screen (the panel below them):
+    the frame that redraws them each second then redraws nothing else.
     """
 
     DEFAULT_CSS = """
     CountdownPanel {
         height: auto;
         padding: 0 1;
-        #digits { width: auto; }
         #clock-line { height: 1; }
-        #progress { width: 1fr; }
-        #progress Bar { width: 1fr; }
-        &.-short #digits { display: none; }
+        #clock-notes { height: auto; }
+        &.-minutes #progress { display: none; }
         &.-warning #clock-line { color: $warning; text-style: bold; }
         &.-paused #clock-line { text-style: italic; }
-        &.-time-up #clock-line, &.-time-up #digits {
+        &.-time-up #clock-line {
             color: $error;
             text-style: bold reverse;
         }
-        #progress Bar > .bar--complete { color: $error; }
-        &.-warning #progress Bar > .bar--bar { color: $warning; }
-        &.-time-up #progress Bar > .bar--bar { color: $error; }
-        &.-ended #progress Bar > .bar--complete { color: $primary; }
+        &.-warning #progress > .bar--bar { color: $warning; }
+        &.-time-up #progress > .bar--bar { color: $error; }
+        &.-ended #progress > .bar--complete { color: $primary; }
     }
     """
 
     SHORT_SCREEN = 22
-
-    remaining: reactive[float] = reactive(0.0)
-    """Seconds left; negative in overtime."""
-    limit: reactive[float] = reactive(1.0)
-    running: reactive[bool] = reactive(False)
-    started: reactive[bool] = reactive(False)
-    ended: reactive[bool] = reactive(False)
-    """The call is over (the session is being edited afterwards): no alarm."""
-    notice: reactive[str] = reactive("")
-    """The warning that stands (the last point passed), kept on the clock line."""
-    held: reactive[str] = reactive("")
-    """Another window has the session, and no clock runs here: what that one's
-    clock was doing when it last saved, said in place of this clock's state."""
+    STYLES = ("digits", "minutes")
 
     practice = False
     """A rehearsal: said on the clock line, so it is never mistaken for the real call."""
-    wrap_up = 300.0
-    """Seconds before the limit that wrap-up starts: the clock line is marked from then."""
 
-    _line = ""
-    _step = -1
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.digits = BigDigits("", id="digits")
+        """The big digits: for the screen to place, above the panel."""
+        self.view = ClockView()
+        self.clock_style = "digits"
+        self._shown: dict[str, str] = {}
+        """What each part shows now: a part is redrawn only when this changes."""
+        self._state: tuple[bool, ...] = ()
+        """The classes set now (time up, warning, paused, ended)."""
+
+    # What the screen last said, for whoever asks (tests, the screen itself).
+    @property
+    def remaining(self) -> float:
+        return self.view.remaining
+
+    @property
+    def started(self) -> bool:
+        return self.view.started
+
+    @property
+    def running(self) -> bool:
+        return self.view.running
 
     def compose(self) -> ComposeResult:
-        yield Digits("", id="digits")
         yield Static("", id="clock-line", markup=False)
-        yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="progress")
+        yield Static("", id="clock-notes", markup=False)
+        yield CallBar(id="progress")
 
-    def _refresh_view(self) -> None:
-        over = self.remaining < 0
-        text = format_clock(self.remaining)
-        digits = self.query_one("#digits", Digits)
+    def show(self, view: ClockView) -> None:
+        """The clock as it stands now: what changed is redrawn, nothing else."""
+        if view != self.view:
+            self.view = view
+            self._paint()
+
+    def use(self, style: str) -> None:
+        """Show the clock as ``style``: "digits" or "minutes"."""
+        if style not in self.STYLES:
+            raise ValueError(f"unknown clock style {style!r}")
+        if style != self.clock_style:
+            self.clock_style = style
+            self.set_class(style == "minutes", "-minutes")
+            self._place_digits()
+            self._paint()
+
+    def fit(self, screen_height: int) -> None:
+        """The screen's height: below ``SHORT_SCREEN`` rows the big digits give
+        way to the clock line (the screen says, as the panel's own size may not
+        change when the screen's does)."""
+        short = screen_height < self.SHORT_SCREEN
+        if short != self.has_class("-short"):
+            self.set_class(short, "-short")
+            self._place_digits()
+            self._paint()  # the line carries the time, or no longer
+
+    def on_mount(self) -> None:
+        self._line = self.query_one("#clock-line", Static)
+        self._notes = self.query_one("#clock-notes", Static)
+        self._bar = self.query_one("#progress", CallBar)
+        self.fit(self.screen.size.height)
+        self._paint()
+
+    def _place_digits(self) -> None:
+        self.digits.set_class(self.clock_style == "minutes" or self.has_class("-short"), "-hidden")
+
+    # --- drawing -----------------------------------------------------------------
+
+    def _paint(self) -> None:
+        if not self.is_mounted:
+            return
+        view = self.view
+        if self.clock_style == "minutes":
+            over = view.remaining <= 0 and view.started
+            self._put(self._line, "line", self._minutes_line(view, over))
+            notes = "\n".join(self._notes_shown(view))
+            self._put(self._notes, "notes", notes, layout=True)
+            self._show_notes(bool(notes))
+        else:
+            over = view.remaining < 0
+            self._show_notes(False)
+            big, line = self._digits_line(view, over)
+            if self._shown.get("digits") != big:
+                self._shown["digits"] = big
+                self.digits.update(big)
+            self._put(self._line, "line", line)
+            elapsed = max(0.0, view.limit - view.remaining)
+            self._bar.show(min(elapsed, view.limit) / max(view.limit, 1.0))
+        over = over and not view.ended  # nothing to warn about any more
+        warning = not over and view.remaining <= view.wrap_up and view.started
+        paused = view.started and not view.running and not over
+        state = (over, warning, paused, view.ended)
+        if state != self._state:
+            self._state = state
+            self.set_class(over, "-time-up")
+            self.digits.set_class(over, "-time-up")
+            self.set_class(warning, "-warning")
+            self.set_class(paused, "-paused")
+            self.set_class(view.ended, "-ended")
+
+    def _show_notes(self, shown: bool) -> None:
+        """The lines of the points passed take room only when there are some."""
+        if self._notes.display != shown:
+            self._notes.display = shown
+
+    def _put(self, widget: Static, part: str, text: str, *, layout: bool = False) -> None:
+        # One line of fixed height: no layout pass needed, and no redraw if unchanged.
+        if self._shown.get(part) != text:
+            self._shown[part] = text
+            widget.update(text, layout=layout)
+
+    def _digits_line(self, view: ClockView, over: bool) -> tuple[str, str]:
+        text = format_clock(view.remaining)
         # With the big digits on screen the line names only the state, so it
         # changes rarely; on short screens it carries the time too.
-        shown = "" if digits.display else f"{text} "
+        shown = f"{text} " if self.has_class("-short") else ""
         big = text.replace(" over", "") if over else text
-        if self.ended:
-            big = format_call_time(self.limit - self.remaining)  # the time it took
-            line = f"CALL ENDED  {big} of {format_clock(self.limit)}"
-            over = False  # nothing to warn about any more
+        if view.ended:
+            big = format_call_time(view.limit - view.remaining)  # the time it took
+            line = f"CALL ENDED  {big} of {format_clock(view.limit)}"
+            over = False
         elif over:
             line = f"TIME IS UP  {text}"
-        elif not self.started:
+        elif not view.started:
             line = f"{shown}not started: F5 starts the clock"
-        elif not self.running:
+        elif not view.running:
             line = f"{shown}PAUSED (F5 resumes)"
         else:
-            line = f"{shown}left of {format_clock(self.limit)}"
-        if self.notice and self.started and not self.ended and not over:
-            line = f"{line}  ·  {self.notice}"
-        if self.held:
-            line = f"READ-ONLY  {shown}{self.held}"
+            line = f"{shown}left of {format_clock(view.limit)}"
+        if view.notice and view.started and not view.ended and not over:
+            line = f"{line}  ·  {view.notice}"
+        if view.held:
+            line = f"READ-ONLY  {shown}{view.held}"
         if self.practice:
             line = f"PRACTICE  {line}"
-        digits.update(big)
-        # One line of fixed height: no layout pass needed, and none if unchanged.
-        clock_line = self.query_one("#clock-line", Static)
-        if line != self._line:
-            self._line = line
-            clock_line.update(line, layout=False)
-        # The bar moves one cell every half a minute or so: redraw it only then.
-        elapsed = max(0.0, self.limit - self.remaining)
-        step = round(400 * min(elapsed, self.limit) / max(self.limit, 1.0))
-        if step != self._step:
-            self._step = step
-            self.query_one("#progress", ProgressBar).update(total=400, progress=step)
-        self.set_class(over, "-time-up")
-        warning = not over and self.remaining <= self.wrap_up and self.started
-        self.set_class(warning, "-warning")
-        self.set_class(self.started and not self.running and not over, "-paused")
-        self.set_class(self.ended, "-ended")
+        return big, line
 
-    def on_resize(self) -> None:
-        self.set_class(self.screen.size.height < self.SHORT_SCREEN, "-short")
-        self._refresh_view()  # the big digits may have been hidden or shown
+    def _minutes_line(self, view: ClockView, over: bool) -> str:
+        """The calm clock's line, in whole minutes: it changes once a minute."""
+        limit = math.floor(view.limit / 60)
+        if view.ended:
+            took = math.floor(max(0.0, view.limit - view.remaining) / 60)
+            line = f"call ended after {took} min, of {limit} min"
+        elif not view.started:
+            line = f"{limit} min call, not started: F5 starts the clock"
+        else:
+            line = format_minutes_left(view.remaining)
+            if not view.running:
+                line += ", paused: F5 resumes"
+        if view.held:
+            line = f"READ-ONLY: {format_minutes_left(view.remaining)}; {view.held}"
+        if self.practice:
+            line = f"PRACTICE: {line}"
+        return line
 
-    def watch_remaining(self) -> None:
-        self._refresh_view()
-
-    def watch_running(self) -> None:
-        self._refresh_view()
-
-    def watch_ended(self) -> None:
-        self._refresh_view()
-
-    def watch_started(self) -> None:
-        self._refresh_view()
-
-    def watch_limit(self) -> None:
-        self._refresh_view()
-
-    def watch_notice(self) -> None:
-        self._refresh_view()
-
-    def watch_held(self) -> None:
-        self._refresh_view()
+    def _notes_shown(self, view: ClockView) -> tuple[str, ...]:
+        if not view.started or view.ended or view.held:
+            return ()
+        return view.passed

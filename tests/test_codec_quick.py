@@ -1,0 +1,126 @@
+"""The codec's quick path for the many small tables gives what the checking reader gives."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from iisession.core import codec, toml_read
+from iisession.core.model import Session
+from tests.factories import make_session
+from tests.strategies import sessions
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "sessions").glob("*.toml"))
+
+
+def both(doc: dict[str, Any]) -> tuple[Any, Any]:
+    """(quick, slow) results: a Decoded, or the FormatError's message."""
+    out: list[Any] = []
+    for quick in (True, False):
+        try:
+            out.append(codec.from_document(copy.deepcopy(doc), quick=quick))
+        except codec.FormatError as error:
+            out.append(f"FormatError: {error}")
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_example_sessions_read_the_same_both_ways(path: Path) -> None:
+    quick, slow = both(toml_read.loads(path.read_text(encoding="utf-8")))
+    assert quick == slow
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions)
+def test_any_session_reads_the_same_both_ways(session: Session) -> None:
+    quick, slow = both(toml_read.loads(codec.dumps(session)))
+    assert quick == slow
+    assert quick.session == session
+
+
+Change = Callable[[dict[str, Any]], None]
+
+
+def _set(table: str, key: str, value: Any, index: int = 0) -> Change:
+    def change(doc: dict[str, Any]) -> None:
+        doc[table][index][key] = value
+
+    return change
+
+
+def _drop(table: str, key: str) -> Change:
+    def change(doc: dict[str, Any]) -> None:
+        del doc[table][0][key]
+
+    return change
+
+
+CHANGES: dict[str, Change] = {
+    "an unknown key": _set("questions", "colour", "red"),
+    "text as a number": _set("questions", "text", 3),
+    "a flag as text": _set("questions", "starred", "yes"),
+    "a bad priority": _set("questions", "priority", "urgent"),
+    "a priority as a number": _set("questions", "priority", 1),
+    "no id": _drop("questions", "id"),
+    "a time with an offset": _set(
+        "questions",
+        "asked_at",
+        dt.datetime(2026, 6, 18, 14, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+    ),
+    "a time with microseconds": _set(
+        "questions", "asked_at", dt.datetime(2026, 6, 18, 14, 0, 0, 5, tzinfo=dt.UTC)
+    ),
+    "a local time": _set("questions", "asked_at", dt.datetime(2026, 6, 18, 14)),
+    "a date, not a time": _set("questions", "asked_at", dt.date(2026, 6, 18)),
+    "a year out of range": _set("questions", "asked_at", dt.datetime(9500, 1, 1, tzinfo=dt.UTC)),
+    "CRLF in an answer": _set("questions", "answer", "one\r\ntwo\rthree"),
+    "non-ASCII text": _set("questions", "text", "Qu'est-ce qui a changé ?"),
+    "negative minutes": _set("timeline", "minutes", -5),
+    "minutes as a flag": _set("timeline", "minutes", True),
+    "no event kind": _drop("timeline", "kind"),
+    "a bad event kind": _set("timeline", "kind", "exploded"),
+    "negative call seconds": _set("key_points", "call_seconds", -1),
+    "a bad outreach": _set("referrals", "outreach", "emailed"),
+    "a referral without an id": _drop("referrals", "id"),
+    "intro offered as text": _set("referrals", "intro_offered", "true"),
+    "a table that is text": lambda doc: doc["questions"].__setitem__(1, "not a table"),
+    "an array that is a table": lambda doc: doc.__setitem__("referrals", {"id": "x"}),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_an_odd_table_reads_or_fails_the_same_both_ways(change: Change) -> None:
+    doc = toml_read.loads(codec.dumps(make_session(questions=3, referrals=2)))
+    change(doc)
+    quick, slow = both(doc)
+    assert quick == slow
+
+
+def test_the_quick_path_cleans_text_as_the_constructor_does() -> None:
+    doc = toml_read.loads(codec.dumps(make_session(questions=1)))
+    doc["questions"][0]["answer"] = "one\r\ntwo"
+    quick = codec.from_document(doc, quick=True)
+    assert isinstance(quick, codec.Decoded)
+    assert quick.session.questions[0].answer == "one\ntwo"
+
+
+def test_tables_as_written_take_the_quick_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Were every table read the slow way, every test above would still pass.
+    doc = toml_read.loads(codec.dumps(make_session(questions=3, referrals=2)))
+
+    def slow(_: Any) -> Any:
+        raise AssertionError("read the slow way")
+
+    for name in ("_read_question", "_read_event", "_read_key_point", "_read_referral"):
+        monkeypatch.setattr(codec, name, slow)
+    decoded = codec.from_document(doc, quick=True)
+    assert len(decoded.session.questions) == 3
+    assert len(decoded.session.referrals) == 2
+    assert decoded.session.timeline
+    assert decoded.session.key_points
