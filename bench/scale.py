@@ -395,24 +395,7 @@ def bench_terminal(folder: Path, cache: Path, runs: int, count: int) -> dict[str
     interleaved; then the review's peak memory after a session of use."""
     from tests.tmux import Tmux
 
-    from run import _peak_rss_mb
-
-    def time_to_first_frame(term: Tmux, command: list[str], first: str, _: str) -> float:
-        """As bench/run.py's, the footer's palette key told apart in any case."""
-        start = time.perf_counter()
-        term.respawn(command)
-        deadline = start + 120
-        while True:
-            lines = term.screen().splitlines()
-            if lines and any(first in line for line in lines) and "palette" in lines[-1].casefold():
-                elapsed = time.perf_counter() - start
-                break
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"no first frame for {command}:\n" + "\n".join(lines))
-            time.sleep(0.005)
-        term.send("C-q")
-        term.wait_dead()
-        return elapsed
+    from run import _peak_rss_mb, time_to_first_frame
 
     env = _bench_env(cache)
     loaded = f"{count:,} sessions"  # the review screen's status line once the table is filled
