@@ -13,7 +13,8 @@ drift hits both alike):
 
 each as a median with its spread (the middle half of the runs, and the lowest
 and highest), and the save as a ratio to the bare write. The parse-back check
-alone is timed too.
+alone is timed too. The measures run in processes of their own, three for each
+parser, the parsers in turn.
 
 Before and after: the check parses with the TOML parser that reads session
 files (``core/toml_read``): the compiled one where it is installed, else the
@@ -165,8 +166,7 @@ def measure(label: str, notes: str, runs: int, folder: Path) -> dict[str, Any]:
     handle.close()
     workspace.close_all()
     workspace.release_locks()
-    figures = {name: _spread(values) for name, values in times.items()}
-    return {"size_kb": len(data) / 1024, "runs": runs, **figures}
+    return {"size_kb": len(data) / 1024, "times": times}
 
 
 def _file_system(folder: Path) -> str:
@@ -250,10 +250,29 @@ def report(by_parser: dict[str, dict[str, Any]], fs: str) -> tuple[list[str], bo
     return lines, ok
 
 
+ROUNDS = 3
+"""Each parser's process is run this many times, the parsers in turn: the disk's
+moods (fsync costs what the rest of the machine is writing) hit both alike."""
+
+
 def run(runs: int, parser: str = "both", folder: Path | None = None) -> bool:
     with tempfile.TemporaryDirectory(prefix="iisession-save-", dir=folder) as tmp:
         chosen = PARSERS if parser == "both" else (parser,)
-        by_parser = {p: run_parser(p, runs, Path(tmp) / p) for p in chosen}
+        by_parser: dict[str, dict[str, Any]] = {}
+        for round_ in range(ROUNDS):
+            for p in chosen:
+                got = run_parser(p, -(-runs // ROUNDS), Path(tmp) / f"{p}-{round_}")
+                merged = by_parser.setdefault(p, {"parser": got["parser"]})
+                for label in SIZES:
+                    into = merged.setdefault(label, {"size_kb": got[label]["size_kb"]})
+                    for step, values in got[label]["times"].items():
+                        into.setdefault(step, []).extend(values)
+        for merged in by_parser.values():
+            for label in SIZES:
+                r = merged[label]
+                r["runs"] = len(r["save"])
+                for step in ("save", "bare", "app_save", "parse_back"):
+                    r[step] = _spread(r[step])
         if len(chosen) == 2 and by_parser["toml-rs"]["parser"] != "toml-rs":
             print("save: the compiled parser is not installed here; both runs used tomllib")
         lines, ok = report(by_parser, _file_system(Path(tmp)))
