@@ -4,7 +4,10 @@ run of the program would."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from iisession.core.clock import ManualClock
 from iisession.core.countdown import RAN_ON_SECONDS, from_session
@@ -196,3 +199,52 @@ def test_an_ended_call_says_no_more_time_points(sessions_dir: Path) -> None:
     live.reopen()  # points the clock passed before the end are not said now either
     clock.advance(1)
     assert live.tick() == []
+
+
+def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An idle call's fsync every two seconds was most of its CPU: the clock's
+    # records are fsynced every 30 s (a power cut loses at most that much of
+    # the clock); whatever was typed is fsynced with its record at once.
+    clock = ManualClock()
+    session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
+    handle = SessionStore(sessions_dir).create(session)
+    editor = SessionEditor(handle.session, clock, handle)
+    live = LiveCall(handle.session, clock)
+    live.toggle_clock()
+    assert editor.changed().saved
+    journal = journal_path_for(handle.path)
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        if os.path.realpath(f"/proc/self/fd/{fd}") == str(journal.resolve()):
+            synced.append(len(journal.read_bytes().splitlines()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+
+    def second() -> None:
+        clock.advance(0.999)
+        live.tick()
+        editor.clock_moved()
+        editor.tick()
+
+    for _ in range(62):
+        second()
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 31  # a record every other second, as before
+    # The first record starts the journal (written whole, fsynced, under
+    # another name); of the appends, those at about 31 s and 61 s are fsynced.
+    assert synced == [1 + 16, 1 + 31]
+    editor.session.notes = "she said the team is hiring"
+    editor.typed()
+    second()
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert "hiring" in lines[-1]
+    assert synced[-1] == len(lines) == 1 + 32  # typing: fsynced at once
+    handle.close()  # kill -9: what was written without fsync is still in the file
+    again = reopened(handle.path, clock)
+    assert again.session.notes == "she said the team is hiring"
+    assert again.elapsed() >= 63 * 0.999 - 2

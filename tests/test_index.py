@@ -341,6 +341,39 @@ def test_a_name_ranks_above_words_that_merely_start_alike(tmp_path: Path) -> Non
     assert [h.summary.person for h in hits] == ["Ana Ruiz", "Ben Ruiz"]
 
 
+def test_a_common_word_is_ranked_among_the_latest_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ranking costs per match: a word in most sessions is ranked among the
+    # latest RANKED_AMONG only, so a search stays as fast as the folder grows.
+    monkeypatch.setattr(index_module, "RANKED_AMONG", 4)
+    folder = tmp_path / "s"
+    folder.mkdir()
+    # The oldest file (first by name, so first read) matches best of all.
+    write(folder, "2020-01-01-best.toml", make_session(name="Old Best", notes="budget " * 40))
+    for n in range(2, 10):
+        write(folder, f"2020-01-0{n}-x.toml", make_session(name=f"P{n}", notes=f"budget {n}"))
+    ix = make_index(folder, tmp_path)
+    ix.refresh()
+    hits, total = ix.search("budget", limit=3)
+    assert total == 9
+    assert index_module.ranked_among(total) == 4
+    assert "Old Best" not in [h.summary.person for h in hits]
+    assert {h.summary.person for h in hits} <= {"P6", "P7", "P8", "P9"}
+    assert len(hits) == 3
+    # A save indexes the file again: it is among the latest, and best.
+    path = folder / "2020-01-01-best.toml"
+    session = read_session(path).session
+    session.notes += "budget\n"
+    write(folder, path.name, session)
+    ix.refresh()
+    hits, total = ix.search("budget", limit=3)
+    assert total == 9
+    assert hits[0].summary.person == "Old Best"
+    # Few matches: all are ranked, as before.
+    assert index_module.ranked_among(3) == 3
+
+
 # --- the index answers as a fresh rebuild would ----------------------------------------
 
 NAMES = ["Ana Ruiz", "Ben Okafor", "Maya Lindqvist", "Health Person", "Quinn Notes"]

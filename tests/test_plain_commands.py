@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from iisession.core.codec import dumps
 from iisession.core.model import (
     FollowUp,
     KeyPoint,
@@ -323,6 +324,30 @@ def test_search_prints_the_session_and_the_passage(folder: Path) -> None:
     assert lines[0].endswith("2026-11-04-1200-owen-pritchard.toml")
     assert "safeguarding" in lines[1].lower()
     assert "\x1b" not in done.stdout  # no escape codes into a pipe
+
+
+def test_search_says_when_the_best_were_chosen_among_the_latest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from iisession import cli
+    from iisession.core import index as index_module
+
+    monkeypatch.setattr(index_module, "RANKED_AMONG", 3)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "s"
+    folder.mkdir()
+    for n in range(1, 6):
+        session = make_session(name=f"Person {n}", notes=f"budget {n}")
+        (folder / f"2026-01-0{n}-p.toml").write_text(dumps(session), encoding="utf-8")
+    assert cli.main(["--sessions-dir", str(folder), "search", "budget"]) == 0
+    out = capsys.readouterr().out
+    assert "5 sessions match; these are the best 3 of the latest 3 (more words narrow it)." in out
+    monkeypatch.setattr(index_module, "RANKED_AMONG", 2000)
+    assert cli.main(["--sessions-dir", str(folder), "search", "budget"]) == 0
+    out = capsys.readouterr().out
+    assert "sessions match" not in out  # all five are listed
+    assert out.count("Person ") == 5
 
 
 def test_search_json(folder: Path) -> None:

@@ -175,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Search names, organisations, notes, answers, key points, referrals, "
         "preparation and requests. Every word must appear (as a word or the start of one); "
         "case and accents do not matter. A search with no letter or digit (an emoji, "
-        "a sign) looks for that text as typed. The best 200 matches are printed, best first.",
+        "a sign) looks for that text as typed. The best 200 matches are printed, best first "
+        "(for a word in more than 2,000 sessions, the best of the latest 2,000).",
     )
     search.add_argument("query", nargs="+", metavar="WORD", help="words to look for")
     search.add_argument("--json", action="store_true", help="print JSON")

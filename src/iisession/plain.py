@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .core.document import json_document, to_markdown
-from .core.index import Listing, Problem, Progress, SessionIndex, read_listing
+from .core.index import Listing, Problem, Progress, SessionIndex, ranked_among, read_listing
 from .core.lookup import UnknownSession, resolve
 from .core.paths import Folders, expand
 from .core.store import SessionFileError, read_session
@@ -1030,6 +1030,11 @@ def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
         who = s.person + (f", {s.organisation}" if s.organisation else "")
         print(safe(f"{_date(s)}  {who}  (in {FIELD_LABELS[hit.field]})  {s.file}"))
         print(f"    {_marked(hit.snippet, MARK_START, MARK_END, bold)}")
-    if total > len(hits):
+    if total > ranked_among(total):
+        print(
+            f"\n{total:,} sessions match; these are the best {len(hits)} of the latest "
+            f"{ranked_among(total):,} (more words narrow it)."
+        )
+    elif total > len(hits):
         print(f"\n{total:,} sessions match; these are the best {len(hits)}.")
     return 0

@@ -50,6 +50,12 @@ class Outcome:
 HEARTBEAT_SECONDS = 2.0
 """How often a running call's clock is journaled when nothing else changes."""
 
+DURABLE_CLOCK_SECONDS = 30.0
+"""How often such a clock-only record is fsynced. The others are written
+without (the fsync was most of an idle call's CPU): a crash of the program
+still loses at most ``HEARTBEAT_SECONDS`` of the clock, a power cut at most
+this. Typing is always fsynced."""
+
 NOTHING = Outcome(saved=False)
 """Nothing was tried (no file yet, and none to create)."""
 
@@ -83,6 +89,9 @@ class SessionEditor:
         self._unjournaled = False
         """Changed since the last record (or save): the next tick records it."""
         self._last_heartbeat: float | None = None
+        self._clock_only = False
+        """What is unjournaled is only the clock's run (no typing, no change)."""
+        self._last_durable: float | None = None
         if (
             handle is not None
             and handle.recovered is not None
@@ -109,6 +118,7 @@ class SessionEditor:
         """Text changed: journaled at the next tick, saved after a pause (see ``tick``)."""
         self.tracker.changed(self.clock.steady())
         self._unjournaled = True
+        self._clock_only = False
 
     def clock_moved(self) -> None:
         """The call's clock ran on (its mark is in the session, see
@@ -120,6 +130,8 @@ class SessionEditor:
         due = HEARTBEAT_SECONDS - 0.25
         if self._last_heartbeat is None or now - self._last_heartbeat >= due:
             self._last_heartbeat = now
+            if not self._unjournaled:
+                self._clock_only = True
             self._unjournaled = True
 
     def changed(self) -> Outcome:
@@ -148,8 +160,19 @@ class SessionEditor:
             return False
         if not self._unjournaled and extra is None:
             return False
-        appended = self.handle.journal(now=self.clock.wall(), extra=extra)
+        steady = self.clock.steady()
+        durable = (
+            not self._clock_only
+            or extra is not None
+            or self._last_durable is None
+            or steady - self._last_durable >= DURABLE_CLOCK_SECONDS - 0.25
+        )
+        appended = self.handle.journal(now=self.clock.wall(), extra=extra, durable=durable)
         self._unjournaled = bool(self.handle.journal_error)
+        if not self._unjournaled:
+            self._clock_only = False
+            if durable:
+                self._last_durable = steady
         return appended
 
     @property
@@ -177,6 +200,8 @@ class SessionEditor:
                 return self._failed(now, error)
         self.tracker.succeeded(now)
         self._unjournaled = False  # the file holds it all; the save dropped the journal
+        self._clock_only = False
+        self._last_durable = now
         return Outcome(
             saved=True,
             created=created,

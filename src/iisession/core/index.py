@@ -54,6 +54,15 @@ INDEX_VERSION = 10
 PARALLEL_FROM = 200
 """Read at least this many files in worker processes; fewer are read in-process."""
 
+RANKED_AMONG = 2000
+"""A search ranks at most this many matches, the latest: see ``SessionIndex.search``."""
+
+
+def ranked_among(total: int) -> int:
+    """How many of ``total`` matches a search ranked to choose the best."""
+    return min(total, RANKED_AMONG)
+
+
 BATCH = 2000
 """Files written per transaction during a refresh (fewer commits: fewer, larger
 search-index segments to merge)."""
@@ -517,7 +526,8 @@ class SessionIndex:
         named: list[Read] = [
             (n, on_disk[n], NOT_UTF8_NAME, (), (), "", []) for n in stale if n in undecodable
         ]
-        paths = [str(self.sessions_dir / name) for name in stale if name not in undecodable]
+        folder = str(self.sessions_dir)
+        paths = [os.path.join(folder, name) for name in stale if name not in undecodable]
         cores = workers if workers is not None else (os.cpu_count() or 1)
         if len(paths) >= PARALLEL_FROM and cores > 1:
             results: Iterable[Any] = itertools.chain(named, parallel_reads(paths, cores))
@@ -551,7 +561,18 @@ class SessionIndex:
                 if problem == GONE:
                     self._drop(db, name)
                     continue
-                self._put(db, name, stamp, problem, entry, texts, digest, questions, pending)
+                self._put(
+                    db,
+                    name,
+                    stamp,
+                    problem,
+                    entry,
+                    texts,
+                    digest,
+                    questions,
+                    pending,
+                    known=name in known,
+                )
                 report.read.append(name)
                 if problem is not None:
                     report.unreadable += 1
@@ -585,12 +606,24 @@ class SessionIndex:
         digest: str,
         questions: Sequence[QuestionRow],
         pending: _Pending | None = None,
+        *,
+        known: bool = True,
     ) -> None:
         """Write one file's rows. With ``pending``, all but the ``files`` row wait
-        there, to be written for the whole batch at once (``_Pending.write``)."""
-        SessionIndex._drop(db, name)
+        there, to be written for the whole batch at once (``_Pending.write``).
+        ``known=False``: the file was not in the index when the refresh began, so
+        there are no old rows to look for (a first build skips 10,000 lookups)."""
         values = tuple(entry) if problem is None else (None,) * len(SUMMARY_COLUMNS)
-        cursor = db.execute(_INSERT_FILE, (name, *stamp, problem, *values))
+        row = (name, *stamp, problem, *values)
+        if known:
+            SessionIndex._drop(db, name)
+            cursor = db.execute(_INSERT_FILE, row)
+        else:
+            try:
+                cursor = db.execute(_INSERT_FILE, row)
+            except sqlite3.IntegrityError:  # another process indexed it meanwhile
+                SessionIndex._drop(db, name)
+                cursor = db.execute(_INSERT_FILE, row)
         if problem is None:
             rowid = cursor.lastrowid
             # With the call's time and file: the order of calls, without a join.
@@ -783,6 +816,12 @@ class SessionIndex:
     def search(self, query: str, limit: int = 200) -> tuple[list[Hit], int]:
         """The best ``limit`` matches for the words in ``query``, and how many match in all.
 
+        The best are chosen among the ``RANKED_AMONG`` latest matches (the
+        files indexed last: a first build reads them in name order, which is
+        the order of their dates, and every save indexes a file again), so a
+        word found in most sessions costs the same at 50,000 as at 5,000.
+        ``ranked_among(total)`` says how many were ranked.
+
         A query without a word in it (only emoji, signs or punctuation, which
         the word index leaves out) is looked for as plain text: see ``search_text``.
         """
@@ -796,18 +835,34 @@ class SessionIndex:
 
         def work(db: sqlite3.Connection) -> tuple[list[Hit], int]:
             # `rank` is bm25 with FIELD_WEIGHTS (set at creation). The best are
-            # chosen first (ties by file name, so the answer never depends on
-            # the order files were indexed); snippets are made for those only.
-            rows = db.execute(
-                "WITH best AS ("
-                "  SELECT fts.rowid AS id, fts.rank AS score, f.name AS name"
-                "  FROM fts JOIN files AS f ON f.rowid = fts.rowid"
-                "  WHERE fts MATCH ? ORDER BY fts.rank, f.name LIMIT ?"
+            # chosen first (ties by file name; among the same latest matches
+            # the answer never depends on the order files were indexed), then
+            # snippets are made for those only. Ranking costs per match (bm25
+            # reads each one's positions): the latest few thousand, which FTS5
+            # finds by rowid without ranking.
+            chosen = db.execute(
+                "WITH latest AS ("
+                "  SELECT rowid AS id, rank AS score FROM fts"
+                "  WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
                 ") "
+                "SELECT latest.id, latest.score, f.name"
+                " FROM latest JOIN files AS f ON f.rowid = latest.id"
+                " ORDER BY latest.score, f.name LIMIT ?",
+                (expression, RANKED_AMONG, limit),
+            ).fetchall()
+            # The matches scanned and the best picked out of them by key: FTS5
+            # looking each best one up by rowid sets up a word prefix's
+            # postings anew each time (seen: five to ten times slower).
+            db.execute("DROP TABLE IF EXISTS temp.best")
+            db.execute("CREATE TEMP TABLE best (id INTEGER PRIMARY KEY, score REAL, name TEXT)")
+            db.executemany("INSERT INTO temp.best VALUES (?, ?, ?)", chosen)
+            rows = db.execute(
                 f"SELECT f.name, {', '.join('f.' + c for c in SUMMARY_COLUMNS)}, {snippets} "
-                "FROM best JOIN fts ON fts.rowid = best.id JOIN files AS f ON f.rowid = best.id "
-                "WHERE fts MATCH ? ORDER BY best.score, best.name",
-                (expression, limit, expression),
+                "FROM fts CROSS JOIN temp.best AS b ON b.id = fts.rowid "
+                "JOIN files AS f ON f.rowid = b.id "
+                # From the lowest of them on only: FTS5 skips the older matches.
+                "WHERE fts MATCH ? AND fts.rowid >= ? ORDER BY b.score, b.name",
+                (expression, min((row[0] for row in chosen), default=0)),
             ).fetchall()
             hits = []
             width = len(SUMMARY_COLUMNS)
@@ -818,8 +873,8 @@ class SessionIndex:
                 best = next((n for n, text in enumerate(parts) if text and MARK_START in text), 0)
                 snippet = " ".join((parts[best] or "").split())
                 hits.append(Hit(summary, SEARCH_FIELDS[best], snippet))
-            if len(rows) < limit:
-                return hits, len(rows)
+            if len(rows) < min(limit, RANKED_AMONG):
+                return hits, len(rows)  # fewer than the window holds: these are all
             (count,) = db.execute(
                 "SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)
             ).fetchone()

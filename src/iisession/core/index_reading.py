@@ -217,7 +217,7 @@ def parallel_reads(paths: Sequence[str], workers: int) -> Iterator[Any]:
             answered.add(item[0])
             yield item
         for path in paths:
-            if Path(path).name not in answered:
+            if os.path.basename(path) not in answered:
                 yield read_for_index(path)
     finally:
         # Also when the caller stops early (an error while writing): no child

@@ -408,11 +408,15 @@ class Journal:
         base: Callable[[], Base],
         now: dt.datetime,
         extra: Mapping[str, Any] | None = None,
+        *,
+        durable: bool = True,
     ) -> bool:
         """Append ``text`` as the latest state and fsync; False when it is the
         state last recorded and there is no ``extra``. ``base`` is asked for
-        only when a journal starts. Raises ``OSError``: the journal on disk is
-        then as it was before the call (or gone, to be started afresh)."""
+        only when a journal starts. ``durable=False`` skips the fsync of an
+        append (the next durable record's fsync takes it too): it survives a
+        crash of the program, not a power cut. Raises ``OSError``: the journal
+        on disk is then as it was before the call (or gone, to be started afresh)."""
         if self.text is None:
             self._start(base(), text, now, extra)
             return True
@@ -422,7 +426,7 @@ class Journal:
             self._compact(text, now, extra)
             return True
         line = _line(_record(self._next, self.text, text, now, extra))
-        self._append(line)
+        self._append(line, durable)
         self.text = text
         self._next += 1
         self._size += len(line)
@@ -430,7 +434,7 @@ class Journal:
             self._extra = dict(extra)
         return True
 
-    def _append(self, line: bytes) -> None:
+    def _append(self, line: bytes, durable: bool = True) -> None:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW)
         except FileNotFoundError:
@@ -440,7 +444,8 @@ class Journal:
         try:
             try:
                 _write_all(fd, line)
-                os.fsync(fd)
+                if durable:
+                    os.fsync(fd)
             except OSError:
                 # Take the part-written line back, so the next record follows a
                 # whole one; if even that fails, start afresh next time.

@@ -53,11 +53,17 @@ def _check(path: Path, st: os.stat_result, limit: int) -> None:
         )
 
 
-def _read_up_to(fd: int, size: int) -> bytes:
+def _read_up_to(fd: int, size: int, expected: int) -> bytes:
+    """Up to ``size`` bytes; the first read asks for ``expected`` (the size the
+    file had when looked at) and one more, so a usual file takes one read of
+    its own size (asking for 1 MiB each time costs a 1 MiB buffer per file)."""
     parts: list[bytes] = []
     left = size
+    ask = min(max(expected + 1, 4096), 1024 * 1024)
     while left > 0:
-        part = os.read(fd, min(left, 1024 * 1024))
+        part = os.read(fd, min(left, ask))
+        # Short: most likely the end, which a small read confirms.
+        ask = 1024 * 1024 if len(part) >= ask else 4096
         if not part:
             break
         parts.append(part)
@@ -74,8 +80,9 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.sta
     try:
         # What was opened may not be what was looked at: another program can
         # swap the file in between.
-        _check(path, os.fstat(fd), limit)
-        data = _read_up_to(fd, limit + 1)
+        opened = os.fstat(fd)
+        _check(path, opened, limit)
+        data = _read_up_to(fd, limit + 1, opened.st_size)
         st = os.fstat(fd)
     finally:
         os.close(fd)

@@ -481,25 +481,32 @@ class SessionFile:
     # --- the journal: typing kept safe between saves (see ``journal``) ----------------------
 
     def journal(
-        self, now: dt.datetime | None = None, extra: Mapping[str, Any] | None = None
+        self,
+        now: dt.datetime | None = None,
+        extra: Mapping[str, Any] | None = None,
+        *,
+        durable: bool = True,
     ) -> bool:
         """Append the session as it is now to its journal, and fsync: a crash
-        or a power cut then loses nothing recorded. Only a session open for
+        or a power cut then loses nothing recorded (``durable=False``: no
+        fsync, so only a crash of the program; see ``Journal.record``). Only a session open for
         writing has one. True if a record was appended: the session had
         changed since the last one, or ``extra`` was given (it comes back in
         ``recovered.extra`` after a crash). Never raises for the disk:
         ``journal_error`` says why a record failed, and the next one tries again."""
         with self._writing:
-            return self._append_to_journal(now, extra)
+            return self._append_to_journal(now, extra, durable)
 
-    def _append_to_journal(self, now: dt.datetime | None, extra: Mapping[str, Any] | None) -> bool:
+    def _append_to_journal(
+        self, now: dt.datetime | None, extra: Mapping[str, Any] | None, durable: bool = True
+    ) -> bool:
         if self.read_only or self.closed or self._fingerprint is None or self._lock is None:
             return False
         try:
             journal = self._journal_here()
             text = codec.render(codec.to_document(self.session))
             moment = now if now is not None else dt.datetime.now(dt.UTC)
-            appended = journal.record(text, self._journal_base, moment, extra)
+            appended = journal.record(text, self._journal_base, moment, extra, durable=durable)
         except OSError as error:
             self.journal_error = describe_os_error(error)
             return False

@@ -97,6 +97,8 @@ not matter. **Down** or **Enter** goes to the results, **Enter** opens one,
         self.app.call_from_thread(self.show, query, hits, total)
 
     def show(self, query: str, hits: list[Hit], total: int) -> None:
+        from ...core.index import ranked_among
+
         if query != self.query_one("#query", Input).value:
             return  # typing went on; a newer search is coming
         listing = self.query_one("#hits", OptionList)
@@ -109,6 +111,11 @@ not matter. **Down** or **Enter** goes to the results, **Enter** opens one,
             status.update("")
         elif not hits:
             status.update(f"Nothing matches {query.strip()!r}.")
+        elif total > ranked_among(total):
+            status.update(
+                f"{total:,} sessions match; the best {len(hits)} of the latest "
+                f"{ranked_among(total):,} are listed (more words narrow it)."
+            )
         elif total > len(hits):
             status.update(f"{total:,} sessions match; the best {len(hits)} are listed.")
         else:
