@@ -342,7 +342,7 @@ def test_search_says_when_the_best_were_chosen_among_the_latest(
         (folder / f"2026-01-0{n}-p.toml").write_text(dumps(session), encoding="utf-8")
     assert cli.main(["--sessions-dir", str(folder), "search", "budget"]) == 0
     out = capsys.readouterr().out
-    assert "5 sessions match; these are the best 3 of the latest 3 (more words narrow it)." in out
+    assert "5 sessions match; these are the best 3 of the latest 3." in out
     monkeypatch.setattr(index_module, "RANKED_AMONG", 2000)
     assert cli.main(["--sessions-dir", str(folder), "search", "budget"]) == 0
     out = capsys.readouterr().out

@@ -1033,7 +1033,7 @@ def cmd_search(folders: Folders, words: Sequence[str], as_json: bool) -> int:
     if total > ranked_among(total):
         print(
             f"\n{total:,} sessions match; these are the best {len(hits)} of the latest "
-            f"{ranked_among(total):,} (more words narrow it)."
+            f"{ranked_among(total):,}."
         )
     elif total > len(hits):
         print(f"\n{total:,} sessions match; these are the best {len(hits)}.")

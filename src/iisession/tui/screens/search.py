@@ -114,7 +114,7 @@ not matter. **Down** or **Enter** goes to the results, **Enter** opens one,
         elif total > ranked_among(total):
             status.update(
                 f"{total:,} sessions match; the best {len(hits)} of the latest "
-                f"{ranked_among(total):,} are listed (more words narrow it)."
+                f"{ranked_among(total):,} are listed."
             )
         elif total > len(hits):
             status.update(f"{total:,} sessions match; the best {len(hits)} are listed.")
