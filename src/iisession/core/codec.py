@@ -552,6 +552,10 @@ def _members(kind: Any) -> dict[str, Any]:
     return {m.value: m for m in kind}
 
 
+_DATETIME = dt.datetime
+_UTC = dt.UTC
+
+
 def _quick(table: dict[str, Any], spec: _Spec) -> dict[str, Any] | None:
     """The table's fields, or None if it is not in the common form (then
     ``_Reader`` reads it and says what is wrong)."""
@@ -559,21 +563,22 @@ def _quick(table: dict[str, Any], spec: _Spec) -> dict[str, Any] | None:
         return None
     kinds = spec.kinds
     values = spec.defaults.copy()
+    datetime, utc = _DATETIME, _UTC  # locals: this loop runs for every table read
     for key, value in table.items():
         kind = kinds.get(key)
         cls = type(value)
         if kind is str:
             if cls is not str:
                 return None
-            if "\r" in value or not value.isascii():
+            if not value.isascii() or "\r" in value:
                 value = clean_text(value)
         elif kind is bool:
             if cls is not bool:
                 return None
-        elif kind is dt.datetime:
+        elif kind is datetime:
             if (
-                cls is not dt.datetime
-                or value.tzinfo is not dt.UTC
+                cls is not datetime
+                or value.tzinfo is not utc
                 or value.microsecond
                 or not MIN_YEAR <= value.year <= MAX_YEAR
             ):

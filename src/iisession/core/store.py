@@ -156,7 +156,7 @@ def _decode(path: Path, data: bytes, st: os.stat_result) -> Loaded:
 def _read_back(path: Path, data: bytes) -> codec.Decoded:
     """The bytes of a session file as every open reads them; ``SessionFileError``
     if they are not one. A save checks what it is about to write with this too."""
-    if not data.strip():
+    if not data or data.isspace():  # isspace: no stripped copy of the whole file
         raise SessionFileError(path, "is empty")
     if data.startswith(_BOM):
         raise SessionFileError(
