@@ -221,6 +221,43 @@ def test_record_makes_a_save_searchable_at_once(folder: Path, tmp_path: Path) ->
     assert ix.refresh().read == []
 
 
+def test_a_file_indexed_by_another_process_during_a_build_is_written_once(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build skips looking for old rows of files that were not in the index
+    # when it began; another program may have indexed one meanwhile.
+    ix = make_index(folder, tmp_path)
+    other = make_index(folder, tmp_path)
+    real = index_reading.read_for_index
+    recorded: list[str] = []
+
+    def read_while_another_records(path_text: str) -> index_reading.Read:
+        path = Path(path_text)
+        if not recorded:
+            loaded = read_session(path)
+            fp = loaded.fingerprint
+            other.record(path, loaded.session, (fp.size, fp.mtime_ns, fp.inode, fp.ctime_ns))
+            recorded.append(path.name)
+        return real(path_text)
+
+    monkeypatch.setattr(index_module, "read_for_index", read_while_another_records)
+    assert ix.count() == 0
+    with sqlite3.connect(ix.path) as db:  # gone if the database is thrown away
+        db.execute("INSERT INTO meta VALUES ('mark', 'kept')")
+    db.close()
+    report = ix.refresh()
+    assert recorded
+    assert recorded[0] in report.read
+    # Not taken for a damaged database, thrown away and built again.
+    with sqlite3.connect(ix.path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'mark'").fetchall() == [("kept",)]
+    db.close()
+    fresh = make_index(folder, tmp_path, cache="fresh")
+    fresh.refresh()
+    assert answers(ix) == answers(fresh)
+    assert ix.count() == len(list(folder.glob("*.toml")))
+
+
 def test_the_first_build_of_many_files_runs_in_worker_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
