@@ -163,26 +163,38 @@ def test_a_read_only_view_of_a_running_call_changes_nothing(sessions_dir: Path) 
     assert session.clock == read_session(path).session.clock
 
 
+class EditedCall:
+    """A call with its clock running, saved once, under an editor that ticks
+    about once a second (never exactly), as the live screen's does."""
+
+    def __init__(self, sessions_dir: Path) -> None:
+        self.clock = ManualClock()
+        session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
+        self.handle = SessionStore(sessions_dir).create(session)
+        self.editor = SessionEditor(self.handle.session, self.clock, self.handle)
+        self.live = LiveCall(self.handle.session, self.clock)
+        self.live.toggle_clock()
+        assert self.editor.changed().saved
+
+    def second(self) -> None:
+        self.clock.advance(0.999)
+        self.live.tick()
+        self.editor.clock_moved()
+        self.editor.tick()
+
+
 def test_a_running_clock_is_journaled_every_two_ticks_and_comes_back_after_a_crash(
     sessions_dir: Path,
 ) -> None:
-    clock = ManualClock()
-    session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
-    handle = SessionStore(sessions_dir).create(session)
-    editor = SessionEditor(handle.session, clock, handle)
-    live = LiveCall(handle.session, clock)
-    live.toggle_clock()
-    assert editor.changed().saved
-    for _ in range(20):  # ticks about a second apart, never exactly
-        clock.advance(0.999)
-        live.tick()
-        editor.clock_moved()
-        editor.tick()
+    call = EditedCall(sessions_dir)
+    handle = call.handle
+    for _ in range(20):
+        call.second()
     records = journal_path_for(handle.path).read_text(encoding="utf-8").splitlines()
     assert len(records) == 1 + 10  # the header, then every other tick
     handle.close()  # kill -9: nothing saved since the start
     assert read_session(handle.path).session.clock.used_seconds == 0  # type: ignore[union-attr]
-    again = reopened(handle.path, clock)
+    again = reopened(handle.path, call.clock)
     assert again.elapsed() >= 20 * 0.999 - 2
     assert again.countdown.running
 
@@ -207,13 +219,8 @@ def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
     # An idle call's fsync every two seconds was most of its CPU: the clock's
     # records are fsynced every 30 s (a power cut loses at most that much of
     # the clock); whatever was typed is fsynced with its record at once.
-    clock = ManualClock()
-    session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
-    handle = SessionStore(sessions_dir).create(session)
-    editor = SessionEditor(handle.session, clock, handle)
-    live = LiveCall(handle.session, clock)
-    live.toggle_clock()
-    assert editor.changed().saved
+    call = EditedCall(sessions_dir)
+    handle, editor, second = call.handle, call.editor, call.second
     journal = journal_path_for(handle.path)
     synced: list[int] = []
     real_fsync = os.fsync
@@ -224,13 +231,6 @@ def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", counting)
-
-    def second() -> None:
-        clock.advance(0.999)
-        live.tick()
-        editor.clock_moved()
-        editor.tick()
-
     for _ in range(62):
         second()
     lines = journal.read_text(encoding="utf-8").splitlines()
@@ -245,6 +245,6 @@ def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
     assert "hiring" in lines[-1]
     assert synced[-1] == len(lines) == 1 + 32  # typing: fsynced at once
     handle.close()  # kill -9: what was written without fsync is still in the file
-    again = reopened(handle.path, clock)
+    again = reopened(handle.path, call.clock)
     assert again.session.notes == "she said the team is hiring"
     assert again.elapsed() >= 63 * 0.999 - 2

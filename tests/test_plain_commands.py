@@ -332,6 +332,7 @@ def test_search_says_when_the_best_were_chosen_among_the_latest(
     from iisession import cli
     from iisession.core import index as index_module
 
+    window = index_module.RANKED_AMONG
     monkeypatch.setattr(index_module, "RANKED_AMONG", 3)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -343,11 +344,16 @@ def test_search_says_when_the_best_were_chosen_among_the_latest(
     assert cli.main(["--sessions-dir", str(folder), "search", "budget"]) == 0
     out = capsys.readouterr().out
     assert "5 sessions match; these are the best 3 of the latest 3." in out
-    monkeypatch.setattr(index_module, "RANKED_AMONG", 2000)
+    monkeypatch.setattr(index_module, "RANKED_AMONG", window)
     assert cli.main(["--sessions-dir", str(folder), "search", "budget"]) == 0
     out = capsys.readouterr().out
     assert "sessions match" not in out  # all five are listed
     assert out.count("Person ") == 5
+    # The help says the window as it is (it cannot import the index to ask:
+    # every command would pay for it at start).
+    with pytest.raises(SystemExit):
+        cli.main(["search", "--help"])
+    assert f"the latest {window:,}" in " ".join(capsys.readouterr().out.split())
 
 
 def test_search_json(folder: Path) -> None:
