@@ -4,16 +4,19 @@ key posted before the first is handled (as a burst from the terminal is)."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.message import Message
+from textual.widgets import Input
 
 from iisession.core.store import read_session
-from iisession.tui.screens.prompts import ChoiceModal
+from iisession.tui.screens.prompts import ChoiceModal, MinutesPrompt
 from tests.pilot_helpers import current_screen
 from tests.pty_app import F2, F3, F5, PtyApp
 from tests.test_live_screen import make, screen
@@ -104,6 +107,79 @@ async def test_keys_posted_together_go_where_each_one_before_left_the_focus(
         assert live.handle.session.notes == "hello"
         assert live.live.countdown.limit_seconds == (30 + 7) * 60
     assert read_session(path).session.notes == "hello"
+
+
+async def burst_into_a_busy_prompt(sessions_dir: Path) -> tuple[bool, str, float]:
+    """The burst of the test above, with the minutes prompt busy as the last
+    Backspace comes in: whether it was, the notes and the limit."""
+    app, _clock, _path = make(sessions_dir)
+    backspaces = 0
+    busied = False
+
+    async def redraw() -> None:
+        await asyncio.sleep(0.05)
+
+    def busy(screen: MinutesPrompt, message: Message) -> None:
+        nonlocal backspaces, busied
+        if isinstance(message, events.Key) and message.key == "backspace":
+            backspaces += 1
+            # The last one, which a digit follows, behind a message queued there.
+            if backspaces == 2 and len(screen._message_queue.values) > 1:
+                screen._invoke_later(redraw, screen)
+                screen._on_timer_update()  # the update timer fires: what waited runs next
+                busied = True
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        # The start screen beneath reads the folder a moment after start-up:
+        # done before the keys, it cannot make their timing vary.
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        live = screen(app)
+        for event in keys("f3", *"hello", "f8", *"12", "backspace", "backspace", "7", "enter"):
+            app.post_message(event)
+        prompt: MinutesPrompt | None = None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (
+            prompt is not None and app.keys.idle and current_screen(app) is live
+        ):
+            if prompt is None and isinstance(app.screen, MinutesPrompt):
+                prompt = app.screen
+
+                def post_message(
+                    message: Message,
+                    prompt: MinutesPrompt = prompt,
+                    post: Callable[[Message], bool] = prompt.post_message,
+                ) -> bool:
+                    posted = post(message)
+                    busy(prompt, message)
+                    return posted
+
+                prompt.post_message = post_message  # type: ignore[method-assign]
+            await asyncio.sleep(0)
+        await pilot.pause()
+        return busied, live.handle.session.notes, live.live.countdown.limit_seconds
+
+
+async def test_a_key_waits_for_the_one_before_it_while_a_prompt_is_busy_redrawing(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a loaded machine a screen's update timer can fire just as a Backspace
+    bubbles into it behind a message already queued there: what waits for the
+    refresh (a footer's recompose, say) then runs, and awaits, in the screen's
+    message loop with the Backspace taken up next but not yet handled. The digit
+    after the Backspace must still wait for it."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)  # no blink timer's timing
+    # Whether the Backspace finds a message queued ahead of it depends on the
+    # order the loop runs the pumps in: almost always it does.
+    for attempt in range(5):
+        busied, notes, limit = await burst_into_a_busy_prompt(sessions_dir / str(attempt))
+        if busied:
+            break
+    assert busied
+    assert notes == "hello"
+    assert limit == (30 + 7) * 60
 
 
 async def test_keys_typed_before_a_one_key_question_showed_never_answer_it(

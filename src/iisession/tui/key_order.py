@@ -24,7 +24,8 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -283,19 +284,28 @@ class KeyRouter:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + SETTLE_LIMIT_SECONDS
         quiet = 0
+        handled = _Handled(self.app)
         try:
             while quiet < QUIET_ROUNDS and loop.time() < deadline:
                 nodes = self._nodes()
-                await self._round(nodes, deadline - loop.time())
-                # Private, but the only way to see that a pump has nothing left:
-                # Textual's own test pilot waits for the screen the same way.
-                if all(node._message_queue.empty() for node in self._nodes()):
+                handled.follow(nodes)
+                before_round = handled.count
+                found_nothing = await handled.round(nodes, deadline - loop.time())
+                # A round is quiet only if no pump handled anything in it: a pump
+                # may have taken a message up and be awaiting inside it (or inside
+                # what runs when its queue is empty) with nothing left in its queue.
+                if (
+                    found_nothing
+                    and handled.count == before_round
+                    and all(_nothing_waiting(node) for node in self._nodes())
+                ):
                     quiet += 1
                 else:
                     quiet = 0
         except Exception:  # whatever went wrong, the keys must go on
             pass
         finally:
+            handled.close()
             self._settling = False
             self._hold_back_for(self._screen(), before)
             self._release_held_back()
@@ -321,19 +331,69 @@ class KeyRouter:
         # for it would wait for nothing.
         return [node for node in dict.fromkeys(chain) if node.is_running]
 
-    @staticmethod
-    async def _round(nodes: list[MessagePump], timeout: float) -> None:
-        """Every node handles what it had queued before now."""
-        loop = asyncio.get_running_loop()
-        waits: list[asyncio.Future[None]] = []
+
+def _nothing_waiting(node: MessagePump) -> bool:
+    """Nothing in the pump's queue, nor taken from it to be handled next.
+
+    Private, but the only way to see that a pump has nothing left: Textual's own
+    test pilot waits for the screen the same way. A pump looks ahead one message
+    (to merge what may be merged) before it handles the one it took: that one is
+    out of the queue, and may wait there while the pump awaits."""
+    return node._message_queue.empty() and node._pending_message is None
+
+
+class _Handled:
+    """Counts the messages the pumps a key's consequences run through handle,
+    but for the settle's own callbacks and the input the router only queues."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.count = 0
+        self._probes: set[Callable[[], None]] = set()
+        self._followed: list[MessagePump] = []
+
+    def follow(self, nodes: Iterable[MessagePump]) -> None:
         for node in nodes:
-            future: asyncio.Future[None] = loop.create_future()
+            if node not in self._followed:
+                node.message_signal.subscribe(
+                    self.app, partial(self._handled, node), immediate=True
+                )
+                self._followed.append(node)
 
-            def reached(future: asyncio.Future[None] = future) -> None:
+    def _handled(self, node: MessagePump, message: Message) -> None:
+        probe = getattr(message, "callback", None)
+        if isinstance(message, events.Callback) and getattr(probe, "func", None) in self._probes:
+            return
+        if (
+            node is self.app
+            and isinstance(message, (InputBurst, events.Key, events.Paste, events.MouseEvent))
+            and not message.is_forwarded
+        ):
+            return  # only waits its turn: the router is busy
+        self.count += 1
+
+    def close(self) -> None:
+        for node in self._followed:
+            node.message_signal.unsubscribe(self.app)
+        self._followed.clear()
+
+    async def round(self, nodes: list[MessagePump], timeout: float) -> bool:
+        """Every node handles what it had queued before now. True if each found
+        nothing more waiting when it got there."""
+        loop = asyncio.get_running_loop()
+        waits: list[asyncio.Future[bool]] = []
+        self._probes.clear()
+        for node in nodes:
+            future: asyncio.Future[bool] = loop.create_future()
+
+            def reached(node: MessagePump = node, future: asyncio.Future[bool] = future) -> None:
                 if not future.done():
-                    future.set_result(None)
+                    future.set_result(_nothing_waiting(node))
 
+            self._probes.add(reached)
             if node.call_later(reached):
                 waits.append(future)
-        if waits:
-            await asyncio.wait(waits, timeout=max(0.0, timeout))
+        if not waits:
+            return True
+        done, pending = await asyncio.wait(waits, timeout=max(0.0, timeout))
+        return not pending and all(future.result() for future in done)
