@@ -47,6 +47,15 @@ def test_any_session_reads_the_same_both_ways(session: Session) -> None:
 Change = Callable[[dict[str, Any]], None]
 
 
+def _put(table: str, key: str, value: Any) -> Change:
+    """Set ``key`` in the one table at ``table`` (made if missing)."""
+
+    def change(doc: dict[str, Any]) -> None:
+        doc.setdefault(table, {})[key] = value
+
+    return change
+
+
 def _set(table: str, key: str, value: Any, index: int = 0) -> Change:
     def change(doc: dict[str, Any]) -> None:
         doc[table][index][key] = value
@@ -91,6 +100,21 @@ CHANGES: dict[str, Change] = {
     "intro offered as text": _set("referrals", "intro_offered", "true"),
     "a table that is text": lambda doc: doc["questions"].__setitem__(1, "not a table"),
     "an array that is a table": lambda doc: doc.__setitem__("referrals", {"id": "x"}),
+    "a person's unknown key": _put("person", "shoe_size", "42"),
+    "a person's name as a number": _put("person", "name", 7),
+    "CRLF in a person's organisation": _put("person", "organisation", "North\r\nwind"),
+    "a lone surrogate in a name": _put("person", "name", "Ana \ud800 Ruiz"),
+    "a person that is text": lambda doc: doc.__setitem__("person", "Ana"),
+    "research as a list": _put("preparation", "research", ["a"]),
+    "a thank-you sent with an offset": _put(
+        "follow_up",
+        "thank_you_sent",
+        dt.datetime(2026, 6, 18, 14, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ),
+    "a thank-you sent as text": _put("follow_up", "thank_you_sent", "yesterday"),
+    "a follow-up's unknown key": _put("follow_up", "mood", "good"),
+    "a follow-up that is text": lambda doc: doc.__setitem__("follow_up", "done"),
+    "a bad person and a bad clock": lambda doc: doc.update(person=3, clock="x"),
 }
 
 
@@ -117,7 +141,8 @@ def test_tables_as_written_take_the_quick_path(monkeypatch: pytest.MonkeyPatch) 
     def slow(_: Any) -> Any:
         raise AssertionError("read the slow way")
 
-    for name in ("_read_question", "_read_event", "_read_key_point", "_read_referral"):
+    names = ("_read_question", "_read_event", "_read_key_point", "_read_referral")
+    for name in (*names, "_read_person", "_read_preparation", "_read_follow_up"):
         monkeypatch.setattr(codec, name, slow)
     decoded = codec.from_document(doc, quick=True)
     assert len(decoded.session.questions) == 3

@@ -20,6 +20,7 @@ from iisession.core.index import (
     INDEX_VERSION,
     MARK_END,
     MARK_START,
+    TALLY_QUERY,
     SessionIndex,
     match_expression,
     read_listing,
@@ -170,6 +171,25 @@ def test_an_index_from_another_version_is_rebuilt(folder: Path, tmp_path: Path) 
     fresh = make_index(folder, tmp_path)
     report = fresh.refresh()
     assert report.added == len(list(folder.glob("*.toml")))
+    assert answers(fresh) == rebuilt(folder, tmp_path)
+
+
+def test_an_index_of_version_10_is_rebuilt_and_counts_questions_from_their_index_alone(
+    folder: Path, tmp_path: Path
+) -> None:
+    # Version 10 indexed the questions by key alone, so counting them looked up
+    # every question in its table: time that grew faster than the sessions.
+    ix = make_index(folder, tmp_path)
+    ix.refresh()
+    with sqlite3.connect(ix.path) as db:
+        db.execute("DROP INDEX questions_by_key")
+        db.execute("CREATE INDEX questions_by_key ON questions (key)")
+        db.execute("UPDATE meta SET value = '10' WHERE key = 'version'")
+    fresh = make_index(folder, tmp_path)
+    assert fresh.refresh().added == len(list(folder.glob("*.toml")))
+    with sqlite3.connect(fresh.path) as db:
+        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {TALLY_QUERY}"))
+    assert plan == "SCAN questions USING COVERING INDEX questions_by_key"
     assert answers(fresh) == rebuilt(folder, tmp_path)
 
 

@@ -51,3 +51,45 @@ def test_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"x" * 5_000)
     with pytest.raises(RefusedFile, match="too big"):
         read_regular(path, limit=4_096)
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_new_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first read takes exactly the size looked at, and so ends; the size
+    # looked at again after it says more came meanwhile, which is read too.
+    path = tmp_path / "s.toml"
+    first, more = os.urandom(9_500), os.urandom(3_000)
+    path.write_bytes(first)
+    real_read = os.read
+    reads: list[int] = []
+
+    def read_then_grow(fd: int, n: int) -> bytes:
+        part = real_read(fd, n)
+        if not reads:
+            with path.open("ab") as out:
+                out.write(more)
+        reads.append(len(part))
+        return part
+
+    monkeypatch.setattr(os, "read", read_then_grow)
+    got, st = read_regular(path)
+    assert reads[0] == len(first)
+    assert got == first + more
+    assert st.st_size == len(first) + len(more)
+
+
+def test_a_usual_file_takes_one_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.toml"
+    data = os.urandom(9_500)
+    path.write_bytes(data)
+    real_read = os.read
+    reads: list[int] = []
+
+    def counted(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", counted)
+    assert read_regular(path)[0] == data
+    assert reads == [len(data) + 1]

@@ -111,6 +111,8 @@ def _clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns, ending in an ellipsis if it was cut."""
     if _width(text) <= width:
         return text
+    if text.isascii():  # a column a character
+        return text[: max(width - 1, 0)].rstrip() + "\u2026"
     kept: list[str] = []
     used = 0
     for char in text:
@@ -146,20 +148,23 @@ def _table(
     last cell (a file name, say) is too long for the terminal runs past it,
     without squeezing every other row.
     """
-    widths = [max(_width(row[n]) for row in rows) for n in range(len(rows[0]))]
+    # Each cell's width counted once: a listing has tens of thousands of cells.
+    cell_widths = [[_width(cell) for cell in row] for row in rows]
+    widths = [max(column) for column in zip(*cell_widths, strict=True)]
     if columns and clippable:
         narrowest = [min(w, MIN_CLIPPED) if n in clippable else w for n, w in enumerate(widths)]
         room = columns - sum(narrowest[:-1]) - len(GAP) * (len(widths) - 1)
-        last = [_width(row[-1]) for row in rows[1:] or rows]
+        last = [row[-1] for row in cell_widths[1:] or cell_widths]
         fitting = [w for w in last if w <= room]
         widths = _fit([*widths[:-1], max(fitting, default=min(last))], clippable, columns)
     lines = []
-    for row in rows:
-        cells = [
-            _clip(cell, w) if n in clippable else cell
-            for n, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+    for row, row_widths in zip(rows, cell_widths, strict=True):
+        padded = []
+        for n, (cell, used, width) in enumerate(zip(row, row_widths, widths, strict=True)):
+            if used > width and n in clippable:
+                cell = _clip(cell, width)
+                used = _width(cell)
+            padded.append(cell + " " * (width - used))
         lines.append(GAP.join(padded).rstrip())
     return lines
 

@@ -16,7 +16,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import tomli_w
@@ -534,70 +534,100 @@ class _Spec:
     an enum's {value: member}), the defaults of those that may be left out, and
     those that may not."""
 
+    cls: type[Any]
     kinds: dict[str, Any]
     defaults: dict[str, Any]
     required: frozenset[str]
+    checks: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
+    """The check for each order of keys met (see ``_check_for``), None for one
+    that is never quick."""
 
 
-def _spec(**fields: tuple[Any, Any]) -> _Spec:
+def _spec(cls: type[Any], **fields: tuple[Any, Any]) -> _Spec:
     kinds = {
         k: (_members(kind) if isinstance(kind, enum.EnumType) else kind)
         for k, (kind, _) in fields.items()
     }
     defaults = {k: d for k, (_, d) in fields.items() if d is not _REQUIRED}
-    return _Spec(kinds, defaults, frozenset(k for k, (_, d) in fields.items() if d is _REQUIRED))
+    required = frozenset(k for k, (_, d) in fields.items() if d is _REQUIRED)
+    return _Spec(cls, kinds, defaults, required)
 
 
 def _members(kind: Any) -> dict[str, Any]:
     return {m.value: m for m in kind}
 
 
-_DATETIME = dt.datetime
-_UTC = dt.UTC
+_CHECKS_KEPT = 64
+"""Orders of keys remembered per kind of table: odd files cannot fill the memory."""
+
+_Check = Callable[[dict[str, Any]], Any]
+"""Builds the object of a table with one order of keys, or gives None."""
 
 
-def _quick(table: dict[str, Any], spec: _Spec) -> dict[str, Any] | None:
-    """The table's fields, or None if it is not in the common form (then
+def _quick(table: dict[str, Any], spec: _Spec) -> Any:
+    """The table's object, or None if it is not in the common form (then
     ``_Reader`` reads it and says what is wrong)."""
-    if not spec.required <= table.keys():
+    keys = tuple(table)
+    check = spec.checks.get(keys, _UNSEEN)
+    if check is _UNSEEN:
+        check = _check_for(spec, keys)
+        if len(spec.checks) < _CHECKS_KEPT:
+            spec.checks[keys] = check
+    return None if check is None else check(table)
+
+
+_UNSEEN: Any = object()
+
+
+def _check_for(spec: _Spec, keys: tuple[str, ...]) -> _Check | None:
+    """A check of tables with exactly these keys in this order, written out key
+    by key (as ``dataclasses`` writes ``__init__``): a loop deciding each key's
+    kind cost more than the rest of reading a table. None if such a table can
+    never be quick (a key unknown, or one required missing)."""
+    if not spec.required <= set(keys) or not all(k in spec.kinds for k in keys):
         return None
-    kinds = spec.kinds
-    values = spec.defaults.copy()
-    datetime, utc = _DATETIME, _UTC  # locals: this loop runs for every table read
-    for key, value in table.items():
-        kind = kinds.get(key)
-        cls = type(value)
+    names: dict[str, Any] = {
+        "datetime": dt.datetime,
+        "utc": dt.UTC,
+        "clean_text": clean_text,
+        "defaults": spec.defaults,
+        "new": object.__new__,
+        "cls": spec.cls,
+    }
+    body = [f"    v{i} = table[{key!r}]" for i, key in enumerate(keys)]
+    # Filled without __init__ and __post_init__: the values are as they would
+    # leave them (every field is in the spec).
+    finish = ["    item = new(cls)", "    fields = item.__dict__", "    fields.update(defaults)"]
+    finish.append("    fields.update(table)")
+    for i, key in enumerate(keys):
+        kind, v = spec.kinds[key], f"v{i}"
         if kind is str:
-            if cls is not str:
-                return None
-            if not value.isascii() or "\r" in value:
-                value = clean_text(value)
+            body.append(f"    if type({v}) is not str: return None")
+            finish.append(
+                f"    if not {v}.isascii() or '\\r' in {v}: fields[{key!r}] = clean_text({v})"
+            )
         elif kind is bool:
-            if cls is not bool:
-                return None
-        elif kind is datetime:
-            if (
-                cls is not datetime
-                or value.tzinfo is not utc
-                or value.microsecond
-                or not MIN_YEAR <= value.year <= MAX_YEAR
-            ):
-                return None
+            body.append(f"    if type({v}) is not bool: return None")
         elif kind is int:
-            if cls is not int or value < 0:
-                return None
-        elif kind is None or cls is not str:
-            return None  # an unknown key, or an enum's value that is not text
-        else:
-            value = kind.get(value)
-            if value is None:
-                return None
-        values[key] = value
-    return values
+            body.append(f"    if type({v}) is not int or {v} < 0: return None")
+        elif kind is dt.datetime:
+            body.append(
+                f"    if type({v}) is not datetime or {v}.tzinfo is not utc or {v}.microsecond"
+                f" or not {MIN_YEAR} <= {v}.year <= {MAX_YEAR}: return None"
+            )
+        else:  # an enum's {value: member}
+            names[f"members{i}"] = kind
+            body.append(f"    m{i} = members{i}.get({v}) if type({v}) is str else None")
+            body.append(f"    if m{i} is None: return None")
+            finish.append(f"    fields[{key!r}] = m{i}")
+    source = "\n".join(["def check(table):", *body, *finish, "    return item"])
+    exec(compile(source, f"<quick check of {', '.join(keys)}>", "exec"), names)
+    return names["check"]  # type: ignore[no-any-return]
 
 
 _REQUIRED = object()
 _QUESTION = _spec(
+    Question,
     id=(str, _REQUIRED),
     text=(str, ""),
     topic=(str, ""),
@@ -608,9 +638,12 @@ _QUESTION = _spec(
     asked_at=(dt.datetime, None),
     answer=(str, ""),
 )
-_EVENT = _spec(kind=(EventKind, _REQUIRED), at=(dt.datetime, _REQUIRED), minutes=(int, 0))
-_KEY_POINT = _spec(at=(dt.datetime, _REQUIRED), call_seconds=(int, 0), text=(str, ""))
+_EVENT = _spec(
+    TimelineEvent, kind=(EventKind, _REQUIRED), at=(dt.datetime, _REQUIRED), minutes=(int, 0)
+)
+_KEY_POINT = _spec(KeyPoint, at=(dt.datetime, _REQUIRED), call_seconds=(int, 0), text=(str, ""))
 _REFERRAL = _spec(
+    Referral,
     id=(str, _REQUIRED),
     name=(str, ""),
     role=(str, ""),
@@ -624,43 +657,75 @@ _REFERRAL = _spec(
     session_id=(str, ""),
     draft=(str, ""),
 )
-_QUICK: tuple[tuple[type[Any], _Spec], ...] = (
-    (Question, _QUESTION),
-    (TimelineEvent, _EVENT),
-    (KeyPoint, _KEY_POINT),
-    (Referral, _REFERRAL),
+_PERSON_SPEC = _spec(Person, **{k: (str, "") for k in _PERSON})
+_PREPARATION_SPEC = _spec(Preparation, **{k: (str, "") for k in _PREPARATION})
+_FOLLOW_UP_SPEC = _spec(
+    FollowUp,
+    thank_you_draft=(str, ""),
+    thank_you_drafted=(dt.datetime, None),
+    thank_you_sent=(dt.datetime, None),
+    last_contact=(dt.datetime, None),
+    referrer_told=(dt.datetime, None),
 )
 # The quick path fills an object's fields without its __post_init__ (the values
 # are already as it would leave them): every field must be in the spec.
-for _cls, _table_spec in _QUICK:
+for _table_spec in (
+    _PERSON_SPEC,
+    _PREPARATION_SPEC,
+    _FOLLOW_UP_SPEC,
+    _QUESTION,
+    _EVENT,
+    _KEY_POINT,
+    _REFERRAL,
+):
+    _cls = _table_spec.cls
     assert set(_table_spec.kinds) == {f.name for f in dataclasses.fields(_cls)}, _cls
 
 
 def _many(
-    top: _Reader,
-    key: str,
-    cls: type[T],
-    spec: _Spec,
-    slow: Callable[[_Reader], T],
-    quick: bool,
+    top: _Reader, key: str, spec: _Spec, slow: Callable[[_Reader], T], quick: bool
 ) -> list[T]:
     """The array of tables at ``key``, each built quickly where it can be."""
     value = top.table.get(key)
     if not quick or type(value) is not list or not all(type(v) is dict for v in value):
         return [slow(r) for r in top.tables_at(key)]
     top.used.add(key)
-    where = top._path(key)
     items: list[T] = []
-    new = object.__new__
     for i, table in enumerate(value):
-        fields = _quick(table, spec)
-        if fields is None:
-            items.append(slow(_Reader(table, f"{where}[{i}]", top.unknown)))
-        else:
-            item = new(cls)
-            item.__dict__.update(fields)
-            items.append(item)
+        item = _quick(table, spec)
+        if item is None:
+            item = slow(_Reader(table, f"{top._path(key)}[{i}]", top.unknown))
+        items.append(item)
     return items
+
+
+def _read_person(r: _Reader) -> Person:
+    return Person(**{k: r.text(k) for k in _PERSON})
+
+
+def _read_preparation(r: _Reader) -> Preparation:
+    return Preparation(**{k: r.text(k) for k in _PREPARATION})
+
+
+def _read_follow_up(r: _Reader) -> FollowUp:
+    return FollowUp(
+        thank_you_draft=r.text("thank_you_draft"),
+        thank_you_drafted=r.time("thank_you_drafted"),
+        thank_you_sent=r.time("thank_you_sent"),
+        last_contact=r.time("last_contact"),
+        referrer_told=r.time("referrer_told"),
+    )
+
+
+def _one(top: _Reader, key: str, spec: _Spec, quick: bool) -> Any:
+    """The table at ``key`` built quickly, or its reader when it cannot be."""
+    value = top.table.get(key)
+    if quick and type(value) is dict:
+        item = _quick(value, spec)
+        if item is not None:
+            top.used.add(key)
+            return item
+    return top.table_at(key)
 
 
 QUICK_TABLES = True
@@ -678,9 +743,9 @@ def from_document(doc: Document, *, quick: bool | None = None) -> Decoded:
     unknown: list[str] = []
     top = _Reader(doc, "", unknown)
     top.integer("schema_version")
-    person = top.table_at("person")
-    prep = top.table_at("preparation")
-    follow = top.table_at("follow_up")
+    person = _one(top, "person", _PERSON_SPEC, quick)
+    prep = _one(top, "preparation", _PREPARATION_SPEC, quick)
+    follow = _one(top, "follow_up", _FOLLOW_UP_SPEC, quick)
     notes = top.table_at("notes")
     clock = _read_clock(top.table_at("clock")) if "clock" in doc else None
     request = _read_request(top.table_at("request")) if "request" in doc else None
@@ -697,25 +762,20 @@ def from_document(doc: Document, *, quick: bool | None = None) -> Decoded:
         source_session=top.text("source_session"),
         source_referral=top.text("source_referral"),
         invite_uid=top.text("invite_uid"),
-        person=Person(**{k: person.text(k) for k in _PERSON}),
-        preparation=Preparation(**{k: prep.text(k) for k in _PREPARATION}),
-        follow_up=FollowUp(
-            thank_you_draft=follow.text("thank_you_draft"),
-            thank_you_drafted=follow.time("thank_you_drafted"),
-            thank_you_sent=follow.time("thank_you_sent"),
-            last_contact=follow.time("last_contact"),
-            referrer_told=follow.time("referrer_told"),
-        ),
-        questions=_many(top, "questions", Question, _QUESTION, _read_question, quick),
-        timeline=_many(top, "timeline", TimelineEvent, _EVENT, _read_event, quick),
-        key_points=_many(top, "key_points", KeyPoint, _KEY_POINT, _read_key_point, quick),
-        referrals=_many(top, "referrals", Referral, _REFERRAL, _read_referral, quick),
+        person=_read_person(person) if isinstance(person, _Reader) else person,
+        preparation=_read_preparation(prep) if isinstance(prep, _Reader) else prep,
+        follow_up=_read_follow_up(follow) if isinstance(follow, _Reader) else follow,
+        questions=_many(top, "questions", _QUESTION, _read_question, quick),
+        timeline=_many(top, "timeline", _EVENT, _read_event, quick),
+        key_points=_many(top, "key_points", _KEY_POINT, _read_key_point, quick),
+        referrals=_many(top, "referrals", _REFERRAL, _read_referral, quick),
         notes=notes.text("text"),
         clock=clock,
         request=request,
     )
     for reader in (person, prep, follow, notes, top):
-        reader.done()
+        if isinstance(reader, _Reader):
+            reader.done()
     return Decoded(session, unknown)
 
 

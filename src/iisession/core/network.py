@@ -95,12 +95,27 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
     held = [(f, s) for f, s in sessions if not s.practice and s.person.name.strip()]
     by_id = {s.id: (f, s) for f, s in held}
     contacts: dict[str, Contact] = {}
+    keys: dict[str, str] = {}  # a name's key, worked out once: names recur
+    referred: dict[str, set[str]] = {}  # each giver's referred, to look up
+
+    def key_of(name: str) -> str:
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = _key(name)
+        return key
 
     def contact(name: str) -> Contact:
-        key = _key(name)
-        if key not in contacts:
-            contacts[key] = Contact(name=name.strip())
-        return contacts[key]
+        key = key_of(name)
+        found = contacts.get(key)
+        if found is None:
+            found = contacts[key] = Contact(name=name.strip())
+        return found
+
+    def refer(giver: Contact, name: str) -> None:
+        given = referred.setdefault(key_of(giver.name), set())
+        if name not in given:
+            given.add(name)
+            giver.referred.append(name)
 
     # The people the calls were with (or asked for one).
     for file, s in held:
@@ -117,11 +132,10 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
             c.referred_by = s.person.referred_by.strip()
     # Whoever passed on a contact and has no session: a person too.
     for c in list(contacts.values()):
-        if c.referred_by and _key(c.referred_by) != _key(c.name):
+        if c.referred_by and key_of(c.referred_by) != key_of(c.name):
             giver = contact(c.referred_by)
             giver.status = giver.status or REFERRED_YOU
-            if c.name not in giver.referred:
-                giver.referred.append(c.name)
+            refer(giver, c.name)
     # The people they suggested.
     for file, s in held:
         if s.state in (SessionState.REQUESTED, SessionState.PLANNED):
@@ -139,10 +153,8 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
                 c.via_file, c.via_referral = file, r.id
             if not c.status or c.status == REFERRED_YOU:  # suggested in a call: say how that stands
                 c.status = OUTREACH_WORDS[r.outreach]
-            giver = contact(referrer)
-            if c.name not in giver.referred:
-                giver.referred.append(c.name)
-    return Network(sorted(contacts.values(), key=lambda c: _key(c.name)))
+            refer(contact(referrer), c.name)
+    return Network(sorted(contacts.values(), key=lambda c: key_of(c.name)))
 
 
 @dataclass

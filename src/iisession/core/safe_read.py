@@ -56,18 +56,24 @@ def _check(path: Path, st: os.stat_result, limit: int) -> None:
 def _read_up_to(fd: int, size: int, expected: int) -> bytes:
     """Up to ``size`` bytes; the first read asks for ``expected`` (the size the
     file had when looked at) and one more, so a usual file takes one read of
-    its own size (asking for 1 MiB each time costs a 1 MiB buffer per file)."""
+    its own size (asking for 1 MiB each time costs a 1 MiB buffer per file).
+    A short read of exactly ``expected`` bytes ends it: the caller checks the
+    size again after reading, and reads on if the file grew."""
     parts: list[bytes] = []
     left = size
+    got = 0
     ask = min(max(expected + 1, 4096), 1024 * 1024)
     while left > 0:
         part = os.read(fd, min(left, ask))
-        # Short: most likely the end, which a small read confirms.
-        ask = 1024 * 1024 if len(part) >= ask else 4096
         if not part:
             break
         parts.append(part)
         left -= len(part)
+        got += len(part)
+        if len(part) < ask and got == expected:
+            break
+        # Short: most likely the end, which a small read confirms.
+        ask = 1024 * 1024 if len(part) >= ask else 4096
     return b"".join(parts)
 
 
@@ -84,6 +90,11 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.sta
         _check(path, opened, limit)
         data = _read_up_to(fd, limit + 1, opened.st_size)
         st = os.fstat(fd)
+        if st.st_size != len(data) and len(data) <= limit:
+            # Written to while read (or a size that says nothing, as in /proc):
+            # what is there now, to its end.
+            data += _read_up_to(fd, limit + 1 - len(data), -1)
+            st = os.fstat(fd)
     finally:
         os.close(fd)
     if len(data) > limit:

@@ -11,6 +11,7 @@ import enum
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from .countdown import format_call_time
 from .model import SessionState
 
 if TYPE_CHECKING:
@@ -90,8 +91,6 @@ class Summary:
         """``32:10 / 30`` for a call that was held, ``- / 30`` for one not yet started."""
         if self.state in (SummaryState.REQUESTED, SummaryState.PLANNED) and not self.length_seconds:
             return f"- / {self.limit_minutes}"
-        from .countdown import format_call_time
-
         return f"{format_call_time(self.length_seconds)} / {self.limit_minutes}"
 
 

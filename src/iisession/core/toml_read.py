@@ -42,8 +42,9 @@ stacks there are (128 KB, musl's), with room to spare."""
 # closing bracket(s) on that line, adds at most two levels while it is read: its
 # brackets are not counted. Every other bracket or brace may nest, even one in
 # a string (counting it only sends a text to tomllib). The pattern starts with a
-# literal, so it is searched for at C speed.
-_HEADER = re.compile(r"\n(\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\])")
+# literal ("\n["), so it is searched for at C speed; its group holds the second
+# bracket of an array's header.
+_HEADER = re.compile(r"\n\[(?:(\[)[^\[\]\n]*\]\]|[^\[\]\n]*\])")
 
 
 # toml-rs lets a dotted key of three parts or more reach into an array of
@@ -63,7 +64,8 @@ def _may_nest_deeply(text: str) -> bool:
     openers = text.count("[") + text.count("{")
     if openers <= MAX_DEPTH:
         return False
-    in_headers = sum(2 if header[1] == "[" else 1 for header in _HEADER.findall(text))
+    headers = _HEADER.findall(text)
+    in_headers = len(headers) + headers.count("[")
     return openers - in_headers > MAX_DEPTH
 
 

@@ -340,9 +340,13 @@ class IISessionApp(App[None]):
     def _steady_cursor(self, event: events.DescendantFocus) -> None:
         """With TEXTUAL_ANIMATIONS=none Textual stills its own animations, but a
         text cursor still blinks: here none does."""
+        if self.animation_level != "none":
+            return
+        # Imported only now: importing TextArea at the first focus of every
+        # start would cost the first frame some 20 ms.
         from textual.widgets import Input, TextArea
 
-        if self.animation_level == "none" and isinstance(event.widget, Input | TextArea):
+        if isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False
 
     # --- help ---------------------------------------------------------------------------
