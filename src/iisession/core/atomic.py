@@ -9,7 +9,6 @@ temporary file and leaves the target as it was.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -78,6 +77,8 @@ def temp_prefix(path: Path) -> str:
     """How the temporary files of ``path`` start: short and of one length, so a
     name at the file system's limit still saves, and tied to the name, so the
     session's next opener can clean up what a killed save left."""
+    import hashlib  # here: not needed before the first frame, and slow to import
+
     return f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:12]}."
 
 

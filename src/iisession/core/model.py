@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import secrets
 from dataclasses import dataclass, field
 
 UTC = dt.UTC
@@ -61,6 +60,8 @@ def utc_now() -> dt.datetime:
 
 def new_id() -> str:
     """A short random identifier (64 bits), stable for the life of a record."""
+    import secrets  # here: not needed before the first frame, and slow to import
+
     return secrets.token_hex(8)
 
 
