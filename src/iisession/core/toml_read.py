@@ -71,6 +71,9 @@ def _may_nest_deeply(text: str) -> bool:
 
 _fast: Callable[[str], dict[str, Any]] | None
 
+# Imported here, as the program starts, on its main thread: imported first in a
+# worker thread at the first parse instead, it crashed the process (a
+# segmentation fault, every run of tests/test_after_call_views.py).
 try:
     import toml_rs as _toml_rs
 except ImportError:  # no wheel for this platform: the standard library reads everything
