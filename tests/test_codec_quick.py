@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from iisession.core import codec, toml_read
-from iisession.core.model import Session
+from iisession.core.model import Reply, Session
 from tests.factories import make_session
 from tests.strategies import sessions
 
@@ -70,6 +71,14 @@ def _drop(table: str, key: str) -> Change:
     return change
 
 
+def _without(*keys: str) -> Change:
+    def change(doc: dict[str, Any]) -> None:
+        for key in keys:
+            doc.pop(key, None)
+
+    return change
+
+
 CHANGES: dict[str, Change] = {
     "an unknown key": _set("questions", "colour", "red"),
     "text as a number": _set("questions", "text", 3),
@@ -115,6 +124,65 @@ CHANGES: dict[str, Change] = {
     "a follow-up's unknown key": _put("follow_up", "mood", "good"),
     "a follow-up that is text": lambda doc: doc.__setitem__("follow_up", "done"),
     "a bad person and a bad clock": lambda doc: doc.update(person=3, clock="x"),
+    "an unknown top-level key": lambda doc: doc.update(colour="red"),
+    "an id as a number": lambda doc: doc.update(id=7),
+    "a session without an id": _without("id"),
+    "no creation time": _without("created"),
+    "a bad state": lambda doc: doc.update(state="paused"),
+    "a negative revision": lambda doc: doc.update(revision=-1),
+    "a limit of 0 minutes": lambda doc: doc.update(limit_minutes=0),
+    "a limit as a flag": lambda doc: doc.update(limit_minutes=True),
+    "a created time with an offset": lambda doc: doc.update(
+        created=dt.datetime(2026, 6, 18, 14, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    ),
+    "practice as text": lambda doc: doc.update(practice="no"),
+    "a schema version as text": lambda doc: doc.update(schema_version="1"),
+    "no schema version": _without("schema_version"),
+    "CRLF in an invite's id": lambda doc: doc.update(invite_uid="a\r\nb"),
+    "no person, preparation or follow-up": _without("person", "preparation", "follow_up"),
+    "no questions": _without("questions"),
+    "questions as a table": lambda doc: doc.update(questions={"id": "q"}),
+    "notes with an unknown key": _put("notes", "mood", "good"),
+    "notes as a number": _put("notes", "text", 3),
+    "notes with CRLF": _put("notes", "text", "one\r\ntwo"),
+    "an empty notes table": lambda doc: doc.update(notes={}),
+    "notes that are text": lambda doc: doc.update(notes="plain"),
+    "a clock as written": lambda doc: doc.update(
+        clock={
+            "used_seconds": 61.25,
+            "running": True,
+            "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC),
+            "boot": "b1",
+            "steady": 12.34567,
+        }
+    ),
+    "a clock with whole seconds": lambda doc: doc.update(
+        clock={"used_seconds": 60, "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC), "steady": 3}
+    ),
+    "a clock with negative seconds": lambda doc: doc.update(
+        clock={"used_seconds": -1.0, "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC)}
+    ),
+    "a clock with minus zero seconds": lambda doc: doc.update(
+        clock={"used_seconds": -0.0, "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC)}
+    ),
+    "a clock with NaN seconds": lambda doc: doc.update(
+        clock={"used_seconds": float("nan"), "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC)}
+    ),
+    "a clock with seconds as a flag": lambda doc: doc.update(
+        clock={"used_seconds": True, "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC)}
+    ),
+    "a clock without a time": lambda doc: doc.update(clock={"used_seconds": 5.0}),
+    "a request as written": lambda doc: doc.update(
+        request={
+            "subject": "Coffee?",
+            "text": "Hello",
+            "reply": "agreed",
+            "sent_at": dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+        }
+    ),
+    "a request with a bad reply": lambda doc: doc.update(request={"reply": "maybe"}),
+    "a request with an unknown key": lambda doc: doc.update(request={"tone": "warm"}),
+    "an empty request": lambda doc: doc.update(request={}),
 }
 
 
@@ -141,11 +209,55 @@ def test_tables_as_written_take_the_quick_path(monkeypatch: pytest.MonkeyPatch) 
     def slow(_: Any) -> Any:
         raise AssertionError("read the slow way")
 
+    doc["clock"] = {"used_seconds": 61.25, "at": dt.datetime(2026, 6, 18, tzinfo=dt.UTC)}
+    doc["request"] = {"subject": "Coffee?", "reply": "agreed"}
     names = ("_read_question", "_read_event", "_read_key_point", "_read_referral")
     for name in (*names, "_read_person", "_read_preparation", "_read_follow_up"):
         monkeypatch.setattr(codec, name, slow)
+    for name in ("_read_clock", "_read_request", "_Reader"):
+        monkeypatch.setattr(codec, name, slow)
     decoded = codec.from_document(doc, quick=True)
+    assert decoded.session.clock is not None
+    assert decoded.session.clock.used_seconds == 61.2  # as ClockMark rounds it
+    assert decoded.session.request is not None
+    assert decoded.session.request.reply is Reply.AGREED
     assert len(decoded.session.questions) == 3
     assert len(decoded.session.referrals) == 2
     assert decoded.session.timeline
     assert decoded.session.key_points
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "[[t.a]]\n[t]\na.b.c = 1\n",
+        "[[ t . a . b ]]\n[t]\na.b.c.d = 1\n",
+        "[['t'.a]]\n[t]\na.b.c = 1\n",
+    ],
+)
+def test_a_session_with_a_dotted_key_into_an_array_of_tables_is_refused_as_tomllib_refuses_it(
+    extra: str,
+) -> None:
+    # toml-rs alone accepts these; the session's text is not searched for them
+    # before parsing, only once the quick path has found a table it cannot take.
+    text = codec.dumps(make_session(questions=2)) + extra
+    with pytest.raises(tomllib.TOMLDecodeError) as theirs:
+        tomllib.loads(text)
+    with pytest.raises(codec.FormatError) as ours:
+        codec.loads(text)
+    assert str(ours.value) == f"not valid TOML: {theirs.value}"
+
+
+def test_a_session_as_written_is_read_without_searching_its_text_for_nested_arrays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = make_session(questions=3, referrals=2)
+
+    def search(_: str) -> bool:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(toml_read, "may_nest_arrays_of_tables", search)
+    assert codec.loads(codec.dumps(session)).session == session
+    # A text the quick path cannot take is searched.
+    with pytest.raises(AssertionError, match="searched"):
+        codec.loads(codec.dumps(session) + "colour = 'red'\n")

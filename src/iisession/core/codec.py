@@ -517,40 +517,83 @@ def _read_referral(r: _Reader) -> Referral:
     return ref
 
 
-# --- the quick path for the many small tables -----------------------------
+# --- the quick path -------------------------------------------------------
 #
-# A session's questions, timeline, key points and referrals are most of what is
-# read, and nearly all of them are as this module wrote them: known keys, each of
-# its type, times in UTC. Such a table is built directly; anything else (a key
-# missing or unknown, a value of another type, a time with an offset or out of
-# range) goes through ``_Reader``, which decides and names what is wrong. The
-# result is the same either way (``tests/test_codec_quick.py``).
+# Nearly every table read is as this module wrote it: known keys, each of its
+# type, times in UTC. Such a table is built directly, and so is a session all of
+# whose tables are; anything else (a key missing or unknown, a value of another
+# type, a time with an offset or out of range) goes through ``_Reader``, which
+# decides and names what is wrong. The result is the same either way
+# (``tests/test_codec_quick.py``).
+
+
+@dataclass(frozen=True)
+class _AtLeast:
+    """A whole number of at least ``minimum`` (None: any)."""
+
+    minimum: int | None
+
+
+@dataclass(frozen=True)
+class _Seconds:
+    """A number of seconds from 0 up to 1e12, made what the model makes of it
+    (``expression`` of ``{v}``)."""
+
+    expression: str
+
+
+@dataclass(frozen=True)
+class _Sub:
+    """A table built by the quick path too (``many``: an array of them)."""
+
+    spec: _Spec
+    many: bool = False
+
+
+_NOTES: Any = object()
+"""The kind of ``[notes]``: a table holding only ``text``."""
+
+
+@dataclass(frozen=True)
+class _Fresh:
+    """A default made anew for each object (a list, a table's object)."""
+
+    factory: Callable[[], Any]
 
 
 @dataclass(frozen=True)
 class _Spec:
-    """How a table of one kind looks in the common form: each key's kind (``str``,
-    ``bool``, ``int`` for a count of 0 or more, ``dt.datetime`` for a UTC time, or
-    an enum's {value: member}), the defaults of those that may be left out, and
-    those that may not."""
+    """How a table of one kind looks in the common form: each key's kind, the
+    defaults of those that may be left out, and those that may not. A kind is
+    ``str``, ``bool``, ``int`` (a count, 0 or more), ``dt.datetime`` (a UTC
+    time), an enum's {value: member}, or one of the classes above."""
 
     cls: type[Any]
     kinds: dict[str, Any]
     defaults: dict[str, Any]
     required: frozenset[str]
+    fields: dict[str, str | None]
+    """The object's field each key fills (None: none), in the object's order."""
     checks: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
     """The check for each order of keys met (see ``_check_for``), None for one
     that is never quick."""
 
 
-def _spec(cls: type[Any], **fields: tuple[Any, Any]) -> _Spec:
+def _spec(cls: type[Any], **keys: tuple[Any, Any]) -> _Spec:
     kinds = {
         k: (_members(kind) if isinstance(kind, enum.EnumType) else kind)
-        for k, (kind, _) in fields.items()
+        for k, (kind, _) in keys.items()
     }
-    defaults = {k: d for k, (_, d) in fields.items() if d is not _REQUIRED}
-    required = frozenset(k for k, (_, d) in fields.items() if d is _REQUIRED)
-    return _Spec(cls, kinds, defaults, required)
+    defaults = {k: d for k, (_, d) in keys.items() if d is not _REQUIRED}
+    required = frozenset(k for k, (_, d) in keys.items() if d is _REQUIRED)
+    order = [f.name for f in dataclasses.fields(cls)]
+    # The quick path fills an object's fields without its __post_init__ (the
+    # values are already as it would leave them): every field must be read.
+    assert set(keys) - {"schema_version"} == set(order), cls
+    fields: dict[str, str | None] = {k: k for k in order}
+    if "schema_version" in keys:
+        fields["schema_version"] = None
+    return _Spec(cls, kinds, defaults, required, fields)
 
 
 def _members(kind: Any) -> dict[str, Any]:
@@ -563,6 +606,8 @@ _CHECKS_KEPT = 64
 _Check = Callable[[dict[str, Any]], Any]
 """Builds the object of a table with one order of keys, or gives None."""
 
+_UNSEEN: Any = object()
+
 
 def _quick(table: dict[str, Any], spec: _Spec) -> Any:
     """The table's object, or None if it is not in the common form (then
@@ -570,13 +615,42 @@ def _quick(table: dict[str, Any], spec: _Spec) -> Any:
     keys = tuple(table)
     check = spec.checks.get(keys, _UNSEEN)
     if check is _UNSEEN:
-        check = _check_for(spec, keys)
-        if len(spec.checks) < _CHECKS_KEPT:
-            spec.checks[keys] = check
+        check = _remember(spec, keys)
     return None if check is None else check(table)
 
 
-_UNSEEN: Any = object()
+def _quick_all(tables: Any, spec: _Spec) -> list[Any] | None:
+    """The objects of an array of tables, or None unless every one is quick."""
+    if type(tables) is not list:
+        return None
+    checks = spec.checks
+    items = []
+    for table in tables:
+        if type(table) is not dict:
+            return None
+        keys = tuple(table)
+        check = checks.get(keys, _UNSEEN)
+        if check is _UNSEEN:
+            check = _remember(spec, keys)
+        item = None if check is None else check(table)
+        if item is None:
+            return None
+        items.append(item)
+    return items
+
+
+def _quick_notes(table: dict[str, Any]) -> str | None:
+    text = table.get("text", "")
+    if len(table) != ("text" in table) or type(text) is not str:
+        return None
+    return text if text.isascii() and "\r" not in text else clean_text(text)
+
+
+def _remember(spec: _Spec, keys: tuple[str, ...]) -> _Check | None:
+    check = _check_for(spec, keys)
+    if len(spec.checks) < _CHECKS_KEPT:
+        spec.checks[keys] = check
+    return check
 
 
 def _check_for(spec: _Spec, keys: tuple[str, ...]) -> _Check | None:
@@ -590,37 +664,66 @@ def _check_for(spec: _Spec, keys: tuple[str, ...]) -> _Check | None:
         "datetime": dt.datetime,
         "utc": dt.UTC,
         "clean_text": clean_text,
-        "defaults": spec.defaults,
         "new": object.__new__,
         "cls": spec.cls,
+        "quick": _quick,
+        "quick_all": _quick_all,
+        "quick_notes": _quick_notes,
     }
     body = [f"    v{i} = table[{key!r}]" for i, key in enumerate(keys)]
-    # Filled without __init__ and __post_init__: the values are as they would
-    # leave them (every field is in the spec).
-    finish = ["    item = new(cls)", "    fields = item.__dict__", "    fields.update(defaults)"]
-    finish.append("    fields.update(table)")
+    values: dict[str, str] = {}
     for i, key in enumerate(keys):
         kind, v = spec.kinds[key], f"v{i}"
         if kind is str:
             body.append(f"    if type({v}) is not str: return None")
-            finish.append(
-                f"    if not {v}.isascii() or '\\r' in {v}: fields[{key!r}] = clean_text({v})"
-            )
+            values[key] = f"{v} if {v}.isascii() and '\\r' not in {v} else clean_text({v})"
         elif kind is bool:
             body.append(f"    if type({v}) is not bool: return None")
-        elif kind is int:
-            body.append(f"    if type({v}) is not int or {v} < 0: return None")
+        elif kind is int or isinstance(kind, _AtLeast):
+            least = kind.minimum if isinstance(kind, _AtLeast) else 0
+            body.append(f"    if type({v}) is not int: return None")
+            if least is not None:
+                body.append(f"    if {v} < {least}: return None")
         elif kind is dt.datetime:
             body.append(
                 f"    if type({v}) is not datetime or {v}.tzinfo is not utc or {v}.microsecond"
                 f" or not {MIN_YEAR} <= {v}.year <= {MAX_YEAR}: return None"
             )
+        elif isinstance(kind, _Seconds):
+            body.append(f"    if type({v}) is not float and type({v}) is not int: return None")
+            body.append(f"    if not 0 <= {v} < 1e12: return None")  # NaN fails this too
+            values[key] = kind.expression.format(v=v)
+        elif isinstance(kind, _Sub):
+            names[f"spec{i}"] = kind.spec
+            if kind.many:
+                body.append(f"    {v} = quick_all({v}, spec{i})")
+            else:
+                body.append(f"    {v} = quick({v}, spec{i}) if type({v}) is dict else None")
+            body.append(f"    if {v} is None: return None")
+        elif kind is _NOTES:
+            body.append(f"    {v} = quick_notes({v}) if type({v}) is dict else None")
+            body.append(f"    if {v} is None: return None")
         else:  # an enum's {value: member}
             names[f"members{i}"] = kind
-            body.append(f"    m{i} = members{i}.get({v}) if type({v}) is str else None")
-            body.append(f"    if m{i} is None: return None")
-            finish.append(f"    fields[{key!r}] = m{i}")
-    source = "\n".join(["def check(table):", *body, *finish, "    return item"])
+            body.append(f"    {v} = members{i}.get({v}) if type({v}) is str else None")
+            body.append(f"    if {v} is None: return None")
+        values.setdefault(key, v)
+    # Filled without __init__ and __post_init__: the values are as they would
+    # leave them (every field is in the spec), in the order __init__ sets them.
+    filled = []
+    for key, name in spec.fields.items():
+        if name is None:
+            continue
+        if key in values:
+            filled.append(f"{name!r}: {values[key]}")
+        else:
+            default = spec.defaults[key]
+            names[f"d_{name}"] = default.factory if isinstance(default, _Fresh) else default
+            call = "()" if isinstance(default, _Fresh) else ""
+            filled.append(f"{name!r}: d_{name}{call}")
+    body.append("    item = new(cls)")
+    body.append(f"    item.__dict__.update({{{', '.join(filled)}}})")
+    source = "\n".join(["def check(table):", *body, "    return item"])
     exec(compile(source, f"<quick check of {', '.join(keys)}>", "exec"), names)
     return names["check"]  # type: ignore[no-any-return]
 
@@ -667,19 +770,51 @@ _FOLLOW_UP_SPEC = _spec(
     last_contact=(dt.datetime, None),
     referrer_told=(dt.datetime, None),
 )
-# The quick path fills an object's fields without its __post_init__ (the values
-# are already as it would leave them): every field must be in the spec.
-for _table_spec in (
-    _PERSON_SPEC,
-    _PREPARATION_SPEC,
-    _FOLLOW_UP_SPEC,
-    _QUESTION,
-    _EVENT,
-    _KEY_POINT,
-    _REFERRAL,
-):
-    _cls = _table_spec.cls
-    assert set(_table_spec.kinds) == {f.name for f in dataclasses.fields(_cls)}, _cls
+_REQUEST_SPEC = _spec(
+    Request,
+    subject=(str, ""),
+    text=(str, ""),
+    sent_at=(dt.datetime, None),
+    follow_up_text=(str, ""),
+    followed_up_at=(dt.datetime, None),
+    reply=(Reply, Reply.WAITING),
+    replied_at=(dt.datetime, None),
+)
+_CLOCK_SPEC = _spec(
+    ClockMark,
+    # As ClockMark's __post_init__ leaves them.
+    used_seconds=(_Seconds("max(0.0, round(float({v}), 1))"), 0.0),
+    running=(bool, False),
+    at=(dt.datetime, _REQUIRED),
+    boot=(str, ""),
+    steady=(_Seconds("round(float({v}), 3)"), 0.0),
+)
+_SESSION_SPEC = _spec(
+    Session,
+    schema_version=(_AtLeast(None), None),
+    id=(str, _REQUIRED),
+    state=(SessionState, SessionState.PLANNED),
+    revision=(int, 0),
+    created=(dt.datetime, _REQUIRED),
+    updated=(dt.datetime, None),
+    limit_minutes=(_AtLeast(1), DEFAULT_LIMIT_MINUTES),
+    planned_at=(dt.datetime, None),
+    confirmed_at=(dt.datetime, None),
+    practice=(bool, False),
+    source_session=(str, ""),
+    source_referral=(str, ""),
+    invite_uid=(str, ""),
+    person=(_Sub(_PERSON_SPEC), _Fresh(Person)),
+    preparation=(_Sub(_PREPARATION_SPEC), _Fresh(Preparation)),
+    follow_up=(_Sub(_FOLLOW_UP_SPEC), _Fresh(FollowUp)),
+    request=(_Sub(_REQUEST_SPEC), None),
+    clock=(_Sub(_CLOCK_SPEC), None),
+    questions=(_Sub(_QUESTION, many=True), _Fresh(list)),
+    timeline=(_Sub(_EVENT, many=True), _Fresh(list)),
+    key_points=(_Sub(_KEY_POINT, many=True), _Fresh(list)),
+    referrals=(_Sub(_REFERRAL, many=True), _Fresh(list)),
+    notes=(_NOTES, ""),
+)
 
 
 def _many(
@@ -740,6 +875,10 @@ def from_document(doc: Document, *, quick: bool | None = None) -> Decoded:
     """
     if quick is None:
         quick = QUICK_TABLES
+    if quick:
+        session = _quick(doc, _SESSION_SPEC)
+        if session is not None:
+            return Decoded(session, [])
     unknown: list[str] = []
     top = _Reader(doc, "", unknown)
     top.integer("schema_version")
@@ -747,8 +886,12 @@ def from_document(doc: Document, *, quick: bool | None = None) -> Decoded:
     prep = _one(top, "preparation", _PREPARATION_SPEC, quick)
     follow = _one(top, "follow_up", _FOLLOW_UP_SPEC, quick)
     notes = top.table_at("notes")
-    clock = _read_clock(top.table_at("clock")) if "clock" in doc else None
-    request = _read_request(top.table_at("request")) if "request" in doc else None
+    clock = _one(top, "clock", _CLOCK_SPEC, quick) if "clock" in doc else None
+    if isinstance(clock, _Reader):
+        clock = _read_clock(clock)
+    request = _one(top, "request", _REQUEST_SPEC, quick) if "request" in doc else None
+    if isinstance(request, _Reader):
+        request = _read_request(request)
     session = Session(
         id=top.text("id", required=True),
         state=top.choice("state", SessionState, SessionState.PLANNED),
@@ -803,10 +946,26 @@ def migrate(doc: Document) -> Document:
     return doc
 
 
-def loads(text: str) -> Decoded:
-    """Parse, migrate and decode session text. Raises ``FormatError``."""
+def _parse(text: str, *, arrays_checked_after: bool = False) -> Document:
     try:
-        doc = toml_read.loads(text)
+        return toml_read.loads(text, arrays_checked_after=arrays_checked_after)
     except tomllib.TOMLDecodeError as error:
         raise FormatError(f"not valid TOML: {error}") from None
+
+
+def loads(text: str) -> Decoded:
+    """Parse, migrate and decode session text. Raises ``FormatError``."""
+    if not QUICK_TABLES:
+        return from_document(migrate(_parse(text)))
+    # Not searched for an array of tables inside another table first (see
+    # toml_read.loads): a session the quick path builds has none, every value
+    # of its tables being of its kind; any other text is searched, and parsed
+    # again with tomllib's rules if it may hold one.
+    doc = _parse(text, arrays_checked_after=True)
+    if doc.get("schema_version") == SCHEMA_VERSION:  # nothing to migrate
+        session = _quick(doc, _SESSION_SPEC)
+        if session is not None:
+            return Decoded(session, [])
+    if toml_read.may_nest_arrays_of_tables(text):
+        doc = _parse(text)
     return from_document(migrate(doc))

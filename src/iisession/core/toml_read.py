@@ -56,7 +56,9 @@ _HEADER = re.compile(r"\n\[(?:(\[)[^\[\]\n]*\]\]|[^\[\]\n]*\])")
 _DOTTED_ARRAY_HEADER = re.compile(r"\[\[[^\]\n]*\.")
 
 
-def _has_nested_arrays_of_tables(text: str) -> bool:
+def may_nest_arrays_of_tables(text: str) -> bool:
+    """Whether the text may hold an array of tables under another table, which
+    toml-rs and tomllib may read differently (see ``loads``)."""
     return _DOTTED_ARRAY_HEADER.search(text) is not None
 
 
@@ -102,15 +104,20 @@ class NestedTooDeeply(tomllib.TOMLDecodeError):
         ValueError.__init__(self, "nested too deeply: arrays or tables inside one another")
 
 
-def loads(text: str) -> dict[str, Any]:
+def loads(text: str, *, arrays_checked_after: bool = False) -> dict[str, Any]:
     """Parse TOML 1.0 text as ``tomllib.loads`` does. Raises ``TOMLDecodeError``
-    (``NestedTooDeeply`` where tomllib would hit the recursion limit)."""
+    (``NestedTooDeeply`` where tomllib would hit the recursion limit).
+
+    ``arrays_checked_after``: the caller makes sure the result holds no array
+    of tables inside another table, and otherwise parses again without this if
+    ``may_nest_arrays_of_tables``, so the text is not searched for one here (a
+    session file's reading saves that search)."""
     try:
         if (
             _fast is None
             or text.startswith("\ufeff")
             or _may_nest_deeply(text)
-            or _has_nested_arrays_of_tables(text)
+            or (not arrays_checked_after and may_nest_arrays_of_tables(text))
         ):
             return tomllib.loads(text)
         try:
