@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from ...core.model import SessionState
 from .. import navigation
+from ..widgets.footer import Footer
 from . import workspace_of
 
 

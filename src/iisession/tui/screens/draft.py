@@ -27,11 +27,12 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from ...core.editor import SessionEditor
 from .. import navigation
 from ..saving import report
+from ..widgets.footer import Footer
 from ..widgets.text_editor import TextEditor
 from . import workspace_of
 

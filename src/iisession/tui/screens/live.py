@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 
 from ...core.clock import Clock
 from ...core.countdown import format_call_time, format_clock, interruption
@@ -34,6 +34,7 @@ from ..keys import key_order
 from ..saving import report
 from ..widgets.checklist import Checklist
 from ..widgets.countdown import ClockView, CountdownPanel
+from ..widgets.footer import Footer
 from ..widgets.referral_list import ReferralList
 from ..widgets.text_editor import TextEditor
 from . import workspace_of

@@ -9,9 +9,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from .. import navigation
+from ..widgets.footer import Footer
 from .folder_view import FolderView
 
 if TYPE_CHECKING:

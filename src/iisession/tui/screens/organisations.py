@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ...core.organisations import (
     AtOrganisation,
@@ -28,6 +28,7 @@ from ...core.organisations import (
     sort_targets,
 )
 from .. import navigation
+from ..widgets.footer import Footer
 from . import workspace_of
 from .folder_view import FolderView
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ...core.bank import (
@@ -28,6 +28,7 @@ from ...core.bank import (
 )
 from ...core.model import Priority, Question
 from ...core.templates import Template, TemplateError, TemplateItem
+from ..widgets.footer import Footer
 from . import workspace_of
 from .prompts import ChoiceModal, ListChooser, TextPrompt
 

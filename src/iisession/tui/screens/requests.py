@@ -16,11 +16,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ...core.requests import OPEN_STAGES, Stage
 from ...core.todo import DueKind
 from .. import navigation
+from ..widgets.footer import Footer
 from . import workspace_of
 from .folder_view import FolderView
 

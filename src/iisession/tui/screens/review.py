@@ -18,11 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from ...core.summary import SummaryState
 from .. import navigation
+from ..widgets.footer import Footer
 from ..widgets.session_table import COLUMNS, SessionTable
 from . import workspace_of
 

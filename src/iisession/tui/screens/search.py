@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.summary import FIELD_LABELS
 from .. import navigation
+from ..widgets.footer import Footer
 from . import workspace_of
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Label, Static, TextArea
 
 from ...core.clock import Clock
 from ...core.editor import Outcome, SessionEditor
@@ -37,6 +37,7 @@ from ...core.planning import (
 from ...core.workspace import WorkspaceError
 from .. import navigation
 from ..saving import report
+from ..widgets.footer import Footer
 from ..widgets.text_editor import TextEditor
 from . import host_of, workspace_of
 from .prompts import ChoiceModal

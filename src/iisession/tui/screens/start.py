@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from .. import navigation
 from ..keymap import user_keys_of
+from ..widgets.footer import Footer
 from . import host_of, workspace_of
 
 if TYPE_CHECKING:
