@@ -167,8 +167,9 @@ class EditedCall:
     """A call with its clock running, saved once, under an editor that ticks
     about once a second (never exactly), as the live screen's does."""
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, *, boot_id: str = "manual") -> None:
         self.clock = ManualClock()
+        self.clock.boot_id = boot_id
         session = Session(person=Person(name="Kim Ito"), limit_minutes=30)
         self.handle = SessionStore(sessions_dir).create(session)
         self.editor = SessionEditor(self.handle.session, self.clock, self.handle)
@@ -183,20 +184,37 @@ class EditedCall:
         self.editor.tick()
 
 
-def test_a_running_clock_is_journaled_every_two_ticks_and_comes_back_after_a_crash(
+def test_a_running_clock_is_journaled_every_half_minute_and_comes_back_whole_after_a_crash(
     sessions_dir: Path,
 ) -> None:
+    # The steady clock bridges the crash (a boot id): the time since the last
+    # record is counted on it, so records in between would add nothing.
     call = EditedCall(sessions_dir)
+    handle = call.handle
+    for _ in range(40):
+        call.second()
+    records = journal_path_for(handle.path).read_text(encoding="utf-8").splitlines()
+    assert len(records) == 1 + 2  # the header, then the ticks at about 1 s and 31 s
+    handle.close()  # kill -9: nothing saved since the start
+    assert read_session(handle.path).session.clock.used_seconds == 0  # type: ignore[union-attr]
+    again = reopened(handle.path, call.clock)
+    assert again.elapsed() == pytest.approx(40 * 0.999, abs=0.1)  # none of it lost
+    assert again.countdown.running
+
+
+def test_without_a_boot_id_the_clock_is_journaled_every_two_ticks(sessions_dir: Path) -> None:
+    # Without one, the steady clock cannot say how long the program was down:
+    # the last record is where the clock stands after a crash.
+    call = EditedCall(sessions_dir, boot_id="")
     handle = call.handle
     for _ in range(20):
         call.second()
     records = journal_path_for(handle.path).read_text(encoding="utf-8").splitlines()
     assert len(records) == 1 + 10  # the header, then every other tick
-    handle.close()  # kill -9: nothing saved since the start
-    assert read_session(handle.path).session.clock.used_seconds == 0  # type: ignore[union-attr]
+    handle.close()  # kill -9
     again = reopened(handle.path, call.clock)
     assert again.elapsed() >= 20 * 0.999 - 2
-    assert again.countdown.running
+    assert again.stopped_at is not None  # whether the call went on is asked
 
 
 def test_an_ended_call_says_no_more_time_points(sessions_dir: Path) -> None:
@@ -219,7 +237,7 @@ def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
     # An idle call's fsync every two seconds was most of its CPU: the clock's
     # records are fsynced every 30 s (a power cut loses at most that much of
     # the clock); whatever was typed is fsynced with its record at once.
-    call = EditedCall(sessions_dir)
+    call = EditedCall(sessions_dir, boot_id="")  # a record every two seconds
     handle, editor, second = call.handle, call.editor, call.second
     journal = journal_path_for(handle.path)
     synced: list[int] = []
@@ -248,3 +266,35 @@ def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
     again = reopened(handle.path, call.clock)
     assert again.session.notes == "she said the team is hiring"
     assert again.elapsed() >= 63 * 0.999 - 2
+
+
+def test_with_a_boot_id_each_clock_record_is_fsynced_and_typing_is_journaled_at_once(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call = EditedCall(sessions_dir)
+    handle, editor, second = call.handle, call.editor, call.second
+    journal = journal_path_for(handle.path)
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        if os.path.realpath(f"/proc/self/fd/{fd}") == str(journal.resolve()):
+            synced.append(len(journal.read_bytes().splitlines()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    for _ in range(62):
+        second()
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 3  # at about 1 s, 31 s and 61 s
+    assert synced == [1 + 2, 1 + 3]  # the first started the journal (fsynced whole)
+    editor.session.notes = "she said the team is hiring"
+    editor.typed()
+    second()  # the next tick: typing never waits for the clock's half minute
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert "hiring" in lines[-1]
+    assert synced[-1] == len(lines) == 1 + 4
+    handle.close()  # kill -9
+    again = reopened(handle.path, call.clock)
+    assert again.session.notes == "she said the team is hiring"
+    assert again.elapsed() == pytest.approx(63 * 0.999, abs=0.1)

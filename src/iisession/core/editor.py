@@ -48,13 +48,21 @@ class Outcome:
 
 
 HEARTBEAT_SECONDS = 2.0
-"""How often a running call's clock is journaled when nothing else changes."""
+"""How often a running call's clock is journaled when nothing else changes, on
+a computer whose steady clock cannot be told apart from one run to the next
+(no boot id, see ``Clock.boot``): a crash of the program then loses at most
+this much of the clock."""
 
 DURABLE_CLOCK_SECONDS = 30.0
 """How often such a clock-only record is fsynced. The others are written
-without (the fsync was most of an idle call's CPU): a crash of the program
-still loses at most ``HEARTBEAT_SECONDS`` of the clock, a power cut at most
-this. Typing is always fsynced."""
+without (the fsync was most of an idle call's CPU): a power cut loses at most
+this much of the clock. Typing is always fsynced.
+
+With a boot id, the clock is journaled only this often: a record in between
+would add nothing. After a crash, the time since the last mark is counted on
+the same steady clock (``countdown.since_mark``), and the mark's time used plus
+the time since it is the same whichever mark of a running clock it is. The
+records between were most of what an idle call did each second."""
 
 NOTHING = Outcome(saved=False)
 """Nothing was tried (no file yet, and none to create)."""
@@ -122,12 +130,14 @@ class SessionEditor:
 
     def clock_moved(self) -> None:
         """The call's clock ran on (its mark is in the session, see
-        ``LiveCall.mark``): journaled, never saved for that alone, at most
-        every ``HEARTBEAT_SECONDS``, so a crash loses no more of the clock."""
+        ``LiveCall.mark``): journaled, never saved for that alone, every
+        ``HEARTBEAT_SECONDS``, or every ``DURABLE_CLOCK_SECONDS`` where the
+        steady clock bridges a crash (a boot id), so a crash loses none of it."""
         now = self.clock.steady()
+        every = DURABLE_CLOCK_SECONDS if self.clock.boot() else HEARTBEAT_SECONDS
         # Ticks come about once a second, never exactly: a little slack, or
         # one a hair early would stretch the gap to three seconds.
-        due = HEARTBEAT_SECONDS - 0.25
+        due = every - 0.25
         if self._last_heartbeat is None or now - self._last_heartbeat >= due:
             self._last_heartbeat = now
             if not self._unjournaled:

@@ -356,9 +356,14 @@ class StartScreen(Screen[None]):
         if stopped is None:
             clock_text = f"{used}; the clock is paused: F5 runs it."
         elif gap is not None and gap <= RAN_ON_SECONDS:
+            # The time since the clock's last record, measured on the steady
+            # clock: the total is exact, but not when iisession stopped within
+            # it (the clock is recorded every half minute), so only the total.
+            now_used = format_call_time(clock.elapsed(0) + gap)
             clock_text = (
-                f"{used} when iisession stopped, {format_call_time(gap)} ago: the call went "
-                "on, so the clock counts that time and runs on."
+                f"{now_used} of {format_clock(clock.limit_seconds)} used by now: iisession "
+                "stopped during the call and the call went on, so the clock counts that "
+                "time and runs on."
             )
         else:
             clock_text = (
