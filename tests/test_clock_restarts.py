@@ -231,15 +231,8 @@ def test_an_ended_call_says_no_more_time_points(sessions_dir: Path) -> None:
     assert live.tick() == []
 
 
-def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
-    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # An idle call's fsync every two seconds was most of its CPU: the clock's
-    # records are fsynced every 30 s (a power cut loses at most that much of
-    # the clock); whatever was typed is fsynced with its record at once.
-    call = EditedCall(sessions_dir, boot_id="")  # a record every two seconds
-    handle, editor, second = call.handle, call.editor, call.second
-    journal = journal_path_for(handle.path)
+def journal_fsyncs(monkeypatch: pytest.MonkeyPatch, journal: Path) -> list[int]:
+    """Filled as ``journal`` is fsynced: its number of lines at each fsync."""
     synced: list[int] = []
     real_fsync = os.fsync
 
@@ -249,6 +242,19 @@ def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", counting)
+    return synced
+
+
+def test_clock_only_records_are_fsynced_every_half_minute_and_typing_always(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An idle call's fsync every two seconds was most of its CPU: the clock's
+    # records are fsynced every 30 s (a power cut loses at most that much of
+    # the clock); whatever was typed is fsynced with its record at once.
+    call = EditedCall(sessions_dir, boot_id="")  # a record every two seconds
+    handle, editor, second = call.handle, call.editor, call.second
+    journal = journal_path_for(handle.path)
+    synced = journal_fsyncs(monkeypatch, journal)
     for _ in range(62):
         second()
     lines = journal.read_text(encoding="utf-8").splitlines()
@@ -274,15 +280,7 @@ def test_with_a_boot_id_each_clock_record_is_fsynced_and_typing_is_journaled_at_
     call = EditedCall(sessions_dir)
     handle, editor, second = call.handle, call.editor, call.second
     journal = journal_path_for(handle.path)
-    synced: list[int] = []
-    real_fsync = os.fsync
-
-    def counting(fd: int) -> None:
-        if os.path.realpath(f"/proc/self/fd/{fd}") == str(journal.resolve()):
-            synced.append(len(journal.read_bytes().splitlines()))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", counting)
+    synced = journal_fsyncs(monkeypatch, journal)
     for _ in range(62):
         second()
     lines = journal.read_text(encoding="utf-8").splitlines()
