@@ -172,12 +172,13 @@ def worker_search(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
 
 
 def worker_follow_ups(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
-    from iisession.core import todo
+    from iisession.core import collector, todo
     from iisession.core.index import read_sessions
     from iisession.core.model import Session
 
     index = _index(folder, cache)
 
+    @collector.held_off()  # as `iisession todo` and the view hold it, read and work
     def work() -> int:
         return len(todo.due_items(read_sessions(index).sessions))
 
@@ -198,11 +199,12 @@ def worker_follow_ups(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
 
 
 def worker_network(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
-    from iisession.core import network
+    from iisession.core import collector, network
     from iisession.core.index import read_sessions
 
     index = _index(folder, cache)
 
+    @collector.held_off()  # as `iisession referrals` and the view hold it
     def work() -> int:
         built = network.build(read_sessions(index).sessions)
         network.as_text(built)
@@ -215,6 +217,7 @@ def worker_network(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
 
 
 def worker_compare(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
+    from iisession.core import collector
     from iisession.core.bank import OWN_TOPIC, TOPICS, load_bank
     from iisession.core.compare import coverage_markdown
     from iisession.core.index import read_comparison
@@ -222,6 +225,7 @@ def worker_compare(folder: Path, cache: Path, runs: int) -> dict[str, Any]:
     index = _index(folder, cache)
     bank = load_bank(cache / "no-config", [])
 
+    @collector.held_off()  # as `iisession compare` holds it
     def work() -> Any:
         compared = read_comparison(index)
         coverage_markdown(compared.tallies, bank, [*TOPICS, OWN_TOPIC])

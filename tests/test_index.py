@@ -309,6 +309,94 @@ def test_the_first_build_of_many_files_runs_in_worker_processes(
     assert len(seen) >= 3  # progress on the way, not only at the end
 
 
+def _questions_index_made(db: sqlite3.Connection) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'questions_by_key'"
+    return db.execute(query).fetchone() is not None
+
+
+def _tally_plan(ix: SessionIndex) -> str:
+    with sqlite3.connect(ix.path) as db:
+        return " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {TALLY_QUERY}"))
+
+
+def test_a_first_build_makes_the_questions_index_once_at_the_end(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two, so the examples make a first build of several batches.
+    monkeypatch.setattr(index_module, "BATCH", 2)
+    made_during: list[bool] = []
+    real = SessionIndex._write
+
+    def spy(self: SessionIndex, db: sqlite3.Connection, *args: Any) -> None:
+        made_during.append(_questions_index_made(db))
+        real(self, db, *args)
+
+    monkeypatch.setattr(SessionIndex, "_write", spy)
+    ix = make_index(folder, tmp_path)
+    ix.refresh()
+    assert len(made_during) >= 3
+    assert made_during == [False] * len(made_during)  # no batch wrote into it
+    assert _tally_plan(ix) == "SCAN questions USING COVERING INDEX questions_by_key"
+    # The same as an index that took the files one at a time, into its index.
+    one_by_one = tmp_path / "one-by-one"
+    one_by_one.mkdir()
+    grown = make_index(one_by_one, tmp_path, "grown")
+    made_during.clear()
+    for path in sorted(folder.glob("*.toml")):
+        shutil.copy2(path, one_by_one / path.name)
+        grown.refresh()
+    assert made_during == [True] * len(made_during)
+    assert answers(grown) == answers(ix)
+
+
+def test_a_first_build_that_stops_short_gets_the_questions_index_at_the_next_refresh(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "BATCH", 2)
+    real = SessionIndex._write
+    writes: list[int] = []
+
+    class Stopped(Exception):
+        pass
+
+    def stops_at_the_second(self: SessionIndex, *args: Any) -> None:
+        writes.append(1)
+        if len(writes) == 2:
+            raise Stopped
+        real(self, *args)
+
+    monkeypatch.setattr(SessionIndex, "_write", stops_at_the_second)
+    ix = make_index(folder, tmp_path)
+    with pytest.raises(Stopped):
+        ix.refresh()
+    with sqlite3.connect(ix.path) as db:
+        assert not _questions_index_made(db)
+    # Meanwhile a reader gets the same answers as with the index, more slowly.
+    tally, asked = ix.tally(), {key: ix.answers(key) for key in ix.tally()}
+    assert tally
+    assert all(asked.values())
+    with sqlite3.connect(ix.path) as db:
+        db.execute(index_module._QUESTIONS_BY_KEY)
+    assert (ix.tally(), {key: ix.answers(key) for key in ix.tally()}) == (tally, asked)
+    with sqlite3.connect(ix.path) as db:
+        db.execute("DROP INDEX questions_by_key")
+    monkeypatch.setattr(SessionIndex, "_write", real)
+    report = make_index(folder, tmp_path).refresh()
+    assert report.added == len(list(folder.glob("*.toml"))) - 2
+    assert _tally_plan(ix) == "SCAN questions USING COVERING INDEX questions_by_key"
+    assert answers(ix) == rebuilt(folder, tmp_path)
+
+
+def test_a_refresh_with_nothing_to_do_writes_nothing(folder: Path, tmp_path: Path) -> None:
+    ix = make_index(folder, tmp_path)
+    ix.refresh()
+    with sqlite3.connect(ix.path) as db:
+        before = db.execute("PRAGMA data_version").fetchone()
+        make_index(folder, tmp_path).refresh()
+        # data_version moves when another connection commits a change.
+        assert db.execute("PRAGMA data_version").fetchone() == before
+
+
 def test_worker_processes_answer_for_every_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

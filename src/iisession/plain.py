@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .core import collector
 from .core.document import json_document, to_markdown
 from .core.index import Listing, Problem, Progress, SessionIndex, ranked_among, read_listing
 from .core.lookup import UnknownSession, resolve
@@ -288,6 +289,7 @@ def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     return _emit("export", text, output, f"Exported {name}")
 
 
+@collector.held_off()
 def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     """The referral network: each person, who referred them, whom they referred."""
     from .core.network import as_csv, as_text, build
@@ -306,6 +308,7 @@ def cmd_referrals(folders: Folders, form: str, output: str) -> int:
     return _emit("referrals", text, output, f"Wrote {len(network.contacts)} people")
 
 
+@collector.held_off()
 def cmd_compare(folders: Folders, words: str, output: str) -> int:
     """Answers to one question across interviews, or how often each was asked (Markdown)."""
     from .core.bank import OWN_TOPIC, TOPICS, load_bank
@@ -347,6 +350,7 @@ def cmd_compare(folders: Folders, words: str, output: str) -> int:
     return _emit("compare", text, output, "Wrote the comparison")
 
 
+@collector.held_off()
 def cmd_todo(folders: Folders, form: str, output: str, weeks: int | None) -> int:
     """What is due: thank-yous, outreach, confirmations, keeping in touch."""
     from .core.model import utc_now
@@ -627,6 +631,7 @@ def _columns(output: str) -> int:
     return 0
 
 
+@collector.held_off()
 def cmd_requests(folders: Folders, form: str, output: str) -> int:
     """Every request for a conversation, where it stands and what is next."""
     from .core.model import SessionState, utc_now
@@ -703,6 +708,7 @@ ORGANISATIONS_EXAMPLE = (
 )
 
 
+@collector.held_off()
 def cmd_organisations(folders: Folders, form: str, output: str) -> int:
     """The target organisations, sorted, with the people found, asked and met at each."""
     from .core.organisations import (
@@ -902,6 +908,7 @@ def ask_command(folders: Folders, person: Known) -> str:
     return " ".join(words[:1] + [shell_word(w) for w in words[1:]])
 
 
+@collector.held_off()
 def cmd_known(folders: Folders, organisation: str, form: str, output: str) -> int:
     """The people of the network at an organisation (matched loosely), each with
     the command that asks them; and the people of the sessions there."""

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .compare import Asked, Comparison, Tally
     from .model import Session
+from . import collector
 from .atomic import describe_os_error as describe
 from .atomic import ensure_private_folder
 from .index_reading import (
@@ -233,6 +234,13 @@ TALLY_QUERY = (
 """Every question counted, in the order of ``questions_by_key``, which holds
 all it reads."""
 
+_QUESTIONS_BY_KEY = """
+-- Covering the tally (see ``tally``): read in key order from the index alone,
+-- never a lookup into the table per question, which grew faster than the calls.
+CREATE INDEX IF NOT EXISTS questions_by_key
+    ON questions (key, held, stem, position, asked, topic, text)
+"""
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -259,10 +267,7 @@ CREATE TABLE IF NOT EXISTS questions (
     stem TEXT NOT NULL,
     PRIMARY KEY (file, position)
 ) WITHOUT ROWID;
--- Covering the tally (see ``tally``): read in key order from the index alone,
--- never a lookup into the table per question, which grew faster than the calls.
-CREATE INDEX IF NOT EXISTS questions_by_key
-    ON questions (key, held, stem, position, asked, topic, text);
+{_QUESTIONS_BY_KEY};
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     {", ".join(SEARCH_FIELDS)},
     tokenize = "unicode61 remove_diacritics 2"
@@ -493,6 +498,7 @@ class SessionIndex:
 
     # --- keeping it current -----------------------------------------------------
 
+    @collector.held_off()  # a first build makes every session's rows at once
     def refresh(
         self, progress: Progress | None = None, workers: int | None = None
     ) -> RefreshReport:
@@ -508,6 +514,7 @@ class SessionIndex:
         self, db: sqlite3.Connection, progress: Progress | None, workers: int | None
     ) -> RefreshReport:
         report = RefreshReport()
+        self._questions_index(db)  # after a first build that stopped short
         on_disk, undecodable = files_on_disk(self.sessions_dir)
         known = {
             name: ((size, mtime, inode, ctime), rowid)
@@ -537,6 +544,15 @@ class SessionIndex:
         named: list[Read] = [
             (n, on_disk[n], NOT_UTF8_NAME, (), (), "", []) for n in stale if n in undecodable
         ]
+        if not known and total >= BATCH:
+            # A first build: the questions' index made once at the end, from
+            # every row (a sort), rather than row by row. Inserted in the order
+            # of their keys, the rows of each batch land all over it: every
+            # batch wrote most of its pages again, so the build grew faster
+            # than the sessions (at 50,000, 9 of its 26 s). Readers meanwhile
+            # get the same answers, more slowly; the index is made again at
+            # the start of the next refresh if this one stops short.
+            db.execute("DROP INDEX IF EXISTS questions_by_key")
         folder = str(self.sessions_dir)
         paths = [os.path.join(folder, name) for name in stale if name not in undecodable]
         cores = workers if workers is not None else (os.cpu_count() or 1)
@@ -554,6 +570,7 @@ class SessionIndex:
                 progress(done, total)
         if batch:
             self._write(db, batch, known, report)
+        self._questions_index(db)
         if progress is not None:
             progress(total, total)
         return report
@@ -596,6 +613,14 @@ class SessionIndex:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    @staticmethod
+    def _questions_index(db: sqlite3.Connection) -> None:
+        """The questions' index made if it is missing (see ``_refresh``); looked
+        up first, so that a refresh with nothing to do writes nothing."""
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'questions_by_key'"
+        if db.execute(query).fetchone() is None:
+            db.execute(_QUESTIONS_BY_KEY)
 
     @staticmethod
     def _drop(db: sqlite3.Connection, name: str) -> None:
@@ -751,6 +776,7 @@ class SessionIndex:
 
         return self._with_retry(work)  # type: ignore[no-any-return]
 
+    @collector.held_off()
     def digests(self) -> list[tuple[str, Session]]:
         """Every readable session's digest (see ``digest.py``) with its file name,
         by file name."""
@@ -789,6 +815,7 @@ class SessionIndex:
             for key, text, topic, asked, prepared, _ in self._with_retry(work)
         }
 
+    @collector.held_off()
     def answers(self, key: str) -> Asked | None:
         """Every answer to one question, oldest call first."""
         from .compare import Answer, Asked
@@ -952,6 +979,7 @@ class Sessions:
     """Said when the index could not be used and the folder was read directly."""
 
 
+@collector.held_off()
 def read_sessions(index: SessionIndex, progress: Progress | None = None) -> Sessions:
     """Every session's digest through the index, brought up to date first; for
     the follow-ups and the network. Without a usable index, every file is read
@@ -963,6 +991,7 @@ def read_sessions(index: SessionIndex, progress: Progress | None = None) -> Sess
         return _read_directly(index.sessions_dir, error)
 
 
+@collector.held_off()
 def _read_directly(folder: Path, error: IndexUnavailable) -> Sessions:
     from .store import SessionStore
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import collector
 from .document import OUTREACH_WORDS
 from .model import Outreach, Session, SessionState
 from .requests import Stage, stage_of
@@ -91,6 +92,7 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+@collector.held_off()
 def build(sessions: Iterable[tuple[str, Session]]) -> Network:
     held = [(f, s) for f, s in sessions if not s.practice and s.person.name.strip()]
     by_id = {s.id: (f, s) for f, s in held}
@@ -165,6 +167,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
+@collector.held_off()
 def forest(network: Network) -> list[Node]:
     """Who led to whom: a tree from each person with no known referrer (then
     anyone only reachable through a loop); each person appears once."""
@@ -196,6 +199,7 @@ def counts(network: Network) -> str:
     )
 
 
+@collector.held_off()
 def as_text(network: Network) -> str:
     """The forest drawn as a tree, then the counts."""
     lines: list[str] = []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from . import collector
 from .followup import THANK_YOU_DUE
 from .model import Outreach, Reply, Session, SessionState
 from .planning import CONFIRM_BEFORE
@@ -213,6 +214,7 @@ def _referrer_of(s: Session, by_id: dict[str, Session]) -> str:
     return s.person.referred_by.strip()
 
 
+@collector.held_off()
 def due_items(
     sessions: Iterable[tuple[str, Session]],
     keep_in_touch_weeks: int = KEEP_IN_TOUCH_WEEKS,

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from ...core import collector
 from . import host_of, workspace_of
 
 if TYPE_CHECKING:
@@ -94,8 +95,10 @@ class FolderView(Screen[None]):
     def _load(self) -> None:
         from textual.worker import get_current_worker
 
-        found = self.read(self._progress_from_thread)
-        result = self.compute(found)
+        # Every session read and worked on at once: see ``core.collector``.
+        with collector.held_off():
+            found = self.read(self._progress_from_thread)
+            result = self.compute(found)
         if not get_current_worker().is_cancelled:  # a newer read, or the screen has gone
             self.app.call_from_thread(self._loaded, found, result)
 

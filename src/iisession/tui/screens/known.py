@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState
 
+from ...core import collector
 from ...core.model import Person, SessionState
 from ...core.organisations import organisation_key
 from ...core.people import Known, PeopleError, name_key
@@ -190,9 +191,10 @@ class KnownScreen(AnsweredByOneKey, ModalScreen[None]):
         except PeopleError as error:
             network, problem = [], str(error)
         sessions = self.sessions
-        if sessions is None:
-            sessions = workspace.read_sessions().sessions
-        rows = rows_at(self.organisation, network, sessions)
+        with collector.held_off():  # every session at once: see ``core.collector``
+            if sessions is None:
+                sessions = workspace.read_sessions().sessions
+            rows = rows_at(self.organisation, network, sessions)
         if not get_current_worker().is_cancelled:  # closed meanwhile
             self.app.call_from_thread(self.show, rows, problem, sessions)
 

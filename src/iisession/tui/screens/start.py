@@ -19,6 +19,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from ...core import collector
 from .. import navigation
 from ..keymap import user_keys_of
 from ..widgets.footer import Footer
@@ -224,8 +225,9 @@ class StartScreen(Screen[None]):
         if any(s.state is SummaryState.REQUESTED for s in found.summaries):
             from .requests import waiting_line
 
-            sessions = workspace.read_sessions()
-            line = waiting_line(sessions, workspace.settings, workspace.clock.wall())
+            with collector.held_off():  # every session at once: see ``core.collector``
+                sessions = workspace.read_sessions()
+                line = waiting_line(sessions, workspace.settings, workspace.clock.wall())
         self.app.call_from_thread(self.show_requests, line)
 
     def show_requests(self, line: str) -> None:
