@@ -6,9 +6,10 @@ them is done. Python's cyclic collector makes a full pass over every object
 each time the long-lived ones grow by a quarter, and a young pass every few
 hundred objects made, so it walks those objects again and again while they
 are made and used: at 50,000 sessions that was 2.4 of the 5 s the follow-ups
-took, and why they grew faster than the sessions. The objects hold no cycles
-(reference counting frees them), so nothing is lost by holding the collector
-off until the work is done; it runs as before afterwards.
+took, and why they grew faster than the sessions. The digests hold no cycles
+(reference counting frees them as soon as the work lets them go); the little
+the work leaves in cycles (the network's recursive drawing, say) waits for the
+collector's next pass after the block, which runs as before.
 
 ``held_off()`` nests and may be entered from several threads at once (the
 app reads in worker threads): the collector is held off from the first entry
