@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import iisession.core
 
@@ -44,3 +45,47 @@ def test_the_check_would_notice_textual_and_rich() -> None:
     """The same probe sees both when the app module is imported."""
     loaded = {name.partition(".")[0] for name in loaded_ui_packages(["iisession.tui.app"])}
     assert loaded == set(UI_PACKAGES)
+
+
+# What the first frame of the start screen waits for: the session model, its file
+# format, the store and the index come in with the folder's reading, after it.
+AFTER_FIRST_FRAME = (
+    "iisession.core.model",
+    "iisession.core.codec",
+    "iisession.core.store",
+    "iisession.core.index",
+)
+
+
+def modules_at_start(sessions_dir: str, then_scan: bool) -> set[str]:
+    """The package's modules loaded in a fresh interpreter once the real app, run
+    headless, is ready (its first frame is up); with ``then_scan``, once it has
+    also read the sessions folder."""
+    code = (
+        "import asyncio, sys\n"
+        "from iisession import cli\n"
+        f"folders = cli.resolve_folders({sessions_dir!r})\n"
+        "from iisession.tui.app import IISessionApp\n"
+        "app = IISessionApp(cli._workspace(folders))\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        seen = set(sys.modules)\n"
+        f"        if {then_scan!r}:\n"
+        "            for _ in range(200):\n"
+        "                if app.start_screen.scanned:\n"
+        "                    break\n"
+        "                await pilot.pause(0.05)\n"
+        "            seen = set(sys.modules)\n"
+        "    print(','.join(sorted(m for m in seen if m.startswith('iisession'))))\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.strip().split(","))
+
+
+def test_the_start_screen_comes_up_before_the_session_model_is_imported(tmp_path: Path) -> None:
+    at_start = modules_at_start(str(tmp_path / "sessions"), then_scan=False)
+    assert "iisession.tui.screens.start" in at_start
+    assert at_start.isdisjoint(AFTER_FIRST_FRAME)
+    # The same probe sees them once the folder has been read.
+    assert set(AFTER_FIRST_FRAME) <= modules_at_start(str(tmp_path / "sessions"), then_scan=True)

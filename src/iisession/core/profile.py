@@ -19,8 +19,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .clean import clean_text
 from .config_file import ConfigError, set_in_config
-from .model import clean_text
 
 PROFILE_KEYS = ("name", "email", "introduction", "signature")
 MAX_FIELD = 2000
