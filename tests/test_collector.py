@@ -202,7 +202,7 @@ def test_todo_and_referrals_read_and_work_in_one_block(
     assert gc.isenabled()
 
 
-async def test_the_views_read_and_work_in_one_block(
+async def test_the_views_read_work_and_fill_with_the_collector_held_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from iisession.core.clock import ManualClock
@@ -216,13 +216,21 @@ async def test_the_views_read_and_work_in_one_block(
     folder = tmp_path / "sessions"
     shutil.copytree(EXAMPLES, folder)
     off_at_work: dict[str, bool] = {}
+    off_at_show: dict[str, bool] = {}
     for kind in (FollowUpsScreen, NetworkScreen):
 
         def spy(self: Any, found: Any, real: Any = kind.compute, name: str = kind.__name__) -> Any:
             off_at_work[name] = not gc.isenabled()
             return real(self, found)
 
+        def spy_show(
+            self: Any, found: Any, result: Any, real: Any = kind.show, name: str = kind.__name__
+        ) -> None:
+            off_at_show[name] = not gc.isenabled()  # filling the view, every session held
+            real(self, found, result)
+
         monkeypatch.setattr(kind, "compute", spy)
+        monkeypatch.setattr(kind, "show", spy_show)
     workspace = Workspace(resolve_folders(str(folder)), ManualClock())
     workspace.profile = Profile(name="Clara Whitfield")
     app = IISessionApp(workspace, offer_resume=False)
@@ -239,4 +247,5 @@ async def test_the_views_read_and_work_in_one_block(
             await pilot.press("escape")
             await pilot.pause()
     assert off_at_work == {"FollowUpsScreen": True, "NetworkScreen": True}
+    assert off_at_show == {"FollowUpsScreen": True, "NetworkScreen": True}
     assert gc.isenabled()
