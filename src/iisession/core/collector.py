@@ -9,7 +9,7 @@ are made and used: at 50,000 sessions that was 2.4 of the 5 s the follow-ups
 took, and why they grew faster than the sessions. The digests hold no cycles
 (reference counting frees them as soon as the work lets them go).
 
-At the last exit, what the block made goes straight to the oldest generation,
+At the last exit, what the block made goes straight to the oldest generation
 (``gc.freeze()`` then ``gc.unfreeze()``: two list splices, no pass) before the
 collector is let run again. Left young, the first allocation after the block
 started a young pass over all of it at once, millions of objects spread over
