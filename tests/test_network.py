@@ -11,7 +11,17 @@ import sys
 from pathlib import Path
 
 from iisession.core.model import Outreach, Person, Referral, Session, SessionState
-from iisession.core.network import as_csv, as_text, build
+from iisession.core.network import (
+    Contact,
+    Network,
+    Node,
+    as_csv,
+    as_text,
+    build,
+    counts,
+    describe,
+    forest,
+)
 from iisession.core.store import read_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +88,66 @@ def test_referrals_command(tmp_path: Path) -> None:
     failed = run("-o", str(blocked / "n.csv"))
     assert failed.returncode == 1
     assert "cannot be written" in failed.stderr
+
+
+def _chain(length: int) -> Network:
+    """Person 0 suggested person 1, who suggested person 2, and so on."""
+    names = [f"Person {n}" for n in range(length)]
+    return Network(
+        [
+            Contact(
+                name,
+                status="met",
+                referred_by=names[n - 1] if n else "",
+                referred=[names[n + 1]] if n + 1 < length else [],
+            )
+            for n, name in enumerate(names)
+        ]
+    )
+
+
+def test_a_chain_deeper_than_the_recursion_limit_is_drawn_whole() -> None:
+    length = sys.getrecursionlimit() + 4000
+    trees = forest(_chain(length))
+    assert len(trees) == 1
+    text = as_text(_chain(length)).splitlines()
+    assert len(text) == length + 2  # everyone, a blank line, the counts
+    assert text[0] == "Person 0: met"
+    assert text[1] == "└─ Person 1: met"
+    assert text[length - 1] == " " * (3 * (length - 2)) + f"└─ Person {length - 1}: met"
+
+
+def _drawn_by_recursion(network: Network) -> str:
+    """The drawing as it was written before (a call per level), to compare with."""
+    lines: list[str] = []
+
+    def draw(node: Node, prefix: str, last: bool, top: bool) -> None:
+        branch = "" if top else ("└─ " if last else "├─ ")
+        lines.append(prefix + branch + describe(node.contact))
+        inner = prefix + ("" if top else ("   " if last else "│  "))
+        for n, child in enumerate(node.children):
+            draw(child, inner, n == len(node.children) - 1, False)
+
+    for root in forest(network):
+        draw(root, "", True, True)
+    return "\n".join([*lines, "", counts(network)]) + "\n"
+
+
+def test_branches_and_loops_are_drawn_as_before() -> None:
+    # A suggested B and C; B suggested D and A (a loop); C suggested D again and
+    # E; E suggested F; G stands alone; H and I suggested each other (a loop
+    # with no one outside it).
+    referred = {
+        "A": ["B", "C"],
+        "B": ["D", "A"],
+        "C": ["D", "E"],
+        "E": ["F"],
+        "H": ["I"],
+        "I": ["H"],
+    }
+    by = {"B": "A", "C": "A", "D": "B", "E": "C", "F": "E", "A": "B", "I": "H", "H": "I"}
+    network = Network(
+        [Contact(n, referred_by=by.get(n, ""), referred=referred.get(n, [])) for n in "ABCDEFGHI"]
+    )
+    assert as_text(network) == _drawn_by_recursion(network)
+    assert as_text(build(examples())) == _drawn_by_recursion(build(examples()))

@@ -174,13 +174,28 @@ def forest(network: Network) -> list[Node]:
     by_name = {_key(c.name): c for c in network.contacts}
     shown: set[str] = set()
 
-    def grow(c: Contact) -> Node:
-        shown.add(_key(c.name))
-        node = Node(c)
-        for name in c.referred:
-            if _key(name) not in shown:  # a loop (A suggested B, B suggested A) ends here
-                node.children.append(grow(by_name[_key(name)]))
-        return node
+    def grow(top: Contact) -> Node:
+        # Depth first, with a stack of its own rather than a call per level: a
+        # chain of referrals a thousand long would pass Python's recursion limit.
+        # Each person's referrals are looked at in order, once the subtree of the
+        # one before is grown, so a loop (A suggested B, B suggested A) ends where
+        # it comes back.
+        shown.add(_key(top.name))
+        root = Node(top)
+        stack = [(root, iter(top.referred))]
+        while stack:
+            node, names = stack[-1]
+            for name in names:
+                if _key(name) not in shown:
+                    child = by_name[_key(name)]
+                    shown.add(_key(child.name))
+                    grown = Node(child)
+                    node.children.append(grown)
+                    stack.append((grown, iter(child.referred)))
+                    break
+            else:
+                stack.pop()
+        return root
 
     roots = [c for c in network.contacts if _key(c.referred_by) not in by_name]
     return [grow(c) for c in roots + network.contacts if _key(c.name) not in shown]
@@ -203,16 +218,21 @@ def counts(network: Network) -> str:
 def as_text(network: Network) -> str:
     """The forest drawn as a tree, then the counts."""
     lines: list[str] = []
-
-    def draw(node: Node, prefix: str, last: bool, top: bool) -> None:
+    # Each person before the people they led to, with a stack rather than a
+    # call per level (see ``forest``): (node, prefix, last of its siblings, a root).
+    stack: list[tuple[Node, str, bool, bool]] = [
+        (root, "", True, True) for root in reversed(forest(network))
+    ]
+    while stack:
+        node, prefix, last, top = stack.pop()
         branch = "" if top else ("└─ " if last else "├─ ")
         lines.append(prefix + branch + describe(node.contact))
         inner = prefix + ("" if top else ("   " if last else "│  "))
-        for n, child in enumerate(node.children):
-            draw(child, inner, n == len(node.children) - 1, False)
-
-    for root in forest(network):
-        draw(root, "", True, True)
+        final = len(node.children) - 1
+        stack.extend(
+            (child, inner, n == final, False)
+            for n, child in reversed(list(enumerate(node.children)))
+        )
     lines += ["", counts(network)]
     return "\n".join(lines) + "\n"
 

@@ -93,22 +93,24 @@ you").
         tree.clear()
         expand = len(result.contacts) <= EXPAND_UP_TO
 
-        def add(parent: TreeNode[Contact], node: Node) -> None:
+        # Each person added before the people they led to, under them, with a
+        # stack rather than a call per level (see ``core.network.forest``).
+        stack: list[tuple[TreeNode[Contact], Node]] = [
+            (tree.root, root) for root in reversed(forest(result))
+        ]
+        while stack:
+            parent, node = stack.pop()
             if node.children:
                 branch = parent.add(_label(node.contact), data=node.contact, expand=expand)
-                for child in node.children:
-                    add(branch, child)
+                stack.extend((branch, child) for child in reversed(node.children))
             else:
                 parent.add_leaf(_label(node.contact), data=node.contact)
-
-        for root in forest(result):
-            add(tree.root, root)
         tree.root.expand()
         tree.cursor_line = 0  # someone highlighted, so the keys act at once
         if kept is not None:
             for line in range(tree.last_line + 1):
-                node = tree.get_node_at_line(line)
-                if node is not None and node.data is not None and node.data.name == kept:
+                shown = tree.get_node_at_line(line)
+                if shown is not None and shown.data is not None and shown.data.name == kept:
                     tree.cursor_line = line
                     break
         if not result.contacts:
