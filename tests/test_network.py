@@ -12,6 +12,7 @@ from pathlib import Path
 
 from iisession.core.model import Outreach, Person, Referral, Session, SessionState
 from iisession.core.network import (
+    DRAWN_DEPTH,
     Contact,
     Network,
     Node,
@@ -111,14 +112,85 @@ def test_a_chain_deeper_than_the_recursion_limit_is_drawn_whole() -> None:
     trees = forest(_chain(length))
     assert len(trees) == 1
     text = as_text(_chain(length)).splitlines()
-    assert len(text) == length + 2  # everyone, a blank line, the counts
     assert text[0] == "Person 0: met"
     assert text[1] == "└─ Person 1: met"
-    assert text[length - 1] == " " * (3 * (length - 2)) + f"└─ Person {length - 1}: met"
+    drawn = [line.lstrip(" │├└─") for line in text]
+    # Everyone is there, once in the tree; those a section continues from are
+    # also the first line of their section.
+    for n in range(length):
+        expected = 2 if n % DRAWN_DEPTH == 0 and 0 < n < length - 1 else 1
+        assert drawn.count(f"Person {n}: met") == expected, n
+    # The indentation never passes the cap however long the chain: the widest
+    # line is the pointer to a section.
+    widest = 3 * DRAWN_DEPTH + len(f"└─ … continued below, under Person {length}")
+    assert max(len(line) for line in text[:-1]) <= widest
+    assert text[-1].startswith("People met: ")
+
+
+def test_a_branch_past_the_cap_goes_on_in_a_section_named_after_its_person() -> None:
+    text = as_text(_chain(DRAWN_DEPTH + 3)).splitlines()
+    last = DRAWN_DEPTH
+    indent = " " * (3 * (last - 1))
+    assert text[last] == f"{indent}└─ Person {last}: met"
+    assert text[last + 1] == f"{indent}   └─ … continued below, under Person {last}"
+    assert text[last + 2 : last + 7] == [
+        "",
+        f"Person {last}, continued ({last} steps from Person 0):",
+        f"Person {last}: met",
+        f"└─ Person {last + 1}: met",
+        f"   └─ Person {last + 2}: met",
+    ]
+    # A chain exactly as deep as the cap needs no section.
+    whole = as_text(_chain(DRAWN_DEPTH + 1))
+    assert "continued" not in whole
+    assert whole.splitlines()[DRAWN_DEPTH].endswith(f"└─ Person {DRAWN_DEPTH}: met")
+
+
+def test_sections_of_a_branching_tree_follow_their_tree_in_order() -> None:
+    # Two long branches from one root, then a second tree: each branch's rest
+    # is a section after the first tree, in the order the branches are drawn,
+    # and the second tree comes after both.
+    depth = DRAWN_DEPTH + 2
+    left = [f"L{n}" for n in range(1, depth + 1)]
+    right = [f"R{n}" for n in range(1, depth + 1)]
+
+    def line_of(names: list[str], top: str) -> list[Contact]:
+        return [
+            Contact(
+                name,
+                status="met",
+                referred_by=names[n - 1] if n else top,
+                referred=[names[n + 1]] if n + 1 < len(names) else [],
+            )
+            for n, name in enumerate(names)
+        ]
+
+    network = Network(
+        [
+            Contact("A", status="met", referred=["L1", "R1"]),
+            *line_of(left, "A"),
+            *line_of(right, "A"),
+            Contact("Z", status="met"),
+        ]
+    )
+    text = as_text(network).splitlines()
+    headers = [line for line in text if line.endswith("from A):")]
+    assert headers == [
+        f"L{DRAWN_DEPTH}, continued ({DRAWN_DEPTH} steps from A):",
+        f"R{DRAWN_DEPTH}, continued ({DRAWN_DEPTH} steps from A):",
+    ]
+    assert text.index(headers[1]) < text.index("Z: met")
+    # The left branch's glyphs still show the right branch below it.
+    assert text[1] == "├─ L1: met"
+    assert text[2] == "│  └─ L2: met"
+    assert f"│  {'   ' * (DRAWN_DEPTH - 1)}└─ … continued below, under L{DRAWN_DEPTH}" in text
+    for name in ["A", *left, *right, "Z"]:
+        assert f"{name}: met" in [line.lstrip(" │├└─") for line in text], name
 
 
 def _drawn_by_recursion(network: Network) -> str:
-    """The drawing as it was written before (a call per level), to compare with."""
+    """The drawing as it was written before (a call per level), to compare with
+    on networks shallower than the cap."""
     lines: list[str] = []
 
     def draw(node: Node, prefix: str, last: bool, top: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,27 +215,52 @@ def counts(network: Network) -> str:
     )
 
 
+# How many steps below its root a drawn tree goes before the rest of a branch is
+# drawn as a section of its own: a chain of referrals hundreds long would
+# otherwise be indented off any screen, and the text would grow with the square
+# of the chain.
+DRAWN_DEPTH = 10
+
+
 @collector.held_off()
 def as_text(network: Network) -> str:
-    """The forest drawn as a tree, then the counts."""
+    """The forest drawn as a tree, then the counts. A branch deeper than
+    ``DRAWN_DEPTH`` goes on in a section after its tree, named by the person it
+    continues from."""
     lines: list[str] = []
-    # Each person before the people they led to, with a stack rather than a
-    # call per level (see ``forest``): (node, prefix, last of its siblings, a root).
-    stack: list[tuple[Node, str, bool, bool]] = [
-        (root, "", True, True) for root in reversed(forest(network))
-    ]
-    while stack:
-        node, prefix, last, top = stack.pop()
-        branch = "" if top else ("└─ " if last else "├─ ")
-        lines.append(prefix + branch + describe(node.contact))
-        inner = prefix + ("" if top else ("   " if last else "│  "))
-        final = len(node.children) - 1
-        stack.extend(
-            (child, inner, n == final, False)
-            for n, child in reversed(list(enumerate(node.children)))
-        )
+    for tree in forest(network):
+        # (person the section starts from, steps from the tree's root)
+        sections: deque[tuple[Node, int]] = deque([(tree, 0)])
+        while sections:
+            start, steps = sections.popleft()
+            if steps:
+                lines += [
+                    "",
+                    f"{start.contact.name}, continued ({steps} steps from {tree.contact.name}):",
+                ]
+            _draw(start, steps, lines, sections)
     lines += ["", counts(network)]
     return "\n".join(lines) + "\n"
+
+
+def _draw(start: Node, steps: int, lines: list[str], sections: deque[tuple[Node, int]]) -> None:
+    # Each person before the people they led to, with a stack rather than a call
+    # per level (see ``forest``): (node, prefix, last of its siblings, depth).
+    stack: list[tuple[Node, str, bool, int]] = [(start, "", True, 0)]
+    while stack:
+        node, prefix, last, depth = stack.pop()
+        branch = "" if not depth else ("└─ " if last else "├─ ")
+        lines.append(prefix + branch + describe(node.contact))
+        inner = prefix + ("" if not depth else ("   " if last else "│  "))
+        if depth == DRAWN_DEPTH and node.children:
+            lines.append(f"{inner}└─ … continued below, under {node.contact.name}")
+            sections.append((node, steps + depth))
+            continue
+        final = len(node.children) - 1
+        stack.extend(
+            (child, inner, n == final, depth + 1)
+            for n, child in reversed(list(enumerate(node.children)))
+        )
 
 
 def as_csv(network: Network) -> str:
