@@ -66,6 +66,33 @@ def test_a_loop_of_referrals_ends_and_shows_everyone() -> None:
     assert "People met: 2." in text
 
 
+def test_who_referred_someone_is_found_wherever_their_session_comes() -> None:
+    # The network is built in one pass over the sessions; the call that led to
+    # someone may come after theirs, in a folder's order or a generator's.
+    ada = Session(person=Person(name="Ada Byron"), state=SessionState.ENDED)
+    ben = Session(
+        person=Person(name="Ben Okafor", referred_by="someone at a meetup"),
+        state=SessionState.ENDED,
+        source_session=ada.id,
+    )
+    cleo = Session(person=Person(name="Cleo Park", referred_by="Ben Okafor"))
+    ada.referrals = [Referral(name="Ben Okafor", outreach=Outreach.MET, session_id=ben.id)]
+    planned = Session(person=Person(name="Dev Rao"), state=SessionState.PLANNED)
+    planned.referrals = [Referral(name="Not Yet Suggested")]
+    practice = Session(person=Person(name="Practice Partner"), practice=True)
+    files = [("b.toml", ben), ("c.toml", cleo), ("p.toml", planned), ("x.toml", practice)]
+    network = build(f for f in [*files, ("a.toml", ada)])
+    people = {c.name: c for c in network.contacts}
+    # The call that led to Ben wins over the words typed for him.
+    assert people["Ben Okafor"].referred_by == "Ada Byron"
+    assert people["Ada Byron"].referred == ["Ben Okafor"]
+    assert people["Ben Okafor"].referred == ["Cleo Park"]
+    assert people["Cleo Park"].referred_by == "Ben Okafor"
+    # A planned call has suggested no one yet; a practice call is no one met.
+    assert set(people) == {"Ada Byron", "Ben Okafor", "Cleo Park", "Dev Rao"}
+    assert build(reversed([*files, ("a.toml", ada)])).contacts == network.contacts
+
+
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "iisession", "--sessions-dir", str(EXAMPLES), "referrals", *args],

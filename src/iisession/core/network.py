@@ -41,7 +41,7 @@ WAITING_WORDS = (ASKED[Stage.WAITING], ASKED[Stage.FOLLOWED_UP])
 _RANK = {MET: 3, CALL_PLANNED: 2}
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands at once: no dict each
 class Contact:
     name: str
     organisation: str = ""
@@ -95,8 +95,6 @@ def _key(name: str) -> str:
 
 @collector.held_off()
 def build(sessions: Iterable[tuple[str, Session]]) -> Network:
-    held = [(f, s) for f, s in sessions if not s.practice and s.person.name.strip()]
-    by_id = {s.id: (f, s) for f, s in held}
     contacts: dict[str, Contact] = {}
     keys: dict[str, str] = {}  # a name's key, worked out once: names recur
     referred: dict[str, set[str]] = {}  # each giver's referred, to look up
@@ -120,14 +118,28 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
             given.add(name)
             giver.referred.append(name)
 
-    # The people the calls were with (or asked for one).
-    for file, s in held:
-        c = contact(s.person.name)
-        c.organisation = c.organisation or s.person.organisation
-        c.role = c.role or s.person.title
+    # The people the calls were with (or asked for one), in one pass over the
+    # sessions: at tens of thousands, each pass costs more in reaching them in
+    # memory than in the work. Who referred them waits until every id is known.
+    by_id: dict[str, tuple[str, Session]] = {}
+    sources: list[tuple[Contact, Session]] = []
+    suggesting: list[tuple[str, Session]] = []  # held calls that named people
+    for file, s in sessions:
+        person = s.person
+        if s.practice or not person.name.strip():
+            continue
+        by_id[s.id] = (file, s)
+        c = contact(person.name)
+        c.organisation = c.organisation or person.organisation
+        c.role = c.role or person.title
         status = ASKED[stage_of(s)]
         if _RANK.get(status, 1) > _RANK.get(c.status, 0 if c.status in ("", REFERRED_YOU) else 1):
             c.status, c.session = status, file
+        if s.source_session or person.referred_by:
+            sources.append((c, s))
+        if s.referrals and s.state not in (SessionState.REQUESTED, SessionState.PLANNED):
+            suggesting.append((file, s))
+    for c, s in sources:
         source = by_id.get(s.source_session)
         if source is not None:
             c.referred_by = source[1].person.name.strip()
@@ -140,9 +152,7 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
             giver.status = giver.status or REFERRED_YOU
             refer(giver, c.name)
     # The people they suggested.
-    for file, s in held:
-        if s.state in (SessionState.REQUESTED, SessionState.PLANNED):
-            continue
+    for file, s in suggesting:
         referrer = s.person.name.strip()
         for r in s.referrals:
             if not r.name.strip():
@@ -160,7 +170,7 @@ def build(sessions: Iterable[tuple[str, Session]]) -> Network:
     return Network(sorted(contacts.values(), key=lambda c: key_of(c.name)))
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A person in the tree, with the people they led to."""
 
@@ -172,7 +182,15 @@ class Node:
 def forest(network: Network) -> list[Node]:
     """Who led to whom: a tree from each person with no known referrer (then
     anyone only reachable through a loop); each person appears once."""
-    by_name = {_key(c.name): c for c in network.contacts}
+    keys: dict[str, str] = {}  # a name's key, worked out once: names recur
+
+    def key_of(name: str) -> str:
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = _key(name)
+        return key
+
+    by_key = {key_of(c.name): c for c in network.contacts}
     shown: set[str] = set()
 
     def grow(top: Contact) -> Node:
@@ -181,15 +199,16 @@ def forest(network: Network) -> list[Node]:
         # Each person's referrals are looked at in order, once the subtree of the
         # one before is grown, so a loop (A suggested B, B suggested A) ends where
         # it comes back.
-        shown.add(_key(top.name))
+        shown.add(key_of(top.name))
         root = Node(top)
         stack = [(root, iter(top.referred))]
         while stack:
             node, names = stack[-1]
             for name in names:
-                if _key(name) not in shown:
-                    child = by_name[_key(name)]
-                    shown.add(_key(child.name))
+                key = key_of(name)
+                if key not in shown:
+                    shown.add(key)
+                    child = by_key[key]
                     grown = Node(child)
                     node.children.append(grown)
                     stack.append((grown, iter(child.referred)))
@@ -198,8 +217,8 @@ def forest(network: Network) -> list[Node]:
                 stack.pop()
         return root
 
-    roots = [c for c in network.contacts if _key(c.referred_by) not in by_name]
-    return [grow(c) for c in roots + network.contacts if _key(c.name) not in shown]
+    roots = [c for c in network.contacts if key_of(c.referred_by) not in by_key]
+    return [grow(c) for c in roots + network.contacts if key_of(c.name) not in shown]
 
 
 def describe(c: Contact) -> str:
