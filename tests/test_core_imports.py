@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,19 +59,24 @@ AFTER_FIRST_FRAME = (
 )
 
 
-def modules_at_start(sessions_dir: str, then_scan: bool) -> set[str]:
+def modules_at_start(
+    sessions_dir: str, then_scan: bool, *, review: bool = False, env: dict[str, str] | None = None
+) -> set[str]:
     """The package's modules loaded in a fresh interpreter once the real app, run
     headless, is ready (its first frame is up); with ``then_scan``, once it has
-    also read the sessions folder."""
+    also read the sessions folder. With ``review``, the app opens on the review,
+    which must have shown sessions from the index in that first frame."""
     code = (
         "import asyncio, sys\n"
         "from iisession import cli\n"
         f"folders = cli.resolve_folders({sessions_dir!r})\n"
         "from iisession.tui.app import IISessionApp\n"
-        "app = IISessionApp(cli._workspace(folders))\n"
+        f"app = IISessionApp(cli._workspace(folders), review={review!r})\n"
         "async def main():\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"
         "        seen = set(sys.modules)\n"
+        f"        if {review!r}:\n"
+        "            assert app.screen.total > 0, 'no sessions in the first frame'\n"
         f"        if {then_scan!r}:\n"
         "            for _ in range(200):\n"
         "                if app.start_screen.scanned:\n"
@@ -79,7 +86,13 @@ def modules_at_start(sessions_dir: str, then_scan: bool) -> set[str]:
         "    print(','.join(sorted(m for m in seen if m.startswith('iisession'))))\n"
         "asyncio.run(main())\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
     return set(done.stdout.strip().split(","))
 
 
@@ -89,3 +102,32 @@ def test_the_start_screen_comes_up_before_the_session_model_is_imported(tmp_path
     assert at_start.isdisjoint(AFTER_FIRST_FRAME)
     # The same probe sees them once the folder has been read.
     assert set(AFTER_FIRST_FRAME) <= modules_at_start(str(tmp_path / "sessions"), then_scan=True)
+
+
+# The review's first frame comes from the index alone: the model, its file format
+# and the store come in with the rest of the table, read after it.
+AFTER_REVIEW_FIRST_FRAME = (
+    "iisession.core.model",
+    "iisession.core.codec",
+    "iisession.core.store",
+)
+
+
+def test_the_review_comes_up_from_the_index_before_the_session_model_is_imported(
+    tmp_path: Path,
+) -> None:
+    sessions = tmp_path / "sessions"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sessions", sessions)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    # The index built by a plain command first, as by an earlier run of the app.
+    listed = subprocess.run(
+        [sys.executable, "-m", "iisession", "--sessions-dir", str(sessions), "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert listed.returncode == 0, listed.stderr
+    at_start = modules_at_start(str(sessions), then_scan=False, review=True, env=env)
+    assert {"iisession.tui.screens.review", "iisession.core.index"} <= at_start
+    assert at_start.isdisjoint(AFTER_REVIEW_FIRST_FRAME), at_start & set(AFTER_REVIEW_FIRST_FRAME)

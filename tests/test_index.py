@@ -163,6 +163,44 @@ def test_damaged_files_are_listed_with_the_reason_and_never_stop_the_rest(
     assert "Repaired Person" in {s.person for s in ix.summaries()}
 
 
+def test_the_first_page_counts_the_readable_and_lists_the_unreadable_from_indexes(
+    folder: Path, tmp_path: Path
+) -> None:
+    ix = make_index(folder, tmp_path)
+    readable = len(list(EXAMPLES.glob("*.toml")))
+    (folder / "2026-01-01-0000-broken.toml").write_text("state = 'ended\n", encoding="utf-8")
+    (folder / "2026-01-02-0000-empty.toml").write_bytes(b"")
+    ix.refresh()
+    first = ix.first_page(2)
+    assert len(first.summaries) == 2
+    assert first.count == ix.count() == readable == len(ix.summaries())
+    assert [p.file for p in first.problems] == [
+        "2026-01-01-0000-broken.toml",
+        "2026-01-02-0000-empty.toml",
+    ]
+    # One repaired, one more damaged: the counts follow.
+    write(folder, "2026-01-01-0000-broken.toml", make_session(name="Repaired Person"))
+    (folder / "2026-01-04-0000-cut.toml").write_text("[person\n", encoding="utf-8")
+    ix.refresh()
+    first = ix.first_page(100)
+    assert first.count == ix.count() == readable + 1 == len(first.summaries)
+    assert [p.file for p in first.problems] == [
+        "2026-01-02-0000-empty.toml",
+        "2026-01-04-0000-cut.toml",
+    ]
+    # Neither the count nor the unreadable files take a pass over the table's rows,
+    # which a first frame over many sessions would wait for.
+    with sqlite3.connect(ix.path) as db:
+        for query in (
+            "SELECT count(*) FROM files",
+            "SELECT count(*) FROM files WHERE problem IS NOT NULL",
+            "SELECT name, problem FROM files WHERE problem IS NOT NULL ORDER BY name",
+        ):
+            plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}"))
+            assert "INDEX" in plan, (query, plan)
+    db.close()
+
+
 def test_an_index_from_another_version_is_rebuilt(folder: Path, tmp_path: Path) -> None:
     ix = make_index(folder, tmp_path)
     ix.refresh()

@@ -8,8 +8,9 @@ import pytest
 
 from iisession.core import codec
 from iisession.core.autosave import AutosavePolicy, SaveTracker
+from iisession.core.call_time import call_seconds, format_call_time
 from iisession.core.clock import ManualClock, SystemClock
-from iisession.core.countdown import Countdown, call_seconds, format_call_time, format_clock
+from iisession.core.countdown import Countdown, format_clock
 from iisession.core.document import to_markdown
 from iisession.core.live import LiveCall, NotApplicable
 from iisession.core.model import (

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .call_time import call_seconds, clock_text, format_call_time
 from .model import EventKind, TimelineEvent
 
 if TYPE_CHECKING:
@@ -160,39 +161,12 @@ def interruption(
     return last_seen if running else None
 
 
-def call_seconds(seconds: float) -> int:
-    """A call time in whole seconds: the seconds completed (rounded down).
-
-    The one rounding rule for every call length and time into the call that is
-    shown or kept (the end-of-call summary, the lists, the documents, key
-    points). Rounding down is what a stopwatch does, what the files do (times
-    are kept to the second by dropping the fraction), and it adds up with the
-    countdown, which rounds the time left up: ``12:34`` left of 30 minutes is
-    ``17:26`` used.
-    """
-    return max(0, math.floor(seconds))
-
-
-def format_call_time(seconds: float) -> str:
-    """A call length or a time into the call: ``51:49``, ``1:02:03`` past an hour.
-
-    Rounded down (``call_seconds``), wherever it is shown.
-    """
-    return _clock_text(call_seconds(seconds))
-
-
-def _clock_text(whole: int) -> str:
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def format_clock(seconds: float) -> str:
     """The countdown: ``12:34`` left (rounded up); ``1:02:03`` past an hour;
     ``+2:15 over`` in overtime (a call time: rounded down, as ``format_call_time``)."""
     if seconds < 0:
         return f"+{format_call_time(-seconds)} over"
-    return _clock_text(math.ceil(seconds))
+    return clock_text(math.ceil(seconds))
 
 
 def format_minutes_left(seconds: float) -> str:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from .call_time import format_call_time
 from .codec import SCHEMA_VERSION
-from .countdown import format_call_time
 from .model import EventKind, MayMention, Outreach, Priority, Reply, Session, SessionState
 from .summary import summarise
 

@@ -49,7 +49,7 @@ from .index_reading import (
 from .naming import file_order
 from .summary import SEARCH_FIELDS, Summary, SummaryState, search_texts, summarise
 
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 """Bump when the schema or what is extracted changes: older indexes are rebuilt."""
 
 PARALLEL_FROM = 200
@@ -254,6 +254,9 @@ CREATE TABLE IF NOT EXISTS files (
     {", ".join(f"{c} {'TEXT' if c in TEXT_COLUMNS else 'INTEGER'}" for c in SUMMARY_COLUMNS)}
 );
 CREATE INDEX IF NOT EXISTS files_newest ON files (when_utc DESC, name DESC);
+-- The unreadable files, few if any: listed, and counted out of every file, without
+-- a pass over the table's rows (a first frame waits for both).
+CREATE INDEX IF NOT EXISTS files_unreadable ON files (name) WHERE problem IS NOT NULL;
 CREATE TABLE IF NOT EXISTS digests (file INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (
     file INTEGER NOT NULL,
@@ -742,6 +745,7 @@ class SessionIndex:
             self._private_files()
             db = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
             try:
+                db.execute("BEGIN")  # one snapshot: the rows, the unreadable and the count agree
                 if self._meta(db, "version") != str(INDEX_VERSION):
                     return Listing([], [], total=0)  # nothing usable yet: a refresh builds it
                 rows = db.execute(
@@ -756,8 +760,8 @@ class SessionIndex:
                         "SELECT name, problem FROM files WHERE problem IS NOT NULL ORDER BY name"
                     )
                 ]
-                (total,) = db.execute("SELECT count(*) FROM files WHERE problem IS NULL").fetchone()
-                return Listing(first, problems, total=int(total))
+                (files,) = db.execute("SELECT count(*) FROM files").fetchone()
+                return Listing(first, problems, total=int(files) - len(problems))
             finally:
                 db.close()
         except sqlite3.Error as error:
@@ -771,7 +775,11 @@ class SessionIndex:
         """How many readable sessions the index holds."""
 
         def work(db: sqlite3.Connection) -> int:
-            (n,) = db.execute("SELECT count(*) FROM files WHERE problem IS NULL").fetchone()
+            # Every file less the unreadable, from two indexes: no pass over the rows.
+            (n,) = db.execute(
+                "SELECT (SELECT count(*) FROM files)"
+                " - (SELECT count(*) FROM files WHERE problem IS NOT NULL)"
+            ).fetchone()
             return int(n)
 
         return self._with_retry(work)  # type: ignore[no-any-return]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .call_time import call_seconds
 from .clock import Clock
 from .countdown import (
     RAN_ON_SECONDS,
     Countdown,
-    call_seconds,
     closed_for,
     from_session,
     interruption,

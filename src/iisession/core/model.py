@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass, field
 
 from .clean import clean_text as clean_text  # where the model's users look for it
+from .session_state import SessionState as SessionState  # likewise
 
 UTC = dt.UTC
 
@@ -42,16 +43,6 @@ def new_id() -> str:
     import secrets  # here: not needed before the first frame, and slow to import
 
     return secrets.token_hex(8)
-
-
-class SessionState(enum.StrEnum):
-    """Where a session stands."""
-
-    REQUESTED = "requested"
-    """Asked for, not yet agreed: the first stage of a contact (see ``Request``)."""
-    PLANNED = "planned"
-    LIVE = "live"
-    ENDED = "ended"
 
 
 class Priority(enum.StrEnum):

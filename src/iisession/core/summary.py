@@ -11,8 +11,8 @@ import enum
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from .countdown import format_call_time
-from .model import SessionState
+from .call_time import call_seconds, format_call_time
+from .session_state import SessionState
 
 if TYPE_CHECKING:
     from .model import Session
@@ -99,7 +99,7 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def summarise(file: str, session: Session) -> Summary:
-    from .countdown import call_seconds, from_session  # not needed to list from the index
+    from .countdown import from_session  # not needed to list from the index
 
     clock = from_session(session)
     when = session.started_at or session.planned_at or session.created

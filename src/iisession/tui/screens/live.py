@@ -21,8 +21,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static, TextArea
 
+from ...core.call_time import format_call_time
 from ...core.clock import Clock
-from ...core.countdown import format_call_time, format_clock, interruption
+from ...core.countdown import format_clock, interruption
 from ...core.editor import Outcome, SessionEditor
 from ...core.live import LiveCall, Summary, passed_text
 from ...core.model import EventKind, Question, Referral, SessionState

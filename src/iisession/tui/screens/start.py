@@ -330,10 +330,10 @@ class StartScreen(Screen[None]):
             self._offer_open_call(pending)
 
     def _offer_open_call(self, pending: dict[str, Session]) -> None:
+        from ...core.call_time import format_call_time
         from ...core.countdown import (
             RAN_ON_SECONDS,
             closed_for,
-            format_call_time,
             format_clock,
             from_session,
             interruption,

@@ -26,7 +26,8 @@ from textual.renderables.bar import Bar
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
-from ...core.countdown import format_call_time, format_clock, format_minutes_left
+from ...core.call_time import format_call_time
+from ...core.countdown import format_clock, format_minutes_left
 
 
 class ClockView(NamedTuple):
