@@ -93,17 +93,19 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+class _Keys(dict[str, str]):
+    """Each name's key (``_key``), worked out once: names recur."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = _key(name)
+        return key
+
+
 @collector.held_off()
 def build(sessions: Iterable[tuple[str, Session]]) -> Network:
     contacts: dict[str, Contact] = {}
-    keys: dict[str, str] = {}  # a name's key, worked out once: names recur
+    key_of = _Keys().__getitem__
     referred: dict[str, set[str]] = {}  # each giver's referred, to look up
-
-    def key_of(name: str) -> str:
-        key = keys.get(name)
-        if key is None:
-            key = keys[name] = _key(name)
-        return key
 
     def contact(name: str) -> Contact:
         key = key_of(name)
@@ -182,14 +184,7 @@ class Node:
 def forest(network: Network) -> list[Node]:
     """Who led to whom: a tree from each person with no known referrer (then
     anyone only reachable through a loop); each person appears once."""
-    keys: dict[str, str] = {}  # a name's key, worked out once: names recur
-
-    def key_of(name: str) -> str:
-        key = keys.get(name)
-        if key is None:
-            key = keys[name] = _key(name)
-        return key
-
+    key_of = _Keys().__getitem__
     by_key = {key_of(c.name): c for c in network.contacts}
     shown: set[str] = set()
 
