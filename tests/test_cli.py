@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from iisession.cli import build_parser, terminal_problem
+from iisession.cli import _Command, build_parser, terminal_problem
 
 
 def run(
@@ -44,6 +44,25 @@ def _commands() -> list[str]:
     parser = build_parser()
     action = next(a for a in parser._actions if a.dest == "command")
     return sorted(action.choices)  # type: ignore[arg-type]
+
+
+def test_only_the_command_given_has_its_parser_made() -> None:
+    """Starting the app makes no command's parser; a command makes its own only."""
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    choices: dict[str, _Command] = action.choices  # type: ignore[assignment]
+
+    def made() -> list[str]:
+        return sorted(name for name, command in choices.items() if command._made)
+
+    args = parser.parse_args(["--sessions-dir", "/tmp/x"])
+    assert args.command is None
+    assert made() == []
+    args = parser.parse_args(["list", "--json"])
+    assert (args.command, args.json, made()) == ("list", True, ["list"])
+    args = parser.parse_args(["import", "vcard", "cards.vcf"])
+    assert (args.kind, args.file) == ("vcard", "cards.vcf")
+    assert made() == ["import", "list"]
 
 
 @pytest.mark.parametrize("command", ["", *_commands()])

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
@@ -68,7 +68,39 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Command(_Parser):
+    """A command's parser, made only when that command is given.
+
+    Making the parsers of all the commands took longer than the rest of the
+    command line at each start of the app, which needs none of them. argparse
+    asks a command's parser for nothing but ``parse_known_args`` (the list of
+    commands in ``-h`` comes from the help given to ``add_parser``).
+    """
+
+    def __init__(
+        self, *, fill: Callable[[argparse.ArgumentParser], None] | None = None, **kwargs: Any
+    ) -> None:
+        self._pending: tuple[Callable[[argparse.ArgumentParser], None] | None, dict[str, Any]]
+        self._pending = (fill, kwargs)
+        self._made = False
+
+    def _make(self) -> None:
+        if not self._made:
+            self._made = True
+            fill, kwargs = self._pending
+            super().__init__(**kwargs)
+            if fill is not None:
+                fill(self)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._make()
+        return super().parse_known_args(args, namespace)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """The options every command takes, as a parent parser."""
     common = _Parser(add_help=False)
     common.add_argument(
         "--sessions-dir",
@@ -77,35 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder of session files (default: $IISESSION_SESSIONS_DIR, then "
         "the config file, then the user data folder; see `iisession where`)",
     )
-    to_file = _Parser(add_help=False)
-    to_file.add_argument(
-        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
-    )
-    parser = _Parser(
-        prog="iisession",
-        parents=[common],
-        description="Run informational interviews: a countdown, your questions, notes "
-        "and referrals, saved as you type. With no command, opens the full-screen app.",
-    )
-    parser.add_argument("--version", action=_VersionAction)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser(
-        "where",
-        parents=[common],
-        help="print the sessions, config, cache and locks folders",
-        description="Print the folders iisession uses and where the sessions folder "
-        "setting came from.",
-    )
-    new = commands.add_parser(
-        "new",
-        parents=[common],
-        help="set up a session; with --name, go straight to the live screen",
-        description="Create a session from the flags. With --name (and no --at) it opens "
-        "the live screen, ready to start the clock with F5; otherwise it opens the setup "
-        "form with the flags filled in. With --from-ics, a calendar invite fills in the "
-        "person, the planned time, the limit and the meeting link (the flags win over "
-        "it); importing an updated invite again updates the session made from it.",
-    )
+    return common
+
+
+def _new_arguments(new: argparse.ArgumentParser) -> None:
     new.add_argument("--name", default="", help="who the call is with")
     new.add_argument("--title", default="", help="their job title")
     new.add_argument("--org", default="", help="their organisation")
@@ -141,92 +148,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="only write (or update) the session file and print its name: for scripts, "
         "no terminal needed (needs a name: --name, or an invite that gives one)",
     )
-    commands.add_parser(
-        "review",
-        parents=[common],
-        help="open the app on the review of past sessions",
-        description="Open the full-screen app on the review screen: every session, "
-        "to sort, filter, search, reread and edit.",
-    )
-    listing = commands.add_parser(
-        "list",
-        parents=[common],
-        help="list every session",
-        description="List every session, newest first: date, person, organisation, "
-        "length against the limit, questions asked, referrals, state and ID. "
-        "On a terminal, long names and organisations are cut short to fit its width; "
-        "into a pipe or a file, nothing is cut. "
-        "Unreadable files are listed on stderr with the reason.",
-    )
+
+
+def _list_arguments(listing: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON")
-    show = commands.add_parser(
-        "show",
-        parents=[common],
-        help="print one session",
-        description="Print one session in full. ID is a file name (the .toml may be "
-        "left off), a unique start of one, or `latest`.",
-    )
+
+
+def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("id", metavar="ID", help="file name, a unique start of one, or latest")
     show.add_argument("--json", action="store_true", help="print every field as JSON")
-    search = commands.add_parser(
-        "search",
-        parents=[common],
-        help="search the text of every session",
-        description="Search names, organisations, notes, answers, key points, referrals, "
-        "preparation and requests. Every word must appear (as a word or the start of one); "
-        "case and accents do not matter. A search with no letter or digit (an emoji, "
-        "a sign) looks for that text as typed. The best 200 matches are printed, best first "
-        "(for a word in more than 2,000 sessions, the best of the latest 2,000).",
-    )
+
+
+def _search_arguments(search: argparse.ArgumentParser) -> None:
     search.add_argument("query", nargs="+", metavar="WORD", help="words to look for")
     search.add_argument("--json", action="store_true", help="print JSON")
-    export = commands.add_parser(
-        "export",
-        parents=[common, to_file],
-        help="write one session as Markdown or JSON",
-        description="Write one session as a Markdown document (md) or as JSON with every "
-        "field (json), to stdout or to a file. ID as for `show`.",
-    )
+
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("id", metavar="ID", help="file name, a unique start of one, or latest")
     export.add_argument(
         "--format", choices=["md", "json"], default="md", help="md (the default) or json"
     )
-    referrals = commands.add_parser(
-        "referrals",
-        parents=[common, to_file],
-        help="who led to whom: the people met and the people they suggested",
-        description="The referral network across all sessions: each person, who referred "
-        "them, whom they referred and where each stands (met, call planned, to contact, "
-        "contacted, meeting planned, declined), with the number of people met and of "
-        "referrals waiting. As a tree (text), JSON or CSV.",
-    )
+
+
+def _referrals_arguments(referrals: argparse.ArgumentParser) -> None:
     referrals.add_argument(
         "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
     )
-    compare = commands.add_parser(
-        "compare",
-        parents=[common, to_file],
-        help="answers to one question across interviews, as Markdown",
-        description="With a question (its bank id, like day.typical-week, or words from "
-        "its text): every answer given across the calls, with person, organisation and "
-        "date. Without: per topic, the questions asked most and least, and bank questions "
-        "never asked yet. Markdown, to stdout or a file.",
-    )
+
+
+def _compare_arguments(compare: argparse.ArgumentParser) -> None:
     compare.add_argument("question", nargs="*", metavar="WORD", help="a bank id or words")
-    todo = commands.add_parser(
-        "todo",
-        parents=[common, to_file],
-        help="what is due: requests, follow-ups, thank-yous, confirmations, keeping in touch",
-        description="List what is due, earliest first: requests to send and to follow up "
-        "(with no reply after 3 business days, ask the next person at the organisation; "
-        "after 7, follow up once; 7 more after that, mark it no reply and move on), "
-        "thank-you notes not sent (due 24 hours after the call), referrals not contacted "
-        "(within a week), planned calls to confirm (48 hours before), telling whoever "
-        "referred you that you met the person (within 2 days), and a keep-in-touch note "
-        "some weeks after the last contact. Business days skip weekends and the holidays "
-        "in the config file (follow_up.holidays). As text, JSON, or an RFC 5545 calendar "
-        "(ics) to import.",
-    )
+
+
+def _todo_arguments(todo: argparse.ArgumentParser) -> None:
     todo.add_argument(
         "--format", choices=["text", "json", "ics"], default="text", help="text, json or ics"
     )
@@ -238,17 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="weeks after the last contact before keeping in touch is due "
         "(default: follow_up.keep_in_touch_weeks in the config file, else 12)",
     )
-    ask = commands.add_parser(
-        "ask",
-        parents=[common],
-        help="record a request for a conversation and print its draft",
-        description="Record that you asked someone for an informational interview (sent "
-        "now, or at --sent-at) and print the request drafted from your profile "
-        "([profile] in the config file) with its subject, the checks it meets, and when "
-        "to follow up. One request at a time per organisation: asking a second person "
-        "where someone was asked less than 3 business days ago is recorded all the same, "
-        "with a warning naming them.",
-    )
+
+
+def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("name", type=_name, metavar="NAME", help="who you are asking")
     ask.add_argument("--org", default="", help="their organisation")
     ask.add_argument("--title", default="", help="their job title")
@@ -280,45 +227,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="how long a call to ask for (30)",
     )
-    requests = commands.add_parser(
-        "requests",
-        parents=[common, to_file],
-        help="every request for a conversation: where it stands and what is next",
-        description="List every request for a conversation, newest first: person, "
-        "organisation, stage (to ask, waiting, followed up, call planned, met, declined, "
-        "no reply), when it was sent, the reply, and the next step with its due date "
-        "(in business days, as `iisession todo` counts them). On a terminal, long names "
-        "and steps are cut short to fit its width; into a pipe or a file, nothing is "
-        "cut. As text, JSON or CSV.",
-    )
+
+
+def _requests_arguments(requests: argparse.ArgumentParser) -> None:
     requests.add_argument(
         "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
     )
-    organisations = commands.add_parser(
-        "organisations",
-        parents=[common, to_file],
-        help="your target organisations, and the people found, asked and met at each",
-        description="List your target organisations (lists/organisations.toml in the "
-        "sessions folder), sorted the way The 2-Hour Job Search sorts them: your "
-        "motivation (0-3), then relevant postings, then an advocate (someone you know "
-        "there); with the people found, asked, waiting for a reply and met at each, from "
-        "the sessions. The text ends with the file's path, for editing it. As text, JSON "
-        "or CSV.",
-    )
+
+
+def _organisations_arguments(organisations: argparse.ArgumentParser) -> None:
     organisations.add_argument(
         "--format", choices=["text", "json", "csv"], default="text", help="text, json or csv"
     )
-    importing = commands.add_parser(
-        "import",
-        parents=[common],
-        help="bring people you know into your network: a connections export or vCards",
-        description="Merge the people of a file into your network, the plain file "
-        "lists/network.toml in the sessions folder: the same person (the same profile "
-        "address, else e-mail, else name and organisation) is updated, never doubled, "
-        "so importing again is safe. All of the file or none of it. Nothing is sent "
-        "anywhere.",
+
+
+def _import_arguments(importing: argparse.ArgumentParser) -> None:
+    common = _common_options()
+    kinds: argparse._SubParsersAction[argparse.ArgumentParser] = importing.add_subparsers(
+        dest="kind", metavar="KIND", required=True, parser_class=_Parser
     )
-    kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
     connections = kinds.add_parser(
         "connections",
         parents=[common],
@@ -339,28 +266,14 @@ def build_parser() -> argparse.ArgumentParser:
     vcard.add_argument(
         "file", metavar="FILE.vcf", help="the cards, as your address book exports them"
     )
-    known = commands.add_parser(
-        "known",
-        parents=[common, to_file],
-        help="who you know at an organisation, and the command to ask each of them",
-        description="The people of your network (see `iisession import`) at an "
-        'organisation, matched loosely (case, accents, punctuation, "The", "Inc.", '
-        '"Ltd" and the like do not matter), with their title, e-mail or profile, and '
-        "the `iisession ask` command that asks them for a conversation or for an "
-        "introduction; then the people of your sessions there. As text or JSON.",
-    )
+
+
+def _known_arguments(known: argparse.ArgumentParser) -> None:
     known.add_argument("organisation", type=_organisation, metavar="ORG", help="the organisation")
     known.add_argument("--format", choices=["text", "json"], default="text", help="text or json")
-    serve = commands.add_parser(
-        "serve",
-        parents=[common],
-        help="the full-screen app in a web browser (needs the web extra)",
-        description="Serve the full-screen app to a web browser, through textual-serve: "
-        "each page opened runs its own iisession on the same sessions, with the same "
-        "locks and saving as in a terminal; closing the page saves everything. There is "
-        "no login: whoever can reach the address can read your sessions, so it listens "
-        "on this computer's own address unless --host says otherwise. Ctrl+C stops.",
-    )
+
+
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--host",
         type=_host,
@@ -370,6 +283,192 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--port", type=_port, default=8000, help="the port to listen on (default: 8000)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    to_file = _Parser(add_help=False)
+    to_file.add_argument(
+        "-o", "--output", default="", metavar="FILE", help="write to FILE (default: stdout)"
+    )
+    parser = _Parser(
+        prog="iisession",
+        parents=[common],
+        description="Run informational interviews: a countdown, your questions, notes "
+        "and referrals, saved as you type. With no command, opens the full-screen app.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    # Typed with plain parsers, as the parents given are (the stubs would want _Command).
+    commands: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Command
+    )
+    commands.add_parser(
+        "where",
+        parents=[common],
+        help="print the sessions, config, cache and locks folders",
+        description="Print the folders iisession uses and where the sessions folder "
+        "setting came from.",
+    )
+    commands.add_parser(
+        "new",
+        parents=[common],
+        help="set up a session; with --name, go straight to the live screen",
+        description="Create a session from the flags. With --name (and no --at) it opens "
+        "the live screen, ready to start the clock with F5; otherwise it opens the setup "
+        "form with the flags filled in. With --from-ics, a calendar invite fills in the "
+        "person, the planned time, the limit and the meeting link (the flags win over "
+        "it); importing an updated invite again updates the session made from it.",
+        fill=_new_arguments,
+    )
+    commands.add_parser(
+        "review",
+        parents=[common],
+        help="open the app on the review of past sessions",
+        description="Open the full-screen app on the review screen: every session, "
+        "to sort, filter, search, reread and edit.",
+    )
+    commands.add_parser(
+        "list",
+        parents=[common],
+        help="list every session",
+        description="List every session, newest first: date, person, organisation, "
+        "length against the limit, questions asked, referrals, state and ID. "
+        "On a terminal, long names and organisations are cut short to fit its width; "
+        "into a pipe or a file, nothing is cut. "
+        "Unreadable files are listed on stderr with the reason.",
+        fill=_list_arguments,
+    )
+    commands.add_parser(
+        "show",
+        parents=[common],
+        help="print one session",
+        description="Print one session in full. ID is a file name (the .toml may be "
+        "left off), a unique start of one, or `latest`.",
+        fill=_show_arguments,
+    )
+    commands.add_parser(
+        "search",
+        parents=[common],
+        help="search the text of every session",
+        description="Search names, organisations, notes, answers, key points, referrals, "
+        "preparation and requests. Every word must appear (as a word or the start of one); "
+        "case and accents do not matter. A search with no letter or digit (an emoji, "
+        "a sign) looks for that text as typed. The best 200 matches are printed, best first "
+        "(for a word in more than 2,000 sessions, the best of the latest 2,000).",
+        fill=_search_arguments,
+    )
+    commands.add_parser(
+        "export",
+        parents=[common, to_file],
+        help="write one session as Markdown or JSON",
+        description="Write one session as a Markdown document (md) or as JSON with every "
+        "field (json), to stdout or to a file. ID as for `show`.",
+        fill=_export_arguments,
+    )
+    commands.add_parser(
+        "referrals",
+        parents=[common, to_file],
+        help="who led to whom: the people met and the people they suggested",
+        description="The referral network across all sessions: each person, who referred "
+        "them, whom they referred and where each stands (met, call planned, to contact, "
+        "contacted, meeting planned, declined), with the number of people met and of "
+        "referrals waiting. As a tree (text), JSON or CSV.",
+        fill=_referrals_arguments,
+    )
+    commands.add_parser(
+        "compare",
+        parents=[common, to_file],
+        help="answers to one question across interviews, as Markdown",
+        description="With a question (its bank id, like day.typical-week, or words from "
+        "its text): every answer given across the calls, with person, organisation and "
+        "date. Without: per topic, the questions asked most and least, and bank questions "
+        "never asked yet. Markdown, to stdout or a file.",
+        fill=_compare_arguments,
+    )
+    commands.add_parser(
+        "todo",
+        parents=[common, to_file],
+        help="what is due: requests, follow-ups, thank-yous, confirmations, keeping in touch",
+        description="List what is due, earliest first: requests to send and to follow up "
+        "(with no reply after 3 business days, ask the next person at the organisation; "
+        "after 7, follow up once; 7 more after that, mark it no reply and move on), "
+        "thank-you notes not sent (due 24 hours after the call), referrals not contacted "
+        "(within a week), planned calls to confirm (48 hours before), telling whoever "
+        "referred you that you met the person (within 2 days), and a keep-in-touch note "
+        "some weeks after the last contact. Business days skip weekends and the holidays "
+        "in the config file (follow_up.holidays). As text, JSON, or an RFC 5545 calendar "
+        "(ics) to import.",
+        fill=_todo_arguments,
+    )
+    commands.add_parser(
+        "ask",
+        parents=[common],
+        help="record a request for a conversation and print its draft",
+        description="Record that you asked someone for an informational interview (sent "
+        "now, or at --sent-at) and print the request drafted from your profile "
+        "([profile] in the config file) with its subject, the checks it meets, and when "
+        "to follow up. One request at a time per organisation: asking a second person "
+        "where someone was asked less than 3 business days ago is recorded all the same, "
+        "with a warning naming them.",
+        fill=_ask_arguments,
+    )
+    commands.add_parser(
+        "requests",
+        parents=[common, to_file],
+        help="every request for a conversation: where it stands and what is next",
+        description="List every request for a conversation, newest first: person, "
+        "organisation, stage (to ask, waiting, followed up, call planned, met, declined, "
+        "no reply), when it was sent, the reply, and the next step with its due date "
+        "(in business days, as `iisession todo` counts them). On a terminal, long names "
+        "and steps are cut short to fit its width; into a pipe or a file, nothing is "
+        "cut. As text, JSON or CSV.",
+        fill=_requests_arguments,
+    )
+    commands.add_parser(
+        "organisations",
+        parents=[common, to_file],
+        help="your target organisations, and the people found, asked and met at each",
+        description="List your target organisations (lists/organisations.toml in the "
+        "sessions folder), sorted the way The 2-Hour Job Search sorts them: your "
+        "motivation (0-3), then relevant postings, then an advocate (someone you know "
+        "there); with the people found, asked, waiting for a reply and met at each, from "
+        "the sessions. The text ends with the file's path, for editing it. As text, JSON "
+        "or CSV.",
+        fill=_organisations_arguments,
+    )
+    commands.add_parser(
+        "import",
+        parents=[common],
+        help="bring people you know into your network: a connections export or vCards",
+        description="Merge the people of a file into your network, the plain file "
+        "lists/network.toml in the sessions folder: the same person (the same profile "
+        "address, else e-mail, else name and organisation) is updated, never doubled, "
+        "so importing again is safe. All of the file or none of it. Nothing is sent "
+        "anywhere.",
+        fill=_import_arguments,
+    )
+    commands.add_parser(
+        "known",
+        parents=[common, to_file],
+        help="who you know at an organisation, and the command to ask each of them",
+        description="The people of your network (see `iisession import`) at an "
+        'organisation, matched loosely (case, accents, punctuation, "The", "Inc.", '
+        '"Ltd" and the like do not matter), with their title, e-mail or profile, and '
+        "the `iisession ask` command that asks them for a conversation or for an "
+        "introduction; then the people of your sessions there. As text or JSON.",
+        fill=_known_arguments,
+    )
+    commands.add_parser(
+        "serve",
+        parents=[common],
+        help="the full-screen app in a web browser (needs the web extra)",
+        description="Serve the full-screen app to a web browser, through textual-serve: "
+        "each page opened runs its own iisession on the same sessions, with the same "
+        "locks and saving as in a terminal; closing the page saves everything. There is "
+        "no login: whoever can reach the address can read your sessions, so it listens "
+        "on this computer's own address unless --host says otherwise. Ctrl+C stops.",
+        fill=_serve_arguments,
     )
     return parser
 
