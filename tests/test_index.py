@@ -363,10 +363,12 @@ def test_a_first_build_makes_the_questions_index_once_at_the_end(
     # Batches of two, so the examples make a first build of several batches.
     monkeypatch.setattr(index_module, "BATCH", 2)
     made_during: list[bool] = []
+    synced: list[int] = []
     real = SessionIndex._write
 
     def spy(self: SessionIndex, db: sqlite3.Connection, *args: Any) -> None:
         made_during.append(_questions_index_made(db))
+        synced.append(db.execute("PRAGMA synchronous").fetchone()[0])
         real(self, db, *args)
 
     monkeypatch.setattr(SessionIndex, "_write", spy)
@@ -374,6 +376,7 @@ def test_a_first_build_makes_the_questions_index_once_at_the_end(
     ix.refresh()
     assert len(made_during) >= 3
     assert made_during == [False] * len(made_during)  # no batch wrote into it
+    assert synced == [0] * len(made_during)  # OFF: no wait for the disk at each batch
     assert _tally_plan(ix) == "SCAN questions USING COVERING INDEX questions_by_key"
     # The same as an index that took the files one at a time, into its index.
     one_by_one = tmp_path / "one-by-one"
@@ -384,6 +387,7 @@ def test_a_first_build_makes_the_questions_index_once_at_the_end(
         shutil.copy2(path, one_by_one / path.name)
         grown.refresh()
     assert made_during == [True] * len(made_during)
+    assert synced[-len(made_during) :] == [1] * len(made_during)  # NORMAL, as ever after
     assert answers(grown) == answers(ix)
 
 

@@ -547,6 +547,7 @@ class SessionIndex:
         named: list[Read] = [
             (n, on_disk[n], NOT_UTF8_NAME, (), (), "", []) for n in stale if n in undecodable
         ]
+        first_build = False
         if not known and total >= BATCH:
             # A first build: the questions' index made once at the end, from
             # every row (a sort), rather than row by row. Inserted in the order
@@ -556,6 +557,13 @@ class SessionIndex:
             # get the same answers, more slowly; the index is made again at
             # the start of the next refresh if this one stops short.
             db.execute("DROP INDEX IF EXISTS questions_by_key")
+            # Nor a wait for the disk at each batch: the index is only partly
+            # there until the build is done, and it is a cache. A crash of the
+            # program loses nothing this way; one of the computer itself may
+            # damage the file, which SQLite then refuses: it is thrown away and
+            # built again (_with_retry). The build ends with one synced checkpoint.
+            db.execute("PRAGMA synchronous=OFF")
+            first_build = True
         folder = str(self.sessions_dir)
         paths = [os.path.join(folder, name) for name in stale if name not in undecodable]
         cores = workers if workers is not None else (os.cpu_count() or 1)
@@ -574,6 +582,9 @@ class SessionIndex:
         if batch:
             self._write(db, batch, known, report)
         self._questions_index(db)
+        if first_build:
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if progress is not None:
             progress(total, total)
         return report
