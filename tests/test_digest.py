@@ -15,12 +15,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from iisession.core import compare, network, todo
+from iisession.core import codec, compare, network, todo
 from iisession.core.codec import dumps
-from iisession.core.digest import decode, digest, encode
+from iisession.core.digest import decode, digest, encode, encode_document
 from iisession.core.index import SessionIndex, read_comparison, read_sessions
 from iisession.core.model import Outreach, Person, Referral, Session, utc_now
-from iisession.core.store import SessionStore, read_session
+from iisession.core.store import SessionStore, read_session, read_session_and_document
 from tests.factories import make_session
 from tests.strategies import sessions as any_session
 
@@ -184,3 +184,100 @@ def test_practice_and_planned_sessions_keep_what_the_views_need(tmp_path: Path) 
     practice = make_session()
     practice.practice = True
     assert decode(encode(practice)).practice
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_session)
+def test_the_digest_made_from_a_files_document_is_the_digest_of_its_session(
+    session: Session,
+) -> None:
+    """A first build makes each digest from the document as parsed: it must read
+    back as the one made from the session the file decodes to."""
+    decoded = codec.loads(dumps(session))
+    assert decoded.document is not None  # a file as the app writes it: the quick path
+    assert decode(encode_document(decoded.document)) == digest(decoded.session)
+    assert encode_document(decoded.document) == encode(decoded.session, as_read=True)
+
+
+def test_a_hand_edited_file_gives_the_same_digest_from_its_document(tmp_path: Path) -> None:
+    """Defaults written out, keys in another order, text to be cleaned (a carriage
+    return, a combining accent), drafts, and more than one start and end."""
+    text = """schema_version = 1
+id = "hand-edited"
+state = "ended"
+revision = 4
+created = 2026-11-20T09:00:00Z
+limit_minutes = 30
+practice = false
+source_session = ""
+
+[person]
+organisation = "Cafe\u0301 Ltd"
+name = "Zoe\u0301 Park"
+title = ""
+
+[preparation]
+research = "Read their blog\\r\\nand the talk"
+
+[follow_up]
+thank_you_draft = "Dear Zoe,\\r\\nthank you"
+last_contact = 2026-11-20T10:00:00Z
+
+[request]
+subject = "A question"
+reply = "agreed"
+text = "Would you have 30 minutes?"
+follow_up_text = "Just following up"
+
+[[questions]]
+id = "q1"
+text = "What is a typical week?"
+asked_at = 2026-11-20T09:05:00Z
+answer = "Meetings\\r\\nand code"
+
+[[timeline]]
+kind = "started"
+at = 2026-11-20T09:00:00Z
+
+[[timeline]]
+kind = "paused"
+at = 2026-11-20T09:10:00Z
+
+[[timeline]]
+kind = "ended"
+at = 2026-11-20T09:20:00Z
+
+[[timeline]]
+kind = "reopened"
+at = 2026-11-20T09:21:00Z
+
+[[timeline]]
+kind = "started"
+at = 2026-11-20T09:22:00Z
+
+[[timeline]]
+kind = "ended"
+at = 2026-11-20T09:40:00Z
+
+[[referrals]]
+id = "r1"
+name = "Ana Ruiz"
+draft = "Hello Ana,\\r\\nZoe suggested"
+outreach = "to-contact"
+
+[notes]
+text = "Long notes\\r\\n"
+"""
+    path = tmp_path / "hand-edited.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded, document = read_session_and_document(path)
+    assert document is not None
+    from_document = decode(encode_document(document))
+    assert from_document == digest(loaded.session)
+    assert from_document == decode(encode(loaded.session, as_read=True))
+    assert [e.kind.value for e in from_document.timeline] == ["started", "ended"]
+    assert from_document.timeline[1].at == dt.datetime(2026, 11, 20, 9, 40, tzinfo=dt.UTC)
+    assert from_document.person == loaded.session.person
+    assert from_document.referrals[0].draft == ""
+    assert from_document.request is not None
+    assert (from_document.request.text, from_document.request.subject) == ("", "A question")

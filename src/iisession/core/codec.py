@@ -71,6 +71,10 @@ class Decoded:
 
     session: Session
     unknown_keys: list[str]
+    document: Document | None = field(default=None, compare=False)
+    """The parsed document the session was built from, when it was in the common
+    form (the quick path: nothing to migrate, no key unknown, nothing repaired),
+    else None. It and ``to_document`` of the session decode to the same session."""
 
 
 # Field order is the file's key order. Each entry: (key, kind).
@@ -878,7 +882,7 @@ def from_document(doc: Document, *, quick: bool | None = None) -> Decoded:
     if quick:
         session = _quick(doc, _SESSION_SPEC)
         if session is not None:
-            return Decoded(session, [])
+            return Decoded(session, [], doc)
     unknown: list[str] = []
     top = _Reader(doc, "", unknown)
     top.integer("schema_version")
@@ -965,7 +969,7 @@ def loads(text: str) -> Decoded:
     if doc.get("schema_version") == SCHEMA_VERSION:  # nothing to migrate
         session = _quick(doc, _SESSION_SPEC)
         if session is not None:
-            return Decoded(session, [])
+            return Decoded(session, [], doc)
     if toml_read.may_nest_arrays_of_tables(text):
         doc = _parse(text)
     return from_document(migrate(doc))

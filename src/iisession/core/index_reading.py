@@ -76,8 +76,8 @@ def read_for_index(path_text: str) -> Read:
     Module level and picklable: the first build runs it in worker processes.
     """
     from .compare import question_rows
-    from .digest import encode
-    from .store import SessionFileError, read_session
+    from .digest import encode, encode_document
+    from .store import SessionFileError, read_session_and_document
 
     path = Path(path_text)
     try:
@@ -91,7 +91,7 @@ def read_for_index(path_text: str) -> Read:
     except OSError:
         before = (-1, -1, -1, -1)
     try:
-        loaded = read_session(path)
+        loaded, document = read_session_and_document(path)
         fp = loaded.fingerprint
         after = (fp.size, fp.mtime_ns, fp.inode, fp.ctime_ns)
         return (
@@ -100,7 +100,11 @@ def read_for_index(path_text: str) -> Read:
             None,
             entry(loaded.session, path.name),
             search_texts(loaded.session),
-            encode(loaded.session, as_read=True),
+            (
+                encode(loaded.session, as_read=True)
+                if document is None
+                else encode_document(document)
+            ),
             question_rows(loaded.session),
         )
     except SessionFileError as error:

@@ -132,6 +132,12 @@ def read_session(path: Path) -> Loaded:
 
     Raises ``SessionFileError`` with a reason a person can act on.
     """
+    return read_session_and_document(path)[0]
+
+
+def read_session_and_document(path: Path) -> tuple[Loaded, codec.Document | None]:
+    """``read_session``, with the parsed document the session was built from when
+    it was in the common form (see ``codec.Decoded.document``), else None."""
     try:
         data, st = read_regular(path)  # never hangs on a FIFO, never reads without end
     except RefusedFile as error:
@@ -148,9 +154,10 @@ def _unreadable(path: Path, error: OSError) -> str:
     return describe_os_error(error)
 
 
-def _decode(path: Path, data: bytes, st: os.stat_result) -> Loaded:
+def _decode(path: Path, data: bytes, st: os.stat_result) -> tuple[Loaded, codec.Document | None]:
     decoded = _read_back(path, data)
-    return Loaded(path, decoded.session, Fingerprint.of(data, st), tuple(decoded.unknown_keys))
+    loaded = Loaded(path, decoded.session, Fingerprint.of(data, st), tuple(decoded.unknown_keys))
+    return loaded, decoded.document
 
 
 def _read_back(path: Path, data: bytes) -> codec.Decoded:
@@ -591,7 +598,7 @@ class SessionFile:
 
     def _decode_text(self, text: str) -> Session:
         """Read a recovered text as a normal open reads the file (raises as it does)."""
-        return _decode(self.path, text.encode("utf-8"), os.stat_result((0,) * 10)).session
+        return _decode(self.path, text.encode("utf-8"), os.stat_result((0,) * 10))[0].session
 
     def close(self) -> None:
         """Release the lock; later saves write nothing. Saving first is the caller's business."""
