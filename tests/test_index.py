@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -439,18 +441,20 @@ def test_a_refresh_with_nothing_to_do_writes_nothing(folder: Path, tmp_path: Pat
         assert db.execute("PRAGMA data_version").fetchone() == before
 
 
+# 8 files: each child sends fewer reads than it sends together; 70: several messages each.
+@pytest.mark.parametrize("files", [8, 3 * index_reading.SENT_TOGETHER + 10])
 def test_worker_processes_answer_for_every_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    files: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The children really read the files: the parent's own reading, which covers
     for a child that died, is never needed, and what they send is what it gives."""
     folder = tmp_path / "many"
     store = SessionStore(folder)
-    for n in range(7):
+    for n in range(files - 1):
         store.create(make_session(name=f"Person {n}", referrals=n % 3)).close()
     (folder / "2026-01-01-0000-broken.toml").write_text("nonsense", encoding="utf-8")
     paths = sorted(str(path) for path in folder.glob("*.toml"))
-    assert len(paths) == 8
+    assert len(paths) == files
     expected = {Path(path).name: index_reading.read_for_index(path) for path in paths}
     assert expected["2026-01-01-0000-broken.toml"][2] is not None  # read as a problem
 
@@ -461,6 +465,39 @@ def test_worker_processes_answer_for_every_file(
     results = list(index_reading.parallel_reads(paths, 3))
     assert sorted(result[0] for result in results) == sorted(expected)
     assert {result[0]: result for result in results} == expected
+
+
+def test_what_a_worker_that_died_had_not_sent_is_read_by_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child cut off in the middle of a message (its output ends there, as when
+    it is killed): the reads it sent whole are kept, every other file is read
+    here, none twice."""
+    folder = tmp_path / "many"
+    store = SessionStore(folder)
+    for n in range(4 * index_reading.SENT_TOGETHER):
+        store.create(make_session(name=f"Person {n}")).close()
+    paths = sorted(str(path) for path in folder.glob("*.toml"))
+    expected = {Path(path).name: index_reading.read_for_index(path) for path in paths}
+    first = [expected[Path(path).name] for path in paths[: index_reading.SENT_TOGETHER]]
+    one_message = 8 + len(pickle.dumps(first, protocol=pickle.HIGHEST_PROTOCOL))
+    # The "interpreter" the parent starts: the real one, its output cut short.
+    cut = tmp_path / "python-cut-short"
+    cut.write_text(f'#!/bin/sh\n"{sys.executable}" "$@" | head -c {one_message * 3 // 2}\n')
+    cut.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(cut))
+    in_the_parent: list[str] = []
+    real = index_reading.read_for_index
+
+    def counted(path_text: str) -> index_reading.Read:
+        in_the_parent.append(path_text)
+        return real(path_text)
+
+    monkeypatch.setattr(index_reading, "read_for_index", counted)
+    results = list(index_reading.parallel_reads(paths, 2))
+    assert sorted(result[0] for result in results) == sorted(expected)  # each once
+    assert {result[0]: result for result in results} == expected
+    assert 0 < len(in_the_parent) < len(paths)  # some came from the children
 
 
 # --- search ---------------------------------------------------------------------------

@@ -104,25 +104,29 @@ def held_at(session: Session) -> dt.datetime:
     return session.started_at or session.created
 
 
-def question_rows(session: Session) -> list[tuple[str, str, str, bool, str]]:
+def question_rows(
+    session: Session, *, as_read: bool = False
+) -> list[tuple[str, str, str, bool, str]]:
     """(key, text, topic, asked, answer) of each question of a call held; none for
-    any other session. Asked means ticked, or with an answer noted."""
+    any other session. Asked means ticked, or with an answer noted.
+
+    ``as_read``: the session is just as it was read from its file, its text
+    already clean."""
     if not held(session):
         return []
+    # Cleaned here too otherwise: a session just saved may hold text typed since
+    # it was built.
+    clean = _as_is if as_read else clean_text
     rows = []
     for q in session.questions:
-        # Cleaned here too: a session just saved may hold text typed since it was built.
-        answer = clean_text(q.answer).strip()
-        rows.append(
-            (
-                question_key(q),
-                clean_text(q.text),
-                clean_text(q.topic),
-                q.asked or bool(answer),
-                answer,
-            )
-        )
+        answer = clean(q.answer).strip()
+        asked = q.asked or bool(answer)
+        rows.append((question_key(q), clean(q.text), clean(q.topic), asked, answer))
     return rows
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def collect(sessions: Iterable[tuple[str, Session]]) -> dict[str, Asked]:
