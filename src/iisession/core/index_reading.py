@@ -154,8 +154,9 @@ def files_on_disk(folder: Path) -> tuple[dict[str, Stamp], set[str]]:
 
 
 SENT_TOGETHER = 20
-"""Reads a worker sends in one message: one by one, the messages, their threads
-and their queue cost the first build a tenth of a second of 10,000."""
+"""Reads a worker sends in one message: fewer messages, so fewer system calls,
+thread hand-offs and turns of the queue. With the question rows of a session as
+read not cleaned again, this took a first build of 10,000 from 4.53 s to 3.95 s."""
 
 
 def parallel_reads(paths: Sequence[str], workers: int) -> Iterator[Any]:
