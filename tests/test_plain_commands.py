@@ -539,3 +539,26 @@ def test_a_home_folder_of_an_unknown_user_is_taken_as_typed(folder: Path, tmp_pa
     )
     assert "Traceback" not in listed.stderr
     assert listed.returncode == 0
+
+
+def test_a_table_lines_up_by_terminal_columns_wide_characters_and_all() -> None:
+    from iisession.plain import _table
+
+    rows = [
+        ("NAME", "ORG", "ID"),
+        ("Ana", "Acme", "a.toml"),
+        ("\u5c71\u7530\u82b1\u5b50", "Cafe\u0301 Sol", "b.toml"),  # wide, and a combining mark
+        ("Bo", "A very long organisation name indeed", "c.toml"),
+    ]
+    whole = _table(rows)
+    # Each ".toml" is at terminal column 49: the wide name (4 characters) takes 8
+    # columns, and the "e" with its combining accent (2 characters) takes 1.
+    assert [line.index(".toml") for line in whole[1:]] == [49, 46, 49]
+    assert whole[2] == "\u5c71\u7530\u82b1\u5b50  Cafe\u0301 Sol" + " " * 28 + "  b.toml"
+    # 30 columns: the organisation gives way (with an ellipsis); names and IDs do not.
+    fitted = _table(rows, clippable=(1,), columns=30)
+    assert fitted[1:] == [
+        "Ana       Acme          a.toml",
+        "\u5c71\u7530\u82b1\u5b50  Cafe\u0301 Sol      b.toml",
+        "Bo        A very long\u2026  c.toml",
+    ]

@@ -12,17 +12,19 @@ import os
 import re
 import shutil
 import sys
+import time
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .core import collector
-from .core.document import json_document, to_markdown
 from .core.index import Listing, Problem, Progress, SessionIndex, ranked_among, read_listing
 from .core.lookup import UnknownSession, resolve
 from .core.paths import Folders, expand
-from .core.store import SessionFileError, read_session
 from .core.summary import FIELD_LABELS, Summary
+
+# ``show`` and ``export`` read a session file; the session model, its codec and
+# the store are imported there, not by every command (``list`` needs none).
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -84,7 +86,14 @@ def _dump(data: Any) -> None:
 
 
 def _date(summary: Summary) -> str:
-    return f"{summary.moment.astimezone():%Y-%m-%d %H:%M}"
+    """When the session was, in local time, to the minute."""
+    moment = summary.moment
+    try:
+        # The same local time as ``astimezone()`` gives, in half the time: a
+        # listing formats tens of thousands of them.
+        return "%04d-%02d-%02d %02d:%02d" % time.localtime(moment.timestamp())[:5]
+    except (OverflowError, OSError, ValueError):  # beyond what the C library converts
+        return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
 GAP = "  "
@@ -149,17 +158,28 @@ def _table(
     last cell (a file name, say) is too long for the terminal runs past it,
     without squeezing every other row.
     """
-    # Each cell's width counted once: a listing has tens of thousands of cells.
-    cell_widths = [[_width(cell) for cell in row] for row in rows]
-    widths = [max(column) for column in zip(*cell_widths, strict=True)]
+    # Each cell's width counted once: a listing has tens of thousands of cells,
+    # and nearly every row is ASCII, a column a character.
+    plain = ["".join(row).isascii() for row in rows]
+    cell_widths = [
+        list(map(len, row)) if ascii else [_width(cell) for cell in row]
+        for row, ascii in zip(rows, plain, strict=True)
+    ]
+    full = [max(column) for column in zip(*cell_widths, strict=True)]
+    widths = full
     if columns and clippable:
         narrowest = [min(w, MIN_CLIPPED) if n in clippable else w for n, w in enumerate(widths)]
         room = columns - sum(narrowest[:-1]) - len(GAP) * (len(widths) - 1)
         last = [row[-1] for row in cell_widths[1:] or cell_widths]
         fitting = [w for w in last if w <= room]
         widths = _fit([*widths[:-1], max(fitting, default=min(last))], clippable, columns)
+    cut = [n for n in clippable if widths[n] < full[n]]  # the columns some cells are cut in
     lines = []
-    for row, row_widths in zip(rows, cell_widths, strict=True):
+    for row, row_widths, ascii in zip(rows, cell_widths, plain, strict=True):
+        if ascii and not (cut and any(row_widths[n] > widths[n] for n in cut)):
+            # Nothing to cut, and padding by characters is padding by columns.
+            lines.append(GAP.join(map(str.ljust, row, widths)).rstrip())
+            continue
         padded = []
         for n, (cell, used, width) in enumerate(zip(row, row_widths, widths, strict=True)):
             if used > width and n in clippable:
@@ -186,8 +206,8 @@ def cmd_list(folders: Folders, as_json: bool) -> int:
         rows = [header] + [
             (
                 _date(s),
-                safe(s.person) or "(no name)",
-                safe(s.organisation) or "-",
+                s.person or "(no name)",  # made safe with the whole table, below
+                s.organisation or "-",
                 s.length_text(),
                 f"{s.asked}/{s.questions}",
                 str(s.referrals),
@@ -210,6 +230,9 @@ def cmd_list(folders: Folders, as_json: bool) -> int:
 
 
 def cmd_show(folders: Folders, ident: str, as_json: bool) -> int:
+    from .core.document import json_document, to_markdown
+    from .core.store import SessionFileError, read_session
+
     listing = _listing(folders)
     try:
         name = resolve(ident, listing.summaries, [p.file for p in listing.problems])
@@ -274,6 +297,8 @@ def _emit(command: str, text: str, output: str, done: str, *, crlf: bool = False
 
 def cmd_export(folders: Folders, ident: str, form: str, output: str) -> int:
     """One session as a Markdown document or JSON, to stdout or a file."""
+    from .core.document import json_document, to_markdown
+    from .core.store import SessionFileError, read_session
 
     listing = _listing(folders)
     try:

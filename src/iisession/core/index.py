@@ -207,22 +207,27 @@ def text_snippet(text: str, needle: str) -> str:
     return ("…" if start > 0 else "") + " ".join(passage.split()) + ("…" if end < len(text) else "")
 
 
+_STATES = {state.value: state for state in SummaryState}
+
+
 def _summary(file: str, row: Sequence[Any]) -> Summary:
+    # By position, in the order of SUMMARY_COLUMNS: a listing makes tens of
+    # thousands, and naming every field costs a third more.
     (sid, state, person, title, org, when, limit, length, asked, questions, refs, ty) = row
     return Summary(
-        file=file,
-        id=sid,
-        state=SummaryState(state),
-        person=person,
-        title=title,
-        organisation=org,
-        when=when,
-        limit_minutes=limit,
-        length_seconds=length,
-        asked=asked,
-        questions=questions,
-        referrals=refs,
-        thank_you_sent=bool(ty),
+        file,
+        sid,
+        _STATES.get(state) or SummaryState(state),  # an unknown one raises as ever
+        person,
+        title,
+        org,
+        when,
+        limit,
+        length,
+        asked,
+        questions,
+        refs,
+        bool(ty),
     )
 
 

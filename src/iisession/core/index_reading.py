@@ -146,8 +146,9 @@ def files_on_disk(folder: Path) -> tuple[dict[str, Stamp], set[str]]:
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue  # gone since the listing
-            shown = _shown_name(name)
-            if shown != name:
+            if name.isascii():  # nearly every name: nothing to decode
+                shown = name
+            elif (shown := _shown_name(name)) != name:
                 undecodable.add(shown)
             found[shown] = _stamp(st)
     return found, undecodable
