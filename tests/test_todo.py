@@ -220,3 +220,65 @@ def test_many_to_ask_at_one_organisation_the_latest_request_names_the_first() ->
     assert ask_next.title == "No reply from Ana Lima yet: ask To Ask 0 at the ACME ltd next"
     assert sum(i.kind is DueKind.SEND_REQUEST for i in items) == 300
     assert sum(i.kind is DueKind.FOLLOW_UP for i in items) == 51
+
+
+def test_ask_next_skips_referrals_already_asked_and_those_from_calls_not_held() -> None:
+    from iisession.core.model import Reply, Request
+    from iisession.core.todo import DueKind
+
+    sent = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    ana = Session(
+        person=Person(name="Ana Lima", organisation="Acme"),
+        state=SessionState.REQUESTED,
+        created=sent - dt.timedelta(days=1),
+        request=Request(sent_at=sent, reply=Reply.WAITING),
+    )
+    held = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)
+    call = Session(
+        person=Person(name="Gil Moreau"),
+        state=SessionState.ENDED,
+        created=held,
+        timeline=[
+            TimelineEvent(EventKind.STARTED, held),
+            TimelineEvent(EventKind.ENDED, held + dt.timedelta(minutes=30)),
+        ],
+        referrals=[
+            Referral(name="Dev Rao", organisation="Acme"),
+            Referral(name="Eve Sol", organisation="Acme"),
+        ],
+    )
+    dev, eve = call.referrals
+    # Dev was asked from the referral (the request points back at it), under
+    # another organisation's name, before the referral itself was linked.
+    dev_asked = Session(
+        person=Person(name="Dev Rao", organisation="Rao Consulting"),
+        state=SessionState.PLANNED,
+        created=held + dt.timedelta(days=2),
+        source_session=call.id,
+        source_referral=dev.id,
+    )
+    # A call still to come: the people suggested in its notes are not referrals yet.
+    planned = Session(
+        person=Person(name="Hal Ng"),
+        state=SessionState.PLANNED,
+        created=held,
+        referrals=[Referral(name="Pia Vos", organisation="Acme")],
+    )
+    sessions = [
+        ("planned.toml", planned),
+        ("call.toml", call),
+        ("dev.toml", dev_asked),
+        ("ana.toml", ana),
+    ]
+    [ask_next] = [i for i in due_items(sessions) if i.kind is DueKind.ASK_NEXT]
+    assert (ask_next.next_file, ask_next.next_referral) == ("call.toml", eve.id)
+    assert ask_next.title == "No reply from Ana Lima yet: ask Eve Sol at Acme next"
+    # Once Eve has a session of her own, no one at Acme is left to ask.
+    eve_call = Session(
+        person=Person(name="Eve Sol", organisation="Sol Studio"),
+        state=SessionState.PLANNED,
+        created=held + dt.timedelta(days=3),
+    )
+    eve.session_id = eve_call.id
+    sessions.append(("eve.toml", eve_call))
+    assert [i for i in due_items(sessions) if i.kind is DueKind.ASK_NEXT] == []

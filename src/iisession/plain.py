@@ -91,7 +91,7 @@ def _date(summary: Summary) -> str:
     try:
         # The same local time as ``astimezone()`` gives, in half the time: a
         # listing formats tens of thousands of them.
-        return "%04d-%02d-%02d %02d:%02d" % time.localtime(moment.timestamp())[:5]
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(moment.timestamp()))
     except (OverflowError, OSError, ValueError):  # beyond what the C library converts
         return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 

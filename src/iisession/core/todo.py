@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from . import collector
 from .followup import THANK_YOU_DUE
-from .model import Outreach, Reply, Session, SessionState
+from .model import Outreach, Referral, Reply, Session, SessionState
 from .planning import CONFIRM_BEFORE
 from .settings import KEEP_IN_TOUCH_WEEKS
 from .workdays import describe_day, due_after
@@ -100,39 +101,6 @@ def _organisation_keys() -> Callable[[str], str]:
         return key
 
     return key_of
-
-
-def _unasked_by_organisation(
-    sessions: list[tuple[str, Session]],
-    organisation_key: Callable[[str], str],
-) -> dict[str, list[_Unasked]]:
-    ids = {s.id for _, s in sessions}
-    asked = {(s.source_session, s.source_referral) for _, s in sessions if s.source_referral}
-    found: dict[str, list[_Unasked]] = {}
-    for file, s in sessions:
-        key = organisation_key(s.person.organisation)
-        if (
-            key
-            and s.state is SessionState.REQUESTED
-            and s.person.name.strip()
-            and (s.request is None or s.request.sent_at is None)
-            and (s.request is None or s.request.reply is Reply.WAITING)
-        ):
-            found.setdefault(key, []).append(_Unasked(s.person.name.strip(), file))
-    for file, s in sessions:
-        if s.state in (SessionState.REQUESTED, SessionState.PLANNED):
-            continue
-        for r in s.referrals:
-            key = organisation_key(r.organisation)
-            if (
-                key
-                and r.name.strip()
-                and r.outreach is Outreach.TO_CONTACT
-                and r.session_id not in ids
-                and (s.id, r.id) not in asked
-            ):
-                found.setdefault(key, []).append(_Unasked(r.name.strip(), file, r.id))
-    return found
 
 
 def _request_items(
@@ -224,26 +192,57 @@ def due_items(
     """Everything due, earliest first. Practice runs are left out. Request
     steps count business days (weekends and ``holidays`` skipped) in ``tz``
     (default: the system's zone)."""
-    organisation_key = _organisation_keys()
-    kept = [(f, s) for f, s in sessions if not s.practice]
-    by_id = {s.id: s for _, s in kept}
-    asked = {(s.source_session, s.source_referral) for _, s in kept if s.source_referral}
-    unasked = _unasked_by_organisation(kept, organisation_key)
-    latest_sent: dict[str, dt.datetime] = {}
-    for _, s in kept:
-        if s.request is not None and s.request.sent_at is not None:
-            key = organisation_key(s.person.organisation)
-            if key and (key not in latest_sent or s.request.sent_at > latest_sent[key]):
-                latest_sent[key] = s.request.sent_at
     from .requests import OPEN_STAGES, stage_of
 
+    organisation_key = _organisation_keys()
+    # What the items need to know of all the sessions, gathered in one pass: at
+    # 50,000 sessions each pass is a walk through hundreds of megabytes.
+    kept: list[tuple[str, Session]] = []
+    by_id: dict[str, Session] = {}
+    asked: set[tuple[str, str]] = set()  # the referrals someone has asked already
+    unasked: dict[str, list[_Unasked]] = {}  # people not asked yet, by organisation
+    suggested: list[tuple[str, str, Referral]] = []  # referrals maybe not asked yet
+    latest_sent: dict[str, dt.datetime] = {}
     waiting_since: dict[str, tuple[dt.datetime, str]] = {}
-    for _, s in kept:
-        sent = s.request.sent_at if s.request is not None else None
-        if sent is not None and stage_of(s) in OPEN_STAGES:
-            key = organisation_key(s.person.organisation)
-            if key and (key not in waiting_since or sent > waiting_since[key][0]):
+    for file, s in sessions:
+        if s.practice:
+            continue
+        kept.append((file, s))
+        by_id[s.id] = s
+        if s.source_referral:
+            asked.add((s.source_session, s.source_referral))
+        request = s.request
+        sent = None if request is None else request.sent_at
+        if s.state is SessionState.REQUESTED:
+            if (
+                sent is None
+                and (request is None or request.reply is Reply.WAITING)
+                and (person := s.person.name.strip())
+                and (key := organisation_key(s.person.organisation))
+            ):
+                unasked.setdefault(key, []).append(_Unasked(person, file))
+        elif s.state is not SessionState.PLANNED:
+            suggested += [
+                (file, s.id, r)
+                for r in s.referrals
+                if r.outreach is Outreach.TO_CONTACT and r.name.strip()
+            ]
+        if sent is not None and (key := organisation_key(s.person.organisation)):
+            if key not in latest_sent or sent > latest_sent[key]:
+                latest_sent[key] = sent
+            if stage_of(s) in OPEN_STAGES and (
+                key not in waiting_since or sent > waiting_since[key][0]
+            ):
                 waiting_since[key] = (sent, s.person.name.strip() or "the first")
+    # After the requests not sent, at each organisation: the referrals no one has
+    # met or asked yet (known only once every session has been seen).
+    for file, sid, r in suggested:
+        if (
+            r.session_id not in by_id
+            and (sid, r.id) not in asked
+            and (key := organisation_key(r.organisation))
+        ):
+            unasked.setdefault(key, []).append(_Unasked(r.name.strip(), file, r.id))
     items: list[Due] = []
     for file, s in kept:
         name = s.person.name or "(no name)"
@@ -320,7 +319,7 @@ def due_items(
                 f"keep-in-touch-{s.id}@iisession",
             )
         )
-    items.sort(key=lambda item: (item.due, item.kind, item.uid))
+    items.sort(key=operator.attrgetter("due", "kind", "uid"))
     return items
 
 
